@@ -1,0 +1,104 @@
+"""The ``studyapp`` command line.
+
+Only argparse is imported at start-up, so ``studyapp --help`` stays instant; each
+command imports the core (NumPy, YAML, content) when it runs, and the TUI is
+imported only when it is started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from studyapp import __version__
+
+
+class UsageError(Exception):
+    """Bad input: reported as one line on stderr with exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("en", "zh"), default="en",
+                        help="language of prompts and solutions (default: en)")
+
+
+def _out(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--force", action="store_true", help="allow --out to overwrite a file")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="studyapp", description="Study the fundamentals of deep learning in "
+                    "the terminal: flashcards, generated problems with worked solutions.")
+    parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    gen = sub.add_parser("generate", help="a randomized exercise set with an answer key",
+                         description="Generate a randomized exercise set from the problem "
+                         "templates (all of them by default, mixed).")
+    gen.add_argument("--kind", action="append", default=[], metavar="K",
+                     help="only problems of this kind (repeatable; see 'studyapp kinds')")
+    gen.add_argument("--topic", action="append", default=[], metavar="DECK",
+                     help="only problems of this deck id (repeatable)")
+    gen.add_argument("--count", type=int, default=10, metavar="N", help="number of problems (10)")
+    gen.add_argument("--seed", type=int, metavar="S",
+                     help="seed of the set; the same seed gives the same set (default: random)")
+    gen.add_argument("--format", choices=("md", "json"), default="md", help="output format (md)")
+    gen.add_argument("--answers", choices=("end", "inline", "none"), default="end",
+                     help="answer key at the end, after each problem, or none (end)")
+    gen.add_argument("--content", action="append", type=Path, metavar="PATH",
+                     help="deck file or folder to use instead of the bundled content (repeatable)")
+    _lang(gen)
+    _out(gen)
+
+    solve = sub.add_parser("solve", help="solve your own numbers with a worked solution",
+                           description="Solve a problem of KIND with the params you give.")
+    solve.add_argument("kind", metavar="KIND", help="a problem kind (see 'studyapp kinds')")
+    solve.add_argument("--params", required=True, metavar="JSON|@FILE",
+                       help='the params as JSON, e.g. \'{"logits": [1, 2, 3]}\', or @file.json')
+    solve.add_argument("--format", choices=("text", "md", "json"), default="text")
+    solve.add_argument("--decimals", type=int, default=6, metavar="N",
+                       help="decimals shown in the worked solution's answer (6)")
+    _lang(solve)
+    _out(solve)
+
+    kinds = sub.add_parser("kinds", help="every problem kind with its params")
+    kinds.add_argument("--format", choices=("text", "json"), default="text")
+    _lang(kinds)
+
+    val = sub.add_parser("validate", help="check decks: schema, ids, references, generation",
+                         description="Check deck files (default: the bundled content). Each "
+                         "error is printed as FILE:LINE:COL: message; exit status 1 on errors.")
+    val.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="deck files or folders")
+    val.add_argument("--seeds", type=int, default=50, metavar="N",
+                     help="seeds each problem template must generate and solve for (50)")
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of a deck file")
+    _out(schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    from studyapp import commands
+
+    try:
+        return int(getattr(commands, "cmd_" + args.command)(args) or 0)
+    except UsageError as exc:
+        print(f"studyapp {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

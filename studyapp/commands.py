@@ -1,0 +1,169 @@
+"""What each command does; the parser lives in cli.py."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+from collections import Counter
+from pathlib import Path
+
+from studyapp.cli import UsageError
+from studyapp.core.kinds import KINDS, ParamError, get_kind
+from studyapp.core.library import Library, load_library
+from studyapp.core.numfmt import format_answer
+from studyapp.core.problems import SEED_LIMIT, exercise_set
+from studyapp.core.steps import render_markdown, render_text
+
+MAX_COUNT = 100_000
+
+
+def emit(text: str, out: Path | None, force: bool) -> None:
+    """Print ``text`` or write it to ``out``, never overwriting a file unless ``force``."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; --out needs a file name")
+    if out.exists() and not force:
+        raise UsageError(f"{out} already exists; pass --force to overwrite it")
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def _load(paths: list[Path] | None) -> Library:
+    library = load_library(paths)
+    for error in library.errors:
+        print(f"studyapp: skipped: {error}", file=sys.stderr)
+    return library
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    if not 1 <= args.count <= MAX_COUNT:
+        raise UsageError(f"--count must be from 1 to {MAX_COUNT} (got {args.count})")
+    if args.seed is not None and not 0 <= args.seed < SEED_LIMIT:
+        raise UsageError(f"--seed must be a whole number from 0 to 2^63 − 1 (got {args.seed})")
+    for kind in args.kind:
+        get_kind(kind) if kind in KINDS else _unknown("kind", kind, KINDS)
+    library = _load(args.content)
+    decks = {d.id for d in library.decks}
+    for topic in args.topic:
+        if topic not in decks:
+            _unknown("topic", topic, sorted(decks))
+    templates = [t for t in library.templates
+                 if (not args.kind or t.kind in args.kind) and (not args.topic or t.deck in args.topic)]
+    if not templates:
+        raise UsageError("no problem template matches --kind/--topic "
+                         f"({len(library.templates)} templates in {len(decks)} decks)")
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
+    problems = exercise_set(templates, args.count, seed)
+    from studyapp.report.worksheet import exercise_set_json, exercise_set_markdown
+
+    if args.format == "json":
+        text = exercise_set_json(problems, seed, args.lang)
+    else:
+        text = exercise_set_markdown(problems, seed, args.lang, args.answers)
+    emit(text, args.out, args.force)
+    return 0
+
+
+def _unknown(what: str, value: str, known: object) -> None:
+    raise UsageError(f"unknown {what} '{value}' (known: {', '.join(known)})")  # type: ignore[arg-type]
+
+
+def _read_params(spec: str) -> object:
+    if spec.startswith("@"):
+        path = Path(spec[1:])
+        try:
+            spec = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read params file {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"params file {path} is not UTF-8 text") from None
+    try:
+        return json.loads(spec)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--params is not valid JSON: {exc.msg} at line {exc.lineno} "
+                         f"column {exc.colno} (expected e.g. '{{\"logits\": [1, 2, 3]}}')") from None
+    except RecursionError:
+        raise UsageError("--params is nested too deeply") from None
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    if args.kind not in KINDS:
+        _unknown("kind", args.kind, KINDS)
+    if not 0 <= args.decimals <= 15:
+        raise UsageError(f"--decimals must be from 0 to 15 (got {args.decimals})")
+    kind = KINDS[args.kind]
+    raw = _read_params(args.params)
+    try:
+        params = kind.validate(raw)
+    except ParamError as exc:
+        raise UsageError(f"{args.kind}: {exc}") from None
+    solution = kind.solve(params)
+    answer = format_answer(solution.answer, args.decimals)
+    if args.format == "json":
+        doc = {"kind": kind.name, "params": params, "answer": solution.answer,
+               "solution": [s.to_dict(args.lang) for s in solution.steps]}
+        text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    elif args.format == "md":
+        head = "答案" if args.lang == "zh" else "Answer"
+        text = (f"# {kind.summary.get(args.lang)}\n\n**{head}:** `{answer}`\n\n"
+                + render_markdown(solution.steps, args.lang))
+    else:
+        head = "答案" if args.lang == "zh" else "Answer"
+        text = f"{render_text(solution.steps, args.lang)}\n\n{head}: {answer}\n"
+    emit(text, args.out, args.force)
+    return 0
+
+
+def cmd_kinds(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        doc = [{"kind": k.name, "summary": k.summary.get(args.lang), "answer_decimals": k.decimals,
+                "params": [{"name": p.name, "type": p.type, "doc": p.doc,
+                            **({"choices": list(p.choices)} if p.choices else {}),
+                            **({"required": True} if p.default is not None and
+                               p.default.__class__ is object else {"default": p.default})}
+                           for p in k.params],
+                "knobs": [{"name": n.name, "type": n.type, "default": n.default, "doc": n.doc}
+                          for n in k.knobs]}
+               for k in KINDS.values()]
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+        return 0
+    for k in KINDS.values():
+        print(f"{k.name}: {k.summary.get(args.lang)}")
+        for p in k.params:
+            required = p.default.__class__ is object
+            default = "" if required else f" (default {json.dumps(p.default)})"
+            print(f"    {p.name:<12} {p.type:<8} {p.doc}{default}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    if args.seeds < 0:
+        raise UsageError(f"--seeds must be 0 or more (got {args.seeds})")
+    from studyapp.core.check import check_generation
+
+    library = load_library(args.paths or None)
+    errors = [*library.errors, *check_generation(library, args.seeds)]
+    for error in errors:
+        print(error)
+    if errors:
+        print(f"{len(errors)} error(s)", file=sys.stderr)
+        return 1
+    cards = Counter(c.type for c in library.cards)
+    kinds = {t.kind for t in library.templates}
+    by_type = ", ".join(f"{cards[t]} {t}" for t in ("basic", "cloze", "choice"))
+    print(f"ok: {len(library.decks)} decks, {sum(cards.values())} cards ({by_type}), "
+          f"{len(library.templates)} problem templates, {len(kinds)} kinds")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from studyapp.core.content import json_schema
+
+    emit(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", args.out, args.force)
+    return 0

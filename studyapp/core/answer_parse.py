@@ -1,0 +1,196 @@
+"""Reading numbers, vectors, matrices and labelled parts as people type them.
+
+Nothing here evaluates the text: numbers are matched by a regular expression
+and converted with ``float``. Every failure is a ``ParseError`` whose message
+says what was expected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+MAX_DEPTH = 3
+MAX_LENGTH = 20_000
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+NUMBER_RE = re.compile(rf"({_NUMBER})(?:\s*/\s*({_NUMBER}))?")
+_TIMES_TEN = re.compile(r"\s*[×xX*]\s*10\s*\^?\s*\(?\s*([-+]?\d+)\s*\)?")
+_LABEL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*[:=]")
+_MINUSES = dict.fromkeys(map(ord, "−–—﹣－‐"), "-")
+
+
+class ParseError(ValueError):
+    pass
+
+
+def normalize(text: str) -> str:
+    """Fold full-width forms, Unicode minus signs and Chinese punctuation to ASCII."""
+    text = unicodedata.normalize("NFKC", text).translate(_MINUSES)
+    text = text.replace("、", ",")
+    text = re.sub(r"(?<=\d)。(?=\d)", ".", text)  # 0。5 is a slip for 0.5
+    text = text.replace("。", " ")
+    return _TIMES_TEN.sub(lambda m: f"e{m.group(1)}", text)
+
+
+def parse_number(token: str) -> float:
+    """One number: ``-3``, ``.5``, ``1.2E-3``, ``-1/8``."""
+    match = NUMBER_RE.fullmatch(token.strip())
+    if not match:
+        raise ParseError(f"'{_clip(token)}' is not a number (expected e.g. 0.25, -1/8 or 1e-3)")
+    value = float(match.group(1))
+    if match.group(2) is not None:
+        den = float(match.group(2))
+        if den == 0:
+            raise ParseError(f"'{_clip(token)}' divides by zero")
+        value = value / den
+    if not math.isfinite(value):
+        raise ParseError(f"'{_clip(token)}' is too large a number")
+    return value
+
+
+def _clip(text: str, width: int = 24) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _split_items(text: str) -> list[str]:
+    return [t for t in re.split(r"[,\s]+", text.strip()) if t]
+
+
+def _parse_flat(text: str) -> Any:
+    """Numbers without brackets: rows split by ';' or new lines, entries by commas or spaces."""
+    rows = [r for r in re.split(r"[;\n]", text) if r.strip()]
+    if not rows:
+        raise ParseError("the answer is empty")
+    values = [[parse_number(t) for t in _split_items(row)] for row in rows]
+    if len(values) == 1:
+        return values[0][0] if len(values[0]) == 1 else values[0]
+    lengths = {len(r) for r in values}
+    if len(lengths) > 1:
+        raise ParseError(f"the rows have different lengths ({', '.join(str(len(r)) for r in values)})")
+    if lengths == {1}:
+        return [r[0] for r in values]  # one number per line: a column vector
+    return values
+
+
+_TOKEN = re.compile(r"\s*(?:([\[\]()])|([;\n])|(,)|([^\[\]();\n,\s]+))")
+
+
+def _parse_bracketed(text: str) -> Any:
+    tokens: list[tuple[str, str]] = []
+    for m in _TOKEN.finditer(text):
+        if m.group(1):
+            tokens.append(("open" if m.group(1) in "[(" else "close", m.group(1)))
+        elif m.group(2):
+            tokens.append(("row", m.group(2)))
+        elif m.group(4):
+            tokens.append(("num", m.group(4)))
+    pos = 0
+
+    def parse_list(depth: int) -> list[Any]:
+        nonlocal pos
+        if depth > MAX_DEPTH:
+            raise ParseError(f"too deeply nested: at most {MAX_DEPTH} levels of brackets")
+        rows: list[list[Any]] = [[]]
+        while pos < len(tokens):
+            kind, tok = tokens[pos]
+            pos += 1
+            if kind == "close":
+                items = [r for r in rows if r]
+                if len(items) > 1:  # [1 2; 3 4]
+                    return items
+                return items[0] if items else []
+            if kind == "open":
+                rows[-1].append(parse_list(depth + 1))
+            elif kind == "row":
+                rows.append([])
+            else:
+                rows[-1].append(parse_number(tok))
+        raise ParseError("a bracket is opened but never closed")
+
+    items: list[Any] = []
+    while pos < len(tokens):
+        kind, tok = tokens[pos]
+        pos += 1
+        if kind == "open":
+            items.append(parse_list(1))
+        elif kind == "close":
+            raise ParseError("a bracket is closed that was never opened")
+        elif kind == "num":
+            items.append(parse_number(tok))
+        elif kind == "row" and items and isinstance(items[-1], float):
+            raise ParseError("mix of bracketed rows and bare numbers")
+    if not items:
+        raise ParseError("the answer is empty")
+    value = items[0] if len(items) == 1 else items
+    return _check_rectangular(value)
+
+
+def _check_rectangular(value: Any) -> Any:
+    if isinstance(value, list):
+        if not value:
+            raise ParseError("empty brackets: no numbers given")
+        kinds = {isinstance(v, list) for v in value}
+        if len(kinds) > 1:
+            raise ParseError("mix of numbers and bracketed rows at one level")
+        if kinds == {True}:
+            for v in value:
+                _check_rectangular(v)
+            lengths = [len(v) for v in value]
+            if len(set(lengths)) > 1:
+                raise ParseError(f"the rows have different lengths ({', '.join(map(str, lengths))})")
+    return value
+
+
+def parse_value(text: str) -> Any:
+    """A number, a vector (list) or a matrix (list of lists) from typed text."""
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"the answer is too long ({len(text)} characters)")
+    text = normalize(text)
+    if not text.strip():
+        raise ParseError("the answer is empty")
+    if re.search(r"[\[\]()]", text):
+        return _parse_bracketed(text)
+    return _parse_flat(text)
+
+
+def split_parts(text: str, keys: list[str]) -> dict[str, str]:
+    """Labelled parts (``loss: 0.2; grad: [..]``) or, unlabelled, one per ';'-separated chunk."""
+    text = normalize(text)
+    labels = list(_LABEL.finditer(text))
+    lookup = {k.lower(): k for k in keys}
+    if not labels:
+        chunks = _top_level_chunks(text)
+        if len(chunks) == len(keys):
+            return dict(zip(keys, chunks, strict=True))
+        raise ParseError("label each part, e.g. " + "; ".join(f"{k}: …" for k in keys))
+    if text[: labels[0].start()].strip(" ;,\n"):
+        raise ParseError(f"'{_clip(text[: labels[0].start()])}' comes before the first label")
+    parts: dict[str, str] = {}
+    for index, match in enumerate(labels):
+        name = match.group(1)
+        key = lookup.get(name.lower())
+        if key is None:
+            raise ParseError(f"unknown part '{_clip(name)}' (expected {', '.join(keys)})")
+        if key in parts:
+            raise ParseError(f"part '{key}' is given twice")
+        end = labels[index + 1].start() if index + 1 < len(labels) else len(text)
+        parts[key] = text[match.end():end].strip().strip(";,").strip()
+    return parts
+
+
+def _top_level_chunks(text: str) -> list[str]:
+    chunks, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == ";" and depth == 0:
+            chunks.append(text[start:i])
+            start = i + 1
+    chunks.append(text[start:])
+    return [c.strip() for c in chunks if c.strip()]

@@ -1,0 +1,124 @@
+"""Grading a typed answer against the solver's answer.
+
+A grade says right or wrong, the share of entries right (partial credit),
+which entries are wrong, and in one line what was wrong and what was expected.
+It never raises, whatever the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from studyapp.core.answer_parse import ParseError, parse_value, split_parts
+from studyapp.core.bilingual import T, Text
+from studyapp.core.numfmt import shape_text
+
+DEFAULT_REL = 0.005
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerance:
+    abs: float
+    rel: float
+
+    @classmethod
+    def for_decimals(cls, decimals: int, rel: float = DEFAULT_REL) -> Tolerance:
+        # Half a unit in the last asked place, with a hair of slack for binary rounding.
+        return cls(abs=0.5 * 10.0 ** (-decimals) * (1 + 1e-9), rel=rel)
+
+    def close(self, got: np.ndarray, expected: np.ndarray) -> np.ndarray:
+        return np.abs(got - expected) <= np.maximum(self.abs, self.rel * np.abs(expected))
+
+
+@dataclass(frozen=True)
+class Grade:
+    correct: bool
+    score: float  # share of entries right, 0..1
+    message: Text
+    value: Any = None  # what was read from the text, when it could be read
+    marks: Any = None  # True/False per entry, shaped like the expected answer
+    parts: dict[str, Grade] = field(default_factory=dict)
+
+
+def _shape_of(value: Any) -> tuple[int, ...]:
+    return tuple(np.shape(value))
+
+
+def _fit_shape(value: Any, shape: tuple[int, ...]) -> np.ndarray | None:
+    """The parsed value as an array of ``shape``, allowing row/column vectors and [x] for x."""
+    arr = np.asarray(value, dtype=float)
+    if arr.shape == shape:
+        return arr
+    if arr.size == int(np.prod(shape)) and (arr.ndim <= 1 or 1 in arr.shape or len(shape) <= 1):
+        if len(shape) <= 1 or 1 in shape or arr.ndim == 1 and len(shape) == 2 and shape[0] == 1:
+            return arr.reshape(shape)
+    return None
+
+
+def grade_value(text: str, expected: Any, tol: Tolerance, exact: bool = False) -> Grade:
+    """Grade one number, vector or matrix."""
+    shape = _shape_of(expected)
+    try:
+        value = parse_value(text)
+    except ParseError as exc:
+        return Grade(False, 0.0, T(f"{exc}; expected {shape_text(shape)}",
+                                   f"{exc};应为{_shape_zh(shape)}"))
+    got = _fit_shape(value, shape)
+    if got is None:
+        return Grade(False, 0.0, T(f"expected {shape_text(shape)}, got {shape_text(_shape_of(value))}",
+                                   f"应为{_shape_zh(shape)},实际为{_shape_zh(_shape_of(value))}"),
+                     value=value)
+    exp = np.asarray(expected, dtype=float)
+    if exact:
+        ok = got == exp
+    else:
+        ok = tol.close(got, exp)
+    right = int(np.count_nonzero(ok))
+    total = max(int(ok.size), 1)
+    marks = ok.tolist() if shape else bool(ok)
+    if right == total:
+        return Grade(True, 1.0, T("correct", "正确"), value=got.tolist(), marks=marks)
+    if not shape:
+        return Grade(False, 0.0, T("not the expected value", "数值不对"), value=got.tolist(),
+                     marks=marks)
+    wrong = total - right
+    return Grade(False, right / total,
+                 T(f"{wrong} of {total} entries wrong", f"{total} 个元素中有 {wrong} 个不对"),
+                 value=got.tolist(), marks=marks)
+
+
+def grade(text: str, expected: Any, tol: Tolerance, exact: bool = False) -> Grade:
+    """Grade typed text against an answer: a value, or a dict of labelled parts."""
+    if not isinstance(text, str):
+        return Grade(False, 0.0, T("the answer must be text", "答案必须是文本"))
+    if not isinstance(expected, dict):
+        return grade_value(text, expected, tol, exact)
+    keys = list(expected)
+    try:
+        raw = split_parts(text, keys)
+    except ParseError as exc:
+        return Grade(False, 0.0, T(str(exc), str(exc)))
+    parts: dict[str, Grade] = {}
+    for key in keys:
+        if key in raw:
+            parts[key] = grade_value(raw[key], expected[key], tol, exact)
+        else:
+            parts[key] = Grade(False, 0.0, T("missing", "缺少"))
+    score = sum(g.score for g in parts.values()) / len(parts)
+    bad = [k for k, g in parts.items() if not g.correct]
+    if not bad:
+        return Grade(True, 1.0, T("correct", "正确"), parts=parts)
+    en = "; ".join(f"{k}: {parts[k].message.en}" for k in bad)
+    zh = "; ".join(f"{k}:{parts[k].message.zh}" for k in bad)
+    return Grade(False, score, T(en, zh), parts=parts)
+
+
+def _shape_zh(shape: tuple[int, ...]) -> str:
+    if not shape:
+        return "一个数"
+    if len(shape) == 1:
+        return f"长度为 {shape[0]} 的向量"
+    return "×".join(map(str, shape)) + " 矩阵"

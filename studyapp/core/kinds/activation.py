@@ -1,0 +1,184 @@
+"""Activation functions and their derivatives at a point."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from studyapp.core.bilingual import T
+from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
+from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.numfmt import num, paren
+from studyapp.core.steps import Step
+
+SELU_LAMBDA = 1.0507009873554805
+SELU_ALPHA = 1.6732632423543772
+FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus")
+DEFAULT_ALPHA = {"leaky_relu": 0.01, "elu": 1.0}
+NAMES = {
+    "sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
+    "elu": "ELU", "selu": "SELU", "softplus": "softplus",
+}
+
+
+def _kinked_at_zero(function: str, alpha: float) -> bool:
+    """Functions whose derivative does not exist at x = 0."""
+    if function in ("relu", "leaky_relu"):
+        return alpha != 1.0 if function == "leaky_relu" else True
+    if function == "elu":
+        return alpha != 1.0
+    return function == "selu"
+
+
+class Activation(Kind):
+    def generate(self, k: Knobs) -> dict[str, Any]:
+        function = k.pick("function")
+        derivative = bool(k.pick("derivative"))
+        p: dict[str, Any] = {"function": function, "x": 0.0, "derivative": derivative}
+        if function in DEFAULT_ALPHA:
+            p["alpha"] = float(k.pick("leaky_alpha" if function == "leaky_relu" else "elu_alpha"))
+        for _ in range(50):
+            p["x"] = float(k.pick("x"))
+            if not (derivative and p["x"] == 0 and _kinked_at_zero(function, self._alpha(p))):
+                break
+        else:
+            p["x"] = 1.0
+        return p
+
+    @staticmethod
+    def _alpha(p: dict[str, Any]) -> float:
+        alpha = p.get("alpha")
+        return DEFAULT_ALPHA.get(p["function"], 1.0) if alpha is None else float(alpha)
+
+    def check(self, p: dict[str, Any]) -> list[str]:
+        if p["derivative"] and p["x"] == 0 and _kinked_at_zero(p["function"], self._alpha(p)):
+            return [f"{p['function']} has no derivative at x = 0 (its left and right slopes differ)"]
+        return []
+
+    def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
+        name = NAMES[p["function"]]
+        extra = ""
+        if p["function"] in DEFAULT_ALPHA:
+            extra = f" (α = {num(self._alpha(p))})"
+        x = num(p["x"])
+        if lang == "zh":
+            what = f"{name}{extra} 在 x = {x} 处的导数" if p["derivative"] else f"{name}{extra}({x})"
+            return f"计算 {what}。{decimals_clause(lang, decimals)}"
+        what = f"the derivative of {name}{extra} at x = {x}" if p["derivative"] else f"{name}{extra}({x})"
+        return f"Compute {what}. {decimals_clause(lang, decimals)}"
+
+    def solve(self, p: dict[str, Any]) -> Solution:
+        f, x, alpha = p["function"], float(p["x"]), self._alpha(p)
+        steps: list[Step] = []
+        value, slope = getattr(self, "_" + f)(x, alpha, steps)
+        if p["derivative"]:
+            return Solution(slope, steps)
+        return Solution(value, steps[:1])
+
+    # Each helper appends the value step, then the derivative step.
+    def _sigmoid(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
+        e = float(np.exp(-x))
+        s = 1.0 / (1.0 + e)
+        steps.append(Step(T("Sigmoid", "Sigmoid 函数值"), "σ(x) = 1 / (1 + e⁻ˣ)",
+                          f"σ({num(x)}) = 1 / (1 + e^{paren(-x)}) = 1 / (1 + {num(e, 6)})", s))
+        d = s * (1 - s)
+        steps.append(Step(T("Derivative", "导数"), "σ'(x) = σ(x)·(1 − σ(x))",
+                          f"σ'({num(x)}) = {num(s, 6)} × (1 − {num(s, 6)})", d,
+                          T("σ' is at most 1/4, reached at x = 0", "σ' 最大为 1/4,在 x = 0 处取到")))
+        return s, d
+
+    def _tanh(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
+        ep, en = float(np.exp(x)), float(np.exp(-x))
+        t = float(np.tanh(x))
+        steps.append(Step(T("tanh", "tanh 函数值"), "tanh(x) = (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ)",
+                          f"tanh({num(x)}) = ({num(ep, 6)} − {num(en, 6)}) / "
+                          f"({num(ep, 6)} + {num(en, 6)})", t))
+        d = 1 - t * t
+        steps.append(Step(T("Derivative", "导数"), "tanh'(x) = 1 − tanh²(x)",
+                          f"tanh'({num(x)}) = 1 − {paren(t, 6)}²", d,
+                          T("tanh' is at most 1, reached at x = 0", "tanh' 最大为 1,在 x = 0 处取到")))
+        return t, d
+
+    def _relu(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
+        v = max(0.0, x)
+        steps.append(Step(T("ReLU", "ReLU 函数值"), "ReLU(x) = max(0, x)",
+                          f"ReLU({num(x)}) = max(0, {num(x)})", v))
+        d = 1.0 if x > 0 else 0.0
+        steps.append(Step(T("Derivative", "导数"), "ReLU'(x) = 1 if x > 0, 0 if x < 0",
+                          f"x = {num(x)} {'> 0' if x > 0 else '< 0'}", d))
+        return v, d
+
+    def _leaky_relu(self, x: float, a: float, steps: list[Step]) -> tuple[float, float]:
+        v = x if x > 0 else a * x
+        work = f"{num(x)} > 0, so f(x) = x" if x > 0 else f"{num(x)} ≤ 0, so f(x) = {num(a)} × {paren(x)}"
+        steps.append(Step(T("Leaky ReLU", "Leaky ReLU 函数值"), "f(x) = x if x > 0, αx otherwise",
+                          work, v))
+        d = 1.0 if x > 0 else a
+        steps.append(Step(T("Derivative", "导数"), "f'(x) = 1 if x > 0, α if x < 0",
+                          f"x = {num(x)} {'> 0' if x > 0 else '< 0'}", d))
+        return v, d
+
+    def _elu(self, x: float, a: float, steps: list[Step]) -> tuple[float, float]:
+        if x > 0:
+            steps.append(Step(T("ELU", "ELU 函数值"), "ELU(x) = x if x > 0, α(eˣ − 1) otherwise",
+                              f"{num(x)} > 0, so ELU(x) = x", x))
+            steps.append(Step(T("Derivative", "导数"), "ELU'(x) = 1 if x > 0", "", 1.0))
+            return x, 1.0
+        e = float(np.exp(x))
+        v = a * (e - 1)
+        steps.append(Step(T("ELU", "ELU 函数值"), "ELU(x) = x if x > 0, α(eˣ − 1) otherwise",
+                          f"{num(x)} ≤ 0, so ELU(x) = {num(a)} × (e^{paren(x)} − 1) = "
+                          f"{num(a)} × ({num(e, 6)} − 1)", v))
+        steps.append(Step(T("Derivative", "导数"), "ELU'(x) = α·eˣ (= ELU(x) + α) if x < 0",
+                          f"{num(a)} × {num(e, 6)}", a * e))
+        return v, a * e
+
+    def _selu(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
+        lam, al = SELU_LAMBDA, SELU_ALPHA
+        formula = "SELU(x) = λx if x > 0, λα(eˣ − 1) otherwise; λ ≈ 1.0507, α ≈ 1.6733"
+        if x > 0:
+            steps.append(Step(T("SELU", "SELU 函数值"), formula, f"{num(lam, 6)} × {num(x)}", lam * x))
+            steps.append(Step(T("Derivative", "导数"), "SELU'(x) = λ if x > 0", "", lam))
+            return lam * x, lam
+        e = float(np.exp(x))
+        v = lam * al * (e - 1)
+        steps.append(Step(T("SELU", "SELU 函数值"), formula,
+                          f"{num(lam, 6)} × {num(al, 6)} × (e^{paren(x)} − 1) = "
+                          f"{num(lam * al, 6)} × ({num(e, 6)} − 1)", v))
+        d = lam * al * e
+        steps.append(Step(T("Derivative", "导数"), "SELU'(x) = λα·eˣ if x < 0",
+                          f"{num(lam * al, 6)} × {num(e, 6)}", d))
+        return v, d
+
+    def _softplus(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
+        e = float(np.exp(x))
+        v = float(np.log1p(e)) if x < 30 else x + math.log1p(math.exp(-x))
+        steps.append(Step(T("Softplus", "Softplus 函数值"), "softplus(x) = ln(1 + eˣ)",
+                          f"ln(1 + e^{paren(x)}) = ln(1 + {num(e, 6)})", v))
+        d = 1.0 / (1.0 + float(np.exp(-x)))
+        steps.append(Step(T("Derivative", "导数"), "softplus'(x) = σ(x) = 1 / (1 + e⁻ˣ)",
+                          f"1 / (1 + e^{paren(-x)})", d))
+        return v, d
+
+
+KIND = Activation(
+    name="activation",
+    summary=T("An activation function, or its derivative, at one point.",
+              "激活函数在某一点的函数值或导数。"),
+    params=(
+        Param("function", "choice", "one of " + ", ".join(FUNCTIONS), choices=FUNCTIONS),
+        Param("x", "number", "the input"),
+        Param("alpha", "number", "negative slope of leaky_relu (default 0.01), α of elu (default 1)",
+              default=None),
+        Param("derivative", "bool", "true for the derivative f'(x) instead of f(x)", default=False),
+    ),
+    knobs=(
+        Knob("function", "choice", list(FUNCTIONS), "which functions to draw from", FUNCTIONS),
+        Knob("x", "number", {"min": -3, "max": 3, "step": 0.5}, "the input"),
+        Knob("derivative", "bool", [False, True], "ask for the derivative"),
+        Knob("leaky_alpha", "number", [0.01, 0.1, 0.2], "leaky_relu negative slope"),
+        Knob("elu_alpha", "number", [1.0, 0.5], "ELU α"),
+    ),
+)

@@ -1,0 +1,197 @@
+"""One gradient-descent step of a sigmoid network with one hidden layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from studyapp.core.bilingual import T, Text
+from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
+from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.numfmt import format_value, num, paren, vec
+from studyapp.core.steps import Step
+
+D = 9  # the seed's worked example prints nine decimals
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def forward(p: dict[str, Any]) -> tuple[np.ndarray, ...]:
+    x, w1, b1 = np.asarray(p["x"]), np.asarray(p["W1"]), np.asarray(p["b1"])
+    w2, b2 = np.asarray(p["W2"]), np.asarray(p["b2"])
+    net_h = w1 @ x + b1
+    out_h = sigmoid(net_h)
+    net_o = w2 @ out_h + b2
+    out_o = sigmoid(net_o)
+    return net_h, out_h, net_o, out_o
+
+
+def loss(p: dict[str, Any]) -> float:
+    out_o = forward(p)[3]
+    return float(0.5 * np.sum((np.asarray(p["target"]) - out_o) ** 2))
+
+
+def _affine_lines(name: str, w: list[list[float]], inp: list[float], b: list[float],
+                  inp_name: str, out: list[float]) -> str:
+    lines = []
+    for r, row in enumerate(w):
+        terms = " + ".join(f"{paren(wv)}·{paren(iv, D)}" for wv, iv in zip(row, inp, strict=True))
+        lines.append(f"{name}{r + 1} = {terms} + {paren(b[r])} = {num(out[r], D)}")
+    return "\n".join(lines)
+
+
+class BackpropStep(Kind):
+    def generate(self, k: Knobs) -> dict[str, Any]:
+        i, h, o = k.int("inputs"), k.int("hidden"), k.int("outputs")
+        return {
+            "x": k.array("x", (i,)).tolist(),
+            "target": k.array("target", (o,)).tolist(),
+            "W1": k.array("weights", (h, i), avoid_zero=True).tolist(),
+            "b1": k.array("biases", (h,)).tolist(),
+            "W2": k.array("weights", (o, h), avoid_zero=True).tolist(),
+            "b2": k.array("biases", (o,)).tolist(),
+            "lr": float(k.pick("lr")),
+        }
+
+    def check(self, p: dict[str, Any]) -> list[str]:
+        i, h, o = len(p["x"]), len(p["b1"]), len(p["b2"])
+        errors = []
+        if np.shape(p["W1"]) != (h, i):
+            errors.append(f"W1 must be {h}×{i} (hidden × inputs, from b1 and x), "
+                          f"got {'×'.join(map(str, np.shape(p['W1'])))}")
+        if np.shape(p["W2"]) != (o, h):
+            errors.append(f"W2 must be {o}×{h} (outputs × hidden, from b2 and b1), "
+                          f"got {'×'.join(map(str, np.shape(p['W2'])))}")
+        if len(p["target"]) != o:
+            errors.append(f"target must have {o} values, one per output (got {len(p['target'])})")
+        if p["lr"] <= 0:
+            errors.append(f"lr must be positive (got {p['lr']})")
+        return errors
+
+    def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
+        mats = (f"W1 = {format_value(p['W1'])}, b1 = {vec(p['b1'])}, "
+                f"W2 = {format_value(p['W2'])}, b2 = {vec(p['b2'])}")
+        if lang == "zh":
+            return (f"一个全连接网络,隐藏层和输出层都用 sigmoid 激活,损失 E = ½Σ(target − out)²。"
+                    f"输入 x = {vec(p['x'])},目标 target = {vec(p['target'])},{mats},"
+                    f"学习率 η = {num(p['lr'])}。求更新前的损失,以及做一步梯度下降后的 W1、b1、W2、b2"
+                    f"(W1 的第 j 行是连接到第 j 个隐藏单元的权重)。按 `loss: …; W1: [[…]]; "
+                    f"b1: […]; W2: [[…]]; b2: […]` 作答。{decimals_clause(lang, decimals)}")
+        return (f"A fully connected network has sigmoid hidden and output layers and the loss "
+                f"E = ½Σ(target − out)². Input x = {vec(p['x'])}, target = {vec(p['target'])}, "
+                f"{mats}, learning rate η = {num(p['lr'])}. Give the loss before the step and W1, "
+                f"b1, W2, b2 after one gradient-descent step (row j of W1 holds the weights into "
+                f"hidden unit j). Answer as `loss: …; W1: [[…]]; b1: […]; W2: [[…]]; b2: […]`. "
+                f"{decimals_clause(lang, decimals)}")
+
+    def solve(self, p: dict[str, Any]) -> Solution:
+        x = np.asarray(p["x"], dtype=float)
+        t = np.asarray(p["target"], dtype=float)
+        w1, b1 = np.asarray(p["W1"], dtype=float), np.asarray(p["b1"], dtype=float)
+        w2, b2 = np.asarray(p["W2"], dtype=float), np.asarray(p["b2"], dtype=float)
+        lr = float(p["lr"])
+        net_h, out_h, net_o, out_o = forward(p)
+        e_each = 0.5 * (t - out_o) ** 2
+        e_total = float(e_each.sum())
+        d_o = (out_o - t) * out_o * (1 - out_o)
+        g_w2 = np.outer(d_o, out_h)
+        back = w2.T @ d_o
+        d_h = back * out_h * (1 - out_h)
+        g_w1 = np.outer(d_h, x)
+        new = {"W1": w1 - lr * g_w1, "b1": b1 - lr * d_h, "W2": w2 - lr * g_w2, "b2": b2 - lr * d_o}
+
+        xs, oh, oo, tl = x.tolist(), out_h.tolist(), out_o.tolist(), t.tolist()
+        do, dh = d_o.tolist(), d_h.tolist()
+        w2l = w2.tolist()
+
+        def s(title: Text, formula: str, work: str, result: Any, note: Text | None = None) -> Step:
+            return Step(title, formula, work, result, note, decimals=D)
+
+        steps = [
+            s(T("Forward: net input of the hidden layer", "前向:隐藏层的净输入"),
+              "net_hⱼ = Σᵢ W1[j,i]·xᵢ + b1ⱼ",
+              _affine_lines("net_h", w1.tolist(), xs, b1.tolist(), "x", net_h.tolist()),
+              net_h.tolist()),
+            s(T("Forward: hidden outputs", "前向:隐藏层输出"), "out_hⱼ = σ(net_hⱼ) = 1 / (1 + e^(−net_hⱼ))",
+              "\n".join(f"out_h{j + 1} = 1 / (1 + e^{paren(-v, D)}) = {num(o, D)}"
+                        for j, (v, o) in enumerate(zip(net_h.tolist(), oh, strict=True))), oh),
+            s(T("Forward: net input of the output layer", "前向:输出层的净输入"),
+              "net_oₖ = Σⱼ W2[k,j]·out_hⱼ + b2ₖ",
+              _affine_lines("net_o", w2l, oh, b2.tolist(), "out_h", net_o.tolist()), net_o.tolist()),
+            s(T("Forward: outputs", "前向:输出"), "out_oₖ = σ(net_oₖ)",
+              "\n".join(f"out_o{k + 1} = 1 / (1 + e^{paren(-v, D)}) = {num(o, D)}"
+                        for k, (v, o) in enumerate(zip(net_o.tolist(), oo, strict=True))), oo),
+            s(T("Loss before the step", "更新前的损失"), "E = Σₖ ½(targetₖ − out_oₖ)²",
+              "\n".join(f"E_o{k + 1} = ½({num(tk)} − {num(o, D)})² = {num(e, D)}"
+                        for k, (tk, o, e) in enumerate(zip(tl, oo, e_each.tolist(), strict=True)))
+              + "\nE = " + " + ".join(num(e, D) for e in e_each.tolist()), e_total),
+            s(T("Backward: error term of each output", "反向:输出层误差项"),
+              "δ_oₖ = ∂E/∂net_oₖ = (out_oₖ − targetₖ)·out_oₖ·(1 − out_oₖ)",
+              "\n".join(f"δ_o{k + 1} = ({num(o, D)} − {num(tk)})·{num(o, D)}·(1 − {num(o, D)}) "
+                        f"= {num(d, D)}" for k, (o, tk, d) in enumerate(zip(oo, tl, do, strict=True))),
+              do),
+            s(T("Backward: gradient of W2", "反向:W2 的梯度"), "∂E/∂W2[k,j] = δ_oₖ·out_hⱼ",
+              "\n".join(f"∂E/∂W2[{k + 1},{j + 1}] = {num(d, D)}·{num(h, D)}"
+                        for k, d in enumerate(do) for j, h in enumerate(oh)), g_w2.tolist()),
+            s(T("Backward: gradient of b2", "反向:b2 的梯度"), "∂E/∂b2ₖ = δ_oₖ", "", do),
+            s(T("Backward: error term of each hidden unit (uses W2 before the update)",
+                "反向:隐藏层误差项(用更新前的 W2)"),
+              "δ_hⱼ = (Σₖ W2[k,j]·δ_oₖ)·out_hⱼ·(1 − out_hⱼ)",
+              "\n".join(f"δ_h{j + 1} = ({' + '.join(f'{num(w2l[k][j])}·{paren(do[k], D)}' for k in range(len(do)))})"
+                        f"·{num(oh[j], D)}·(1 − {num(oh[j], D)}) = {num(dh[j], D)}"
+                        for j in range(len(dh))), dh,
+              T("A hidden unit feeds every output, so the gradients coming back from them add up",
+                "隐藏单元连到每个输出,从各输出传回的梯度相加")),
+            s(T("Backward: gradient of W1", "反向:W1 的梯度"), "∂E/∂W1[j,i] = δ_hⱼ·xᵢ",
+              "\n".join(f"∂E/∂W1[{j + 1},{i + 1}] = {num(d, D)}·{num(xv)}"
+                        for j, d in enumerate(dh) for i, xv in enumerate(xs)), g_w1.tolist()),
+            s(T("Backward: gradient of b1", "反向:b1 的梯度"), "∂E/∂b1ⱼ = δ_hⱼ", "", dh),
+        ]
+        for name, grad_name, old, grad in (("W2", "∂E/∂W2", w2, g_w2), ("b2", "∂E/∂b2", b2, d_o),
+                                           ("W1", "∂E/∂W1", w1, g_w1), ("b1", "∂E/∂b1", b1, d_h)):
+            if old.ndim == 2:
+                work = "\n".join(f"{name}[{r + 1},{c + 1}] = {num(old[r, c])} − {num(lr)}·"
+                                 f"{paren(grad[r, c], D)}"
+                                 for r in range(old.shape[0]) for c in range(old.shape[1]))
+            else:
+                work = "\n".join(f"{name}[{r + 1}] = {num(old[r])} − {num(lr)}·{paren(grad[r], D)}"
+                                 for r in range(old.shape[0]))
+            steps.append(s(T(f"Update {name}", f"更新 {name}"), f"{name} ← {name} − η·{grad_name}",
+                           work, new[name].tolist()))
+        answer = {"loss": e_total, **{k: new[k].tolist() for k in ("W1", "b1", "W2", "b2")}}
+        return Solution(answer, steps)
+
+
+
+
+BACKPROP_STEP = BackpropStep(
+    name="backprop_step",
+    summary=T("Loss and one gradient-descent step of a sigmoid network with one hidden layer.",
+              "单隐藏层 sigmoid 网络的损失及一步梯度下降。"),
+    params=(
+        Param("x", "vector", "the input, I values"),
+        Param("target", "vector", "the targets, O values"),
+        Param("W1", "matrix", "hidden weights, H×I (row j feeds hidden unit j)"),
+        Param("b1", "vector", "hidden biases, H values"),
+        Param("W2", "matrix", "output weights, O×H"),
+        Param("b2", "vector", "output biases, O values"),
+        Param("lr", "number", "learning rate η"),
+    ),
+    knobs=(
+        Knob("inputs", "int", 2, "input size I"),
+        Knob("hidden", "int", 2, "hidden units H"),
+        Knob("outputs", "int", 2, "outputs O"),
+        Knob("x", "number", {"min": 0.05, "max": 1, "step": 0.05}, "input values"),
+        Knob("target", "number", {"min": 0.01, "max": 0.99, "step": 0.01}, "targets"),
+        Knob("weights", "number", {"min": -0.6, "max": 0.6, "step": 0.05}, "weights"),
+        Knob("biases", "number", {"min": 0, "max": 0.6, "step": 0.05}, "biases"),
+        Knob("lr", "number", [0.5, 0.1, 1.0], "learning rate"),
+    ),
+    decimals=5,
+    # One step moves a weight by ~1e-4; the default 0.5 % relative tolerance would accept
+    # the weights left unchanged, so answers must match to the stated decimals.
+    tolerance=(2e-5, 0.0),
+)

@@ -1,0 +1,224 @@
+"""What a problem kind is: its params, its generator knobs, its solver.
+
+A kind turns a template's knobs and an RNG into params (``generate``), checks
+params that a person typed (``validate``), and computes the answer with a
+worked solution (``solve``). Params are plain JSON values, so an exercise set
+can be re-solved by any other tool.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from studyapp.core.bilingual import Text
+from studyapp.core.steps import Step
+
+REQUIRED = object()
+
+
+class ParamError(ValueError):
+    """Params that cannot be solved; the message names every problem found."""
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: str  # number | int | bool | choice | vector | matrix | tensor3
+    doc: str
+    default: Any = REQUIRED
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Knob:
+    """A generator setting a template may fix, list choices for, or give a range to."""
+
+    name: str
+    type: str  # int | number | choice | bool
+    default: Any
+    doc: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    answer: Any
+    steps: list[Step]
+
+
+@dataclass
+class Kind:
+    name: str
+    summary: Text
+    params: tuple[Param, ...]
+    knobs: tuple[Knob, ...]
+    decimals: int = 4  # decimals the prompt asks for
+    exact: bool = False  # integer answers (sizes, counts) must match exactly
+    tolerance: tuple[float, float] | None = None  # (abs, rel) when the decimals rule is too loose
+    knob_index: dict[str, Knob] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.knob_index = {k.name: k for k in self.knobs}
+
+    # --- to be provided by each kind -------------------------------------------------
+    def generate(self, knobs: Knobs) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def check(self, p: dict[str, Any]) -> list[str]:
+        """Errors of params that have the right types but do not fit together."""
+        return []
+
+    def solve(self, p: dict[str, Any]) -> Solution:
+        raise NotImplementedError
+
+    def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
+        raise NotImplementedError
+
+    # --- shared ----------------------------------------------------------------------
+    def validate(self, raw: Any) -> dict[str, Any]:
+        """Typed, complete params from a JSON object; ParamError names every fault."""
+        if not isinstance(raw, dict):
+            raise ParamError(f"params for '{self.name}' must be a JSON object")
+        errors: list[str] = []
+        out: dict[str, Any] = {}
+        known = {p.name for p in self.params}
+        for name in raw:
+            if name not in known:
+                errors.append(f"unknown param '{name}' (expected: {', '.join(sorted(known))})")
+        for spec in self.params:
+            if spec.name not in raw:
+                if spec.default is REQUIRED:
+                    errors.append(f"missing param '{spec.name}' ({spec.type}: {spec.doc})")
+                else:
+                    out[spec.name] = spec.default
+                continue
+            value, error = coerce(spec, raw[spec.name])
+            if error:
+                errors.append(f"param '{spec.name}' {error}")
+            else:
+                out[spec.name] = value
+        if not errors:
+            errors = self.check(out)
+        if errors:
+            raise ParamError("; ".join(errors))
+        return out
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _numbers(x: Any) -> list[float] | None:
+    if isinstance(x, list) and x and all(_is_number(v) for v in x):
+        return [float(v) for v in x]
+    return None
+
+
+def _matrix(x: Any) -> list[list[float]] | None:
+    if not isinstance(x, list) or not x:
+        return None
+    rows = [_numbers(row) for row in x]
+    if any(r is None for r in rows) or len({len(r) for r in rows if r}) != 1:
+        return None
+    return rows  # type: ignore[return-value]
+
+
+def coerce(spec: Param, value: Any) -> tuple[Any, str | None]:
+    """``value`` converted to the param's type, or an error saying what was expected."""
+    t = spec.type
+    if t == "number":
+        return (float(value), None) if _is_number(value) else (None, "must be a finite number")
+    if t == "int":
+        if _is_number(value) and float(value).is_integer():
+            return int(value), None
+        return None, "must be a whole number"
+    if t == "bool":
+        return (value, None) if isinstance(value, bool) else (None, "must be true or false")
+    if t == "choice":
+        if value in spec.choices:
+            return value, None
+        return None, f"must be one of {', '.join(spec.choices)}"
+    if t == "vector":
+        v = _numbers(value)
+        return (v, None) if v is not None else (None, "must be a non-empty list of numbers")
+    if t == "matrix":
+        m = _matrix(value)
+        if m is None:
+            return None, "must be a matrix: a list of equally long lists of numbers"
+        return m, None
+    if t == "tensor3":
+        if _matrix(value) is not None:  # one channel given as a plain matrix
+            return [_matrix(value)], None
+        if isinstance(value, list) and value:
+            planes = [_matrix(v) for v in value]
+            if all(p is not None for p in planes) and len({np.shape(p) for p in planes}) == 1:
+                return planes, None
+        return None, "must be C matrices of one shape (C×H×W), or one H×W matrix"
+    raise AssertionError(f"unknown param type {t}")
+
+
+class Knobs:
+    """A template's knob specs resolved against an RNG.
+
+    A spec is a fixed value, a list of values to choose from, or a range
+    ``{min, max, step}`` (step 1 when omitted). Every draw is an integer draw,
+    so the same seed gives the same numbers on every machine.
+    """
+
+    def __init__(self, kind: Kind, specs: dict[str, Any], rng: np.random.Generator):
+        self.kind = kind
+        self.specs = specs
+        self.rng = rng
+
+    def spec(self, name: str) -> Any:
+        if name in self.specs:
+            return self.specs[name]
+        return self.kind.knob_index[name].default
+
+    def pick(self, name: str) -> Any:
+        spec = self.spec(name)
+        if isinstance(spec, list):
+            return spec[int(self.rng.integers(len(spec)))]
+        if isinstance(spec, dict):
+            return self.grid(spec, ())
+        return spec
+
+    def int(self, name: str) -> int:
+        return int(self.pick(name))
+
+    def grid(self, spec: Any, shape: tuple[int, ...]) -> Any:
+        """Numbers on the spec's grid: one (``shape == ()``) or an array of ``shape``."""
+        if not isinstance(spec, dict):
+            if isinstance(spec, list):
+                idx = self.rng.integers(len(spec), size=shape)
+                return np.asarray(spec, dtype=float)[idx] if shape else float(spec[int(idx)])
+            return np.full(shape, float(spec)) if shape else spec
+        lo, hi = spec["min"], spec["max"]
+        step = spec.get("step", 1)
+        count = int(round((hi - lo) / step))
+        idx = self.rng.integers(0, count + 1, size=shape)
+        places = step_places(step)
+        if shape:
+            return np.round(lo + idx * step, places)
+        value = round(lo + int(idx) * step, places)
+        return int(value) if step_places(step) == 0 and float(value).is_integer() else value
+
+    def array(self, name: str, shape: tuple[int, ...], avoid_zero: bool = False) -> np.ndarray:
+        values = self.grid(self.spec(name), shape)
+        if avoid_zero:
+            for _ in range(20):
+                zeros = values == 0
+                if not zeros.any():
+                    break
+                values[zeros] = self.grid(self.spec(name), (int(zeros.sum()),))
+        return np.asarray(values, dtype=float)
+
+
+def step_places(step: float) -> int:
+    """Decimal places of a grid step: 1 → 0, 0.1 → 1, 0.25 → 2."""
+    text = f"{step:.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0

@@ -1,0 +1,98 @@
+"""Max and average pooling of one feature map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from studyapp.core.bilingual import T
+from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
+from studyapp.core.kinds.conv import output_size, output_size_step, size_checks
+from studyapp.core.kinds.wording import decimals_clause, shape_clause
+from studyapp.core.numfmt import num
+from studyapp.core.steps import Step
+
+
+def pool2d(x: np.ndarray, size: int, stride: int, mode: str) -> np.ndarray:
+    h2 = output_size(x.shape[0], size, 0, stride)
+    w2 = output_size(x.shape[1], size, 0, stride)
+    reduce = np.max if mode == "max" else np.mean
+    out = np.empty((h2, w2))
+    for i in range(h2):
+        for j in range(w2):
+            out[i, j] = reduce(x[i * stride:i * stride + size, j * stride:j * stride + size])
+    return out
+
+
+class Pool2d(Kind):
+    def generate(self, k: Knobs) -> dict[str, Any]:
+        n = size = stride = 2
+        for _ in range(200):
+            n, size, stride = k.int("input_size"), k.int("size"), k.int("stride")
+            if size <= n and (n - size) % stride == 0:
+                break
+        else:
+            size, stride = 2, 2
+            n += n % 2
+        x = k.array("values", (n, n))
+        return {"input": x.tolist(), "size": size, "stride": stride, "mode": k.pick("mode")}
+
+    def check(self, p: dict[str, Any]) -> list[str]:
+        h, w = np.shape(p["input"])
+        errors = size_checks(min(h, w), p["size"], 0, p["stride"])
+        return [e.replace("kernel size", "pooling size") for e in errors]
+
+    def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
+        h, w = np.shape(p["input"])
+        shape = (output_size(h, p["size"], 0, p["stride"]), output_size(w, p["size"], 0, p["stride"]))
+        s, st = p["size"], p["stride"]
+        if lang == "zh":
+            mode = "最大" if p["mode"] == "max" else "平均"
+            return (f"对下面的 {h}×{w} 特征图做{mode}池化,窗口 {s}×{s},步幅 {st},无填充。"
+                    f"{shape_clause(lang, shape)}{decimals_clause(lang, decimals)}")
+        mode = "max" if p["mode"] == "max" else "average"
+        return (f"Apply {mode} pooling with a {s}×{s} window and stride {st} (no padding) to the "
+                f"{h}×{w} feature map below. {shape_clause(lang, shape)} "
+                f"{decimals_clause(lang, decimals)}")
+
+    def solve(self, p: dict[str, Any]) -> Solution:
+        x = np.asarray(p["input"], dtype=float)
+        size, stride, mode = p["size"], p["stride"], p["mode"]
+        steps = [output_size_step(x.shape[0], size, 0, stride)]
+        out = pool2d(x, size, stride, mode)
+        for i in range(out.shape[0]):
+            for j in range(out.shape[1]):
+                window = x[i * stride:i * stride + size, j * stride:j * stride + size].ravel().tolist()
+                values = ", ".join(num(v) for v in window)
+                if mode == "max":
+                    work = f"max({values})"
+                else:
+                    work = f"({' + '.join(num(v) for v in window)}) / {len(window)}"
+                steps.append(Step(T(f"Window ({i},{j}): rows {i * stride}–{i * stride + size - 1}, "
+                                    f"columns {j * stride}–{j * stride + size - 1}",
+                                    f"窗口 ({i},{j}):第 {i * stride}–{i * stride + size - 1} 行、"
+                                    f"第 {j * stride}–{j * stride + size - 1} 列"),
+                                  "", work, float(out[i, j])))
+        steps.append(Step(T("Pooled map (each channel is pooled alone, so depth is kept)",
+                            "池化结果(各通道分别池化,深度不变)"), "", "", out.tolist()))
+        return Solution(out.tolist(), steps)
+
+
+POOL2D = Pool2d(
+    name="pool2d",
+    summary=T("Max or average pooling of a feature map (no padding).", "特征图的最大或平均池化(无填充)。"),
+    params=(
+        Param("input", "matrix", "the feature map, H×W"),
+        Param("size", "int", "window size (square)"),
+        Param("stride", "int", "stride"),
+        Param("mode", "choice", "max or avg", choices=("max", "avg")),
+    ),
+    knobs=(
+        Knob("input_size", "int", [4, 5, 6], "feature map height = width"),
+        Knob("size", "int", [2, 3], "window size"),
+        Knob("stride", "int", [1, 2], "stride"),
+        Knob("mode", "choice", ["max", "avg"], "pooling mode", ("max", "avg")),
+        Knob("values", "number", {"min": 0, "max": 9}, "entries of the map"),
+    ),
+)

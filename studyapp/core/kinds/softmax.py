@@ -1,0 +1,120 @@
+"""Softmax, and softmax with cross-entropy loss and its gradient."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from studyapp.core.bilingual import T
+from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
+from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.numfmt import num, paren, sub, vec
+from studyapp.core.steps import Step
+
+LOGIT_KNOBS = (
+    Knob("classes", "int", {"min": 3, "max": 4}, "number of logits"),
+    Knob("values", "number", {"min": -2, "max": 3, "step": 0.5}, "range of each logit"),
+)
+
+
+def _logits(k: Knobs) -> list[float]:
+    n = k.int("classes")
+    for _ in range(20):
+        z = k.array("values", (n,))
+        if np.ptp(z) > 0:  # all-equal logits make a dull, uniform answer
+            break
+    return z.tolist()
+
+
+def softmax_steps(z: np.ndarray) -> tuple[np.ndarray, list[Step]]:
+    m = float(z.max())
+    shifted = z - m
+    e = np.exp(shifted)
+    total = float(e.sum())
+    p = e / total
+    steps = [
+        Step(T("Subtract the largest logit (the result does not change, exp cannot overflow)",
+               "减去最大的 logit(结果不变,且 exp 不会溢出)"),
+             "zᵢ − max(z)", f"max(z) = {num(m)}", shifted.tolist()),
+        Step(T("Exponentiate", "取指数"), "eᶻⁱ⁻ᵐᵃˣ",
+             ", ".join(f"e^{paren(s)}" for s in shifted.tolist()), e.tolist(), decimals=6),
+        Step(T("Sum of the exponentials", "指数之和"), "Σⱼ eᶻʲ⁻ᵐᵃˣ",
+             " + ".join(num(v, 6) for v in e.tolist()), total, decimals=6),
+        Step(T("Divide each by the sum", "逐项除以总和"), "softmax(z)ᵢ = eᶻⁱ⁻ᵐᵃˣ / Σⱼ eᶻʲ⁻ᵐᵃˣ",
+             ", ".join(f"{num(v, 6)}/{num(total, 6)}" for v in e.tolist()), p.tolist(), decimals=6),
+    ]
+    return p, steps
+
+
+class Softmax(Kind):
+    def generate(self, k: Knobs) -> dict[str, Any]:
+        return {"logits": _logits(k)}
+
+    def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
+        z = vec(p["logits"])
+        if lang == "zh":
+            return f"计算 logits z = {z} 的 softmax 概率向量。{decimals_clause(lang, decimals)}"
+        return f"Compute softmax(z) for the logits z = {z}. {decimals_clause(lang, decimals)}"
+
+    def solve(self, p: dict[str, Any]) -> Solution:
+        probs, steps = softmax_steps(np.asarray(p["logits"], dtype=float))
+        return Solution(probs.tolist(), steps)
+
+
+class SoftmaxCrossEntropy(Kind):
+    def generate(self, k: Knobs) -> dict[str, Any]:
+        z = _logits(k)
+        return {"logits": z, "target": int(k.rng.integers(len(z)))}
+
+    def check(self, p: dict[str, Any]) -> list[str]:
+        n = len(p["logits"])
+        if not 0 <= p["target"] < n:
+            return [f"target must be a class index from 0 to {n - 1} (there are {n} logits)"]
+        return []
+
+    def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
+        z, t = vec(p["logits"]), p["target"]
+        if lang == "zh":
+            return (f"logits z = {z},真实类别为 {t}(从 0 开始编号)。计算 softmax 交叉熵损失"
+                    f"(自然对数)及其对 z 的梯度。按 `loss: …; grad: […]` 作答。"
+                    f"{decimals_clause(lang, decimals)}")
+        return (f"The logits are z = {z} and the true class is {t} (counting from 0). Compute the "
+                f"softmax cross-entropy loss (natural log) and its gradient with respect to z. "
+                f"Answer as `loss: …; grad: […]`. {decimals_clause(lang, decimals)}")
+
+    def solve(self, p: dict[str, Any]) -> Solution:
+        z = np.asarray(p["logits"], dtype=float)
+        t = p["target"]
+        probs, steps = softmax_steps(z)
+        loss = float(-np.log(probs[t]))
+        steps.append(Step(T("Loss: minus the log-probability of the true class",
+                            "损失:真实类别概率的负对数"),
+                          f"L = −ln p{sub(t)}", f"−ln {num(probs[t], 6)}", loss, decimals=6))
+        onehot = np.zeros_like(z)
+        onehot[t] = 1.0
+        grad = probs - onehot
+        steps.append(Step(T("Gradient: probabilities minus the one-hot target",
+                            "梯度:概率减去 one-hot 目标"),
+                          "∂L/∂zᵢ = pᵢ − yᵢ",
+                          f"y = {vec(onehot.tolist())}", grad.tolist(), decimals=6))
+        return Solution({"loss": loss, "grad": grad.tolist()}, steps)
+
+
+SOFTMAX = Softmax(
+    name="softmax",
+    summary=T("The softmax probabilities of a vector of logits.", "一组 logits 的 softmax 概率。"),
+    params=(Param("logits", "vector", "the logits z"),),
+    knobs=LOGIT_KNOBS,
+)
+
+SOFTMAX_CROSS_ENTROPY = SoftmaxCrossEntropy(
+    name="softmax_cross_entropy",
+    summary=T("Softmax cross-entropy loss of one sample and its gradient with respect to the logits.",
+              "单个样本的 softmax 交叉熵损失及其对 logits 的梯度。"),
+    params=(
+        Param("logits", "vector", "the logits z"),
+        Param("target", "int", "index of the true class, from 0"),
+    ),
+    knobs=LOGIT_KNOBS,
+)

@@ -1,0 +1,103 @@
+"""Numbers, vectors and matrices as a person reads and types them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+SUPERSCRIPTS = str.maketrans("0123456789-+()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ⁿ")
+SUBSCRIPTS = str.maketrans("0123456789-+()", "₀₁₂₃₄₅₆₇₈₉₋₊₍₎")
+
+
+def sup(text: object) -> str:
+    return str(text).translate(SUPERSCRIPTS)
+
+
+def sub(text: object) -> str:
+    return str(text).translate(SUBSCRIPTS)
+
+
+def num(x: float, decimals: int = 4) -> str:
+    """``x`` rounded to ``decimals`` places, without trailing zeros (``0.5``, ``-2``, ``0.1235``)."""
+    return _num(x, decimals) if type(x) is float else _num_any(x, decimals)
+
+
+@lru_cache(maxsize=8192)
+def _num(x: float, decimals: int) -> str:
+    return _num_any(x, decimals)
+
+
+def _num_any(x: float, decimals: int) -> str:
+    if isinstance(x, bool):
+        return str(x).lower()
+    if isinstance(x, int):
+        return str(x)
+    x = float(x)
+    if x != x or x in (float("inf"), float("-inf")):
+        return str(x)
+    text = f"{x:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text
+
+
+def paren(x: float, decimals: int = 4) -> str:
+    """A number ready to stand after an operator: negatives in parentheses."""
+    text = num(x, decimals)
+    return f"({text})" if text.startswith("-") else text
+
+
+def vec(values: Sequence[float], decimals: int = 4) -> str:
+    return "[" + ", ".join(num(v, decimals) for v in values) + "]"
+
+
+def grid(matrix: Sequence[Sequence[float]], decimals: int = 4) -> list[str]:
+    """A matrix as right-aligned columns inside brackets, one line per row."""
+    cells = [[num(v, decimals) for v in row] for row in matrix]
+    if not cells or not cells[0]:
+        return ["[ ]"]
+    widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
+    body = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    if len(body) == 1:
+        return [f"[ {body[0]} ]"]
+    top, bottom = "⎡⎣"
+    lines = [f"{top} {body[0]} ⎤"]
+    lines += [f"⎢ {line} ⎥" for line in body[1:-1]]
+    lines.append(f"{bottom} {body[-1]} ⎦")
+    return lines
+
+
+def depth(value: Any) -> int:
+    """0 for a number, 1 for a vector, 2 for a matrix, 3 for a stack of matrices."""
+    d = 0
+    while isinstance(value, list | tuple) and value:
+        d += 1
+        value = value[0]
+    return d
+
+
+def format_value(value: Any, decimals: int = 4) -> str:
+    """One-line form of a number, vector or matrix that the answer parser reads back."""
+    if isinstance(value, list | tuple):
+        if depth(value) >= 2:
+            return "[" + ", ".join(format_value(row, decimals) for row in value) + "]"
+        return vec(value, decimals)
+    return num(value, decimals)
+
+
+def format_answer(answer: Any, decimals: int = 4) -> str:
+    """An answer as a learner would type it; labelled parts for structured answers."""
+    if isinstance(answer, dict):
+        return "; ".join(f"{k}: {format_value(v, decimals)}" for k, v in answer.items())
+    return format_value(answer, decimals)
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    if not shape:
+        return "a single number"
+    if len(shape) == 1:
+        return f"a vector of {shape[0]}"
+    return "a " + "×".join(str(s) for s in shape) + " matrix"

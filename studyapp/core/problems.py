@@ -1,0 +1,94 @@
+"""Problems: a template and a seed become params, a prompt, an answer and a worked solution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from studyapp.core.content import ProblemTemplate
+from studyapp.core.grading import Grade, Tolerance, grade
+from studyapp.core.kinds import KINDS, Kind, Knobs
+from studyapp.core.steps import Step
+
+SEED_LIMIT = 2**63
+
+
+@dataclass(frozen=True)
+class Problem:
+    template: ProblemTemplate
+    seed: int
+    params: dict[str, Any]
+    answer: Any
+    steps: list[Step]
+
+    @property
+    def kind(self) -> Kind:
+        return KINDS[self.template.kind]
+
+    @property
+    def id(self) -> str:
+        return f"{self.template.id}@{self.seed}"
+
+    @property
+    def decimals(self) -> int:
+        return self.template.decimals if self.template.decimals is not None else self.kind.decimals
+
+    @property
+    def tolerance(self) -> Tolerance:
+        if self.template.tolerance is not None:
+            return Tolerance(*self.template.tolerance)
+        if self.kind.tolerance is not None:
+            return Tolerance(*self.kind.tolerance)
+        return Tolerance.for_decimals(self.decimals)
+
+    def prompt(self, lang: str) -> str:
+        return self.kind.prompt(self.params, lang, self.decimals)
+
+    def grade(self, text: str) -> Grade:
+        return grade(text, self.answer, self.tolerance, exact=self.kind.exact)
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        """The public exercise-set form; no timestamps, so equal seeds give equal bytes."""
+        return {
+            "id": self.id,
+            "kind": self.template.kind,
+            "topic": self.template.deck,
+            "template": self.template.id,
+            "difficulty": self.template.difficulty,
+            "seed": self.seed,
+            "decimals": self.decimals,
+            "params": self.params,
+            "prompt": self.prompt(lang),
+            "answer": self.answer,
+            "solution": [step.to_dict(lang) for step in self.steps],
+        }
+
+
+def generate(template: ProblemTemplate, seed: int) -> Problem:
+    """The problem of ``template`` for ``seed``: a pure function of the two."""
+    kind = KINDS[template.kind]
+    rng = np.random.default_rng(seed)
+    params = kind.generate(Knobs(kind, template.knobs, rng))
+    solution = kind.solve(params)
+    return Problem(template, seed, params, solution.answer, solution.steps)
+
+
+def pick(templates: list[ProblemTemplate], count: int, seed: int) -> list[tuple[ProblemTemplate, int]]:
+    """``count`` (template, problem seed) pairs, mixing templates evenly, from one set seed.
+
+    Every template is used once before any is used twice, in an order the seed shuffles.
+    """
+    if not templates or count <= 0:
+        return []
+    rng = np.random.default_rng(seed)
+    order: list[int] = []
+    while len(order) < count:
+        order.extend(int(i) for i in rng.permutation(len(templates)))
+    seeds = rng.integers(0, 2**32, size=count)
+    return [(templates[i], int(s)) for i, s in zip(order[:count], seeds, strict=True)]
+
+
+def exercise_set(templates: list[ProblemTemplate], count: int, seed: int) -> list[Problem]:
+    return [generate(t, s) for t, s in pick(templates, count, seed)]

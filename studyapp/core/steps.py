@@ -1,0 +1,93 @@
+"""Worked solutions as structured steps, rendered for the terminal and Markdown.
+
+A step says what is computed (``title``), the formula in symbols, the numbers
+substituted (``work``) and the result, so that a learner can follow every
+intermediate value the way a textbook example does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from studyapp.core.bilingual import Text
+from studyapp.core.numfmt import depth, grid, num, vec
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    title: Text
+    formula: str = ""
+    work: str = ""
+    result: Any = None
+    note: Text | None = None
+    decimals: int = 4
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"title": self.title.get(lang)}
+        if self.formula:
+            out["formula"] = self.formula
+        if self.work:
+            out["work"] = self.work
+        if self.result is not None:
+            out["result"] = self.result
+        if self.note is not None:
+            out["note"] = self.note.get(lang)
+        return out
+
+    def result_lines(self) -> list[str]:
+        if self.result is None:
+            return []
+        d = depth(self.result)
+        if d >= 3:
+            lines: list[str] = []
+            for index, plane in enumerate(self.result):
+                lines.append(f"[{index}]")
+                lines.extend(grid(plane, self.decimals))
+            return lines
+        if d == 2:
+            return grid(self.result, self.decimals)
+        if d == 1:
+            return [vec(self.result, self.decimals)]
+        return [num(self.result, self.decimals)]
+
+
+def render_text(steps: list[Step], lang: str = "en") -> str:
+    """Steps as indented terminal text; matrices as aligned grids."""
+    out: list[str] = []
+    for number, step in enumerate(steps, 1):
+        out.append(f"{number}. {step.title.get(lang)}")
+        for line in (step.formula, step.work):
+            for part in line.splitlines():
+                out.append(f"   {part}")
+        result = step.result_lines()
+        if len(result) == 1 and (step.formula or step.work):
+            out.append(f"   = {result[0]}")
+        else:
+            out.extend(f"   {line}" for line in result)
+        if step.note is not None:
+            out.append(f"   ({step.note.get(lang)})")
+    return "\n".join(out)
+
+
+def render_markdown(steps: list[Step], lang: str = "en") -> str:
+    """Steps as a numbered Markdown list; symbols and grids in code spans/blocks."""
+    out: list[str] = []
+    for number, step in enumerate(steps, 1):
+        out.append(f"{number}. **{step.title.get(lang)}**")
+        lines = [*step.formula.splitlines(), *step.work.splitlines()]
+        result = step.result_lines()
+        if len(result) == 1 and lines:
+            lines.append(f"= {result[0]}")
+        else:
+            lines.extend(result)
+        if lines:
+            out.append("")
+            out.append("   ```text")
+            out.extend(f"   {line}" for line in lines)
+            out.append("   ```")
+        if step.note is not None:
+            out.append("")
+            out.append(f"   *{step.note.get(lang)}*")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

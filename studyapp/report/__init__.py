@@ -1,0 +1,1 @@
+"""Rendering for people: exercise sheets (and, later, progress reports and exports)."""

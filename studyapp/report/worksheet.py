@@ -1,0 +1,79 @@
+"""Exercise sets as Markdown (problems, then an answer key with worked solutions) or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from studyapp.core.numfmt import depth, format_answer, grid
+from studyapp.core.problems import Problem
+from studyapp.core.steps import render_markdown
+
+SCHEMA = "studyapp.exercise-set/1"
+
+LABELS = {
+    "en": {"title": "Exercise set", "seed": "seed", "problems": "Problems", "key": "Answer key",
+           "answer": "Answer", "solution": "Worked solution", "difficulty": "difficulty"},
+    "zh": {"title": "练习题", "seed": "种子", "problems": "题目", "key": "答案",
+           "answer": "答案", "solution": "解题过程", "difficulty": "难度"},
+}
+
+
+def exercise_set_json(problems: list[Problem], seed: int, lang: str) -> str:
+    doc = {"schema": SCHEMA, "seed": seed, "lang": lang,
+           "problems": [p.to_dict(lang) for p in problems]}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def matrix_params(params: dict[str, Any]) -> list[str]:
+    """Matrix and tensor params laid out as aligned grids (vectors fit in the prompt)."""
+    lines: list[str] = []
+    for name, value in params.items():
+        d = depth(value)
+        if d == 2:
+            body = grid(value)
+        elif d == 3:
+            body = []
+            for index, plane in enumerate(value):
+                body += [f"[channel {index}]", *grid(plane)]
+        else:
+            continue
+        lines.append(f"{name} =")
+        lines += [f"  {row}" for row in body]
+    return lines
+
+
+def _title(problem: Problem, number: int, lang: str) -> str:
+    title = problem.template.title.get(lang) if problem.template.title else problem.kind.name
+    stars = "●" * problem.template.difficulty + "○" * (3 - problem.template.difficulty)
+    return f"### {number}. {title} · {LABELS[lang]['difficulty']} {stars}"
+
+
+def _problem_md(problem: Problem, number: int, lang: str) -> list[str]:
+    out = [_title(problem, number, lang), "", problem.prompt(lang), ""]
+    grids = matrix_params(problem.params)
+    if grids:
+        out += ["```text", *grids, "```", ""]
+    return out
+
+
+def _answer_md(problem: Problem, lang: str) -> list[str]:
+    labels = LABELS[lang]
+    answer = format_answer(problem.answer, problem.decimals)
+    return [f"**{labels['answer']}:** `{answer}`", "", f"*{labels['solution']}:*", "",
+            render_markdown(problem.steps, lang)]
+
+
+def exercise_set_markdown(problems: list[Problem], seed: int, lang: str, answers: str) -> str:
+    """``answers``: ``end`` (an answer key after the problems), ``inline`` or ``none``."""
+    labels = LABELS[lang]
+    out = [f"# {labels['title']} ({labels['seed']} {seed})", "", f"## {labels['problems']}", ""]
+    for number, problem in enumerate(problems, 1):
+        out += _problem_md(problem, number, lang)
+        if answers == "inline":
+            out += _answer_md(problem, lang)
+    if answers == "end" and problems:
+        out += [f"## {labels['key']}", ""]
+        for number, problem in enumerate(problems, 1):
+            out += [_title(problem, number, lang), "", *_answer_md(problem, lang)]
+    return "\n".join(out).rstrip() + "\n"
