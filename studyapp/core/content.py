@@ -15,7 +15,16 @@ from studyapp.core.bilingual import Text
 from studyapp.core.kinds import KINDS
 from studyapp.core.kinds.base import Kind
 from studyapp.core.schema import (
-    Bilingual, Bool, Const, Errors, Int, ListOf, Num, Obj, Raw, Str, Tagged,
+    Bilingual,
+    Bool,
+    Const,
+    Errors,
+    Int,
+    ListOf,
+    Obj,
+    Raw,
+    Str,
+    Tagged,
 )
 from studyapp.core.yamlpos import Pos, PosDict, YamlSyntaxError, load
 

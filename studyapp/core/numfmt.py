@@ -20,32 +20,44 @@ def sub(text: object) -> str:
 
 def num(x: float, decimals: int = 4) -> str:
     """``x`` rounded to ``decimals`` places, without trailing zeros (``0.5``, ``-2``, ``0.1235``)."""
-    return _num(x, decimals) if type(x) is float else _num_any(x, decimals)
-
-
-@lru_cache(maxsize=8192)
-def _num(x: float, decimals: int) -> str:
-    return _num_any(x, decimals)
-
-
-def _num_any(x: float, decimals: int) -> str:
+    if type(x) is float:
+        try:
+            return _NUM_CACHE[(x, decimals)]
+        except KeyError:
+            pass
+        if x != x or x in (_INF, -_INF):
+            return str(x)
+        text = f"{x:.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        if text == "-0":
+            text = "0"
+        if len(_NUM_CACHE) > 50_000:  # a bounded memo: worked solutions repeat their numbers
+            _NUM_CACHE.clear()
+        _NUM_CACHE[(x, decimals)] = text
+        return text
     if isinstance(x, bool):
         return str(x).lower()
     if isinstance(x, int):
         return str(x)
-    x = float(x)
-    if x != x or x in (float("inf"), float("-inf")):
-        return str(x)
-    text = f"{x:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return text
+    return num(float(x), decimals)
+
+
+_NUM_CACHE: dict[tuple[float, int], str] = {}
+_INF = float("inf")
 
 
 def paren(x: float, decimals: int = 4) -> str:
     """A number ready to stand after an operator: negatives in parentheses."""
+    return _paren(x, decimals) if type(x) is float else _paren_any(x, decimals)
+
+
+@lru_cache(maxsize=8192)
+def _paren(x: float, decimals: int) -> str:
+    return _paren_any(x, decimals)
+
+
+def _paren_any(x: float, decimals: int) -> str:
     text = num(x, decimals)
     return f"({text})" if text.startswith("-") else text
 

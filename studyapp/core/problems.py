@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,5 +91,10 @@ def pick(templates: list[ProblemTemplate], count: int, seed: int) -> list[tuple[
     return [(templates[i], int(s)) for i, s in zip(order[:count], seeds, strict=True)]
 
 
+def iter_exercise_set(templates: list[ProblemTemplate], count: int, seed: int) -> Iterator[Problem]:
+    """The set's problems one by one, so a large set never has to be held in memory."""
+    return (generate(t, s) for t, s in pick(templates, count, seed))
+
+
 def exercise_set(templates: list[ProblemTemplate], count: int, seed: int) -> list[Problem]:
-    return [generate(t, s) for t, s in pick(templates, count, seed)]
+    return list(iter_exercise_set(templates, count, seed))

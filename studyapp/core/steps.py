@@ -14,7 +14,7 @@ from studyapp.core.bilingual import Text
 from studyapp.core.numfmt import depth, grid, num, vec
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs 3× more, and steps are made in bulk
 class Step:
     title: Text
     formula: str = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from studyapp.core.numfmt import depth, format_answer, grid
@@ -10,6 +11,7 @@ from studyapp.core.problems import Problem
 from studyapp.core.steps import render_markdown
 
 SCHEMA = "studyapp.exercise-set/1"
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per problem
 
 LABELS = {
     "en": {"title": "Exercise set", "seed": "seed", "problems": "Problems", "key": "Answer key",
@@ -19,10 +21,12 @@ LABELS = {
 }
 
 
-def exercise_set_json(problems: list[Problem], seed: int, lang: str) -> str:
-    doc = {"schema": SCHEMA, "seed": seed, "lang": lang,
-           "problems": [p.to_dict(lang) for p in problems]}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+def exercise_set_json(problems: Iterable[Problem], seed: int, lang: str) -> str:
+    """One problem per line: readable, and fast (the compact encoder is the C one)."""
+    head = _ENCODE({"schema": SCHEMA, "seed": seed, "lang": lang})
+    rows = ",\n".join(_ENCODE(p.to_dict(lang)) for p in problems)
+    return f'{head[:-1]}, "problems": [\n{rows}\n]}}\n'
+
 
 
 def matrix_params(params: dict[str, Any]) -> list[str]:

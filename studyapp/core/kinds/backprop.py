@@ -47,12 +47,12 @@ class BackpropStep(Kind):
     def generate(self, k: Knobs) -> dict[str, Any]:
         i, h, o = k.int("inputs"), k.int("hidden"), k.int("outputs")
         return {
-            "x": k.array("x", (i,)).tolist(),
-            "target": k.array("target", (o,)).tolist(),
-            "W1": k.array("weights", (h, i), avoid_zero=True).tolist(),
-            "b1": k.array("biases", (h,)).tolist(),
-            "W2": k.array("weights", (o, h), avoid_zero=True).tolist(),
-            "b2": k.array("biases", (o,)).tolist(),
+            "x": k.values("x", (i,)),
+            "target": k.values("target", (o,)),
+            "W1": k.values("weights", (h, i), avoid_zero=True),
+            "b1": k.values("biases", (h,)),
+            "W2": k.values("weights", (o, h), avoid_zero=True),
+            "b2": k.values("biases", (o,)),
             "lr": float(k.pick("lr")),
         }
 
@@ -106,6 +106,12 @@ class BackpropStep(Kind):
         xs, oh, oo, tl = x.tolist(), out_h.tolist(), out_o.tolist(), t.tolist()
         do, dh = d_o.tolist(), d_h.tolist()
         w2l = w2.tolist()
+        # Each value is formatted once and reused wherever the solution shows it.
+        ohf, oof, dof, dhf = ([num(v, D) for v in vs] for vs in (oh, oo, do, dh))
+        dop = [paren(v, D) for v in do]
+        tf, xf = [num(v) for v in tl], [num(v) for v in xs]
+        e_list = e_each.tolist()
+        ef = [num(v, D) for v in e_list]
 
         def s(title: Text, formula: str, work: str, result: Any, note: Text | None = None) -> Step:
             return Step(title, formula, work, result, note, decimals=D)
@@ -115,56 +121,54 @@ class BackpropStep(Kind):
               "net_hⱼ = Σᵢ W1[j,i]·xᵢ + b1ⱼ",
               _affine_lines("net_h", w1.tolist(), xs, b1.tolist(), "x", net_h.tolist()),
               net_h.tolist()),
-            s(T("Forward: hidden outputs", "前向:隐藏层输出"), "out_hⱼ = σ(net_hⱼ) = 1 / (1 + e^(−net_hⱼ))",
-              "\n".join(f"out_h{j + 1} = 1 / (1 + e^{paren(-v, D)}) = {num(o, D)}"
-                        for j, (v, o) in enumerate(zip(net_h.tolist(), oh, strict=True))), oh),
+            s(T("Forward: hidden outputs", "前向:隐藏层输出"),
+              "out_hⱼ = σ(net_hⱼ) = 1 / (1 + e^(−net_hⱼ))",
+              "\n".join(f"out_h{j + 1} = 1 / (1 + e^{paren(-v, D)}) = {ohf[j]}"
+                        for j, v in enumerate(net_h.tolist())), oh),
             s(T("Forward: net input of the output layer", "前向:输出层的净输入"),
               "net_oₖ = Σⱼ W2[k,j]·out_hⱼ + b2ₖ",
               _affine_lines("net_o", w2l, oh, b2.tolist(), "out_h", net_o.tolist()), net_o.tolist()),
             s(T("Forward: outputs", "前向:输出"), "out_oₖ = σ(net_oₖ)",
-              "\n".join(f"out_o{k + 1} = 1 / (1 + e^{paren(-v, D)}) = {num(o, D)}"
-                        for k, (v, o) in enumerate(zip(net_o.tolist(), oo, strict=True))), oo),
+              "\n".join(f"out_o{k + 1} = 1 / (1 + e^{paren(-v, D)}) = {oof[k]}"
+                        for k, v in enumerate(net_o.tolist())), oo),
             s(T("Loss before the step", "更新前的损失"), "E = Σₖ ½(targetₖ − out_oₖ)²",
-              "\n".join(f"E_o{k + 1} = ½({num(tk)} − {num(o, D)})² = {num(e, D)}"
-                        for k, (tk, o, e) in enumerate(zip(tl, oo, e_each.tolist(), strict=True)))
-              + "\nE = " + " + ".join(num(e, D) for e in e_each.tolist()), e_total),
+              "\n".join(f"E_o{k + 1} = ½({tf[k]} − {oof[k]})² = {ef[k]}" for k in range(len(oo)))
+              + "\nE = " + " + ".join(ef), e_total),
             s(T("Backward: error term of each output", "反向:输出层误差项"),
               "δ_oₖ = ∂E/∂net_oₖ = (out_oₖ − targetₖ)·out_oₖ·(1 − out_oₖ)",
-              "\n".join(f"δ_o{k + 1} = ({num(o, D)} − {num(tk)})·{num(o, D)}·(1 − {num(o, D)}) "
-                        f"= {num(d, D)}" for k, (o, tk, d) in enumerate(zip(oo, tl, do, strict=True))),
-              do),
+              "\n".join(f"δ_o{k + 1} = ({oof[k]} − {tf[k]})·{oof[k]}·(1 − {oof[k]}) = {dof[k]}"
+                        for k in range(len(oo))), do),
             s(T("Backward: gradient of W2", "反向:W2 的梯度"), "∂E/∂W2[k,j] = δ_oₖ·out_hⱼ",
-              "\n".join(f"∂E/∂W2[{k + 1},{j + 1}] = {num(d, D)}·{num(h, D)}"
-                        for k, d in enumerate(do) for j, h in enumerate(oh)), g_w2.tolist()),
+              "\n".join(f"∂E/∂W2[{k + 1},{j + 1}] = {dof[k]}·{ohf[j]}"
+                        for k in range(len(do)) for j in range(len(oh))), g_w2.tolist()),
             s(T("Backward: gradient of b2", "反向:b2 的梯度"), "∂E/∂b2ₖ = δ_oₖ", "", do),
             s(T("Backward: error term of each hidden unit (uses W2 before the update)",
                 "反向:隐藏层误差项(用更新前的 W2)"),
               "δ_hⱼ = (Σₖ W2[k,j]·δ_oₖ)·out_hⱼ·(1 − out_hⱼ)",
-              "\n".join(f"δ_h{j + 1} = ({' + '.join(f'{num(w2l[k][j])}·{paren(do[k], D)}' for k in range(len(do)))})"
-                        f"·{num(oh[j], D)}·(1 − {num(oh[j], D)}) = {num(dh[j], D)}"
-                        for j in range(len(dh))), dh,
+              "\n".join(f"δ_h{j + 1} = ("
+                        + " + ".join(f"{paren(w2l[k][j])}·{dop[k]}" for k in range(len(do)))
+                        + f")·{ohf[j]}·(1 − {ohf[j]}) = {dhf[j]}" for j in range(len(dh))), dh,
               T("A hidden unit feeds every output, so the gradients coming back from them add up",
                 "隐藏单元连到每个输出,从各输出传回的梯度相加")),
             s(T("Backward: gradient of W1", "反向:W1 的梯度"), "∂E/∂W1[j,i] = δ_hⱼ·xᵢ",
-              "\n".join(f"∂E/∂W1[{j + 1},{i + 1}] = {num(d, D)}·{num(xv)}"
-                        for j, d in enumerate(dh) for i, xv in enumerate(xs)), g_w1.tolist()),
+              "\n".join(f"∂E/∂W1[{j + 1},{i + 1}] = {dhf[j]}·{xf[i]}"
+                        for j in range(len(dh)) for i in range(len(xs))), g_w1.tolist()),
             s(T("Backward: gradient of b1", "反向:b1 的梯度"), "∂E/∂b1ⱼ = δ_hⱼ", "", dh),
         ]
-        for name, grad_name, old, grad in (("W2", "∂E/∂W2", w2, g_w2), ("b2", "∂E/∂b2", b2, d_o),
-                                           ("W1", "∂E/∂W1", w1, g_w1), ("b1", "∂E/∂b1", b1, d_h)):
+        lr_text = num(lr)
+        for name, old, grad in (("W2", w2, g_w2), ("b2", b2, d_o), ("W1", w1, g_w1), ("b1", b1, d_h)):
+            olds, grads = old.tolist(), grad.tolist()
             if old.ndim == 2:
-                work = "\n".join(f"{name}[{r + 1},{c + 1}] = {num(old[r, c])} − {num(lr)}·"
-                                 f"{paren(grad[r, c], D)}"
-                                 for r in range(old.shape[0]) for c in range(old.shape[1]))
+                work = "\n".join(f"{name}[{r + 1},{c + 1}] = {num(ov)} − {lr_text}·{paren(gv, D)}"
+                                  for r, (orow, grow) in enumerate(zip(olds, grads, strict=True))
+                                  for c, (ov, gv) in enumerate(zip(orow, grow, strict=True)))
             else:
-                work = "\n".join(f"{name}[{r + 1}] = {num(old[r])} − {num(lr)}·{paren(grad[r], D)}"
-                                 for r in range(old.shape[0]))
-            steps.append(s(T(f"Update {name}", f"更新 {name}"), f"{name} ← {name} − η·{grad_name}",
+                work = "\n".join(f"{name}[{r + 1}] = {num(ov)} − {lr_text}·{paren(gv, D)}"
+                                  for r, (ov, gv) in enumerate(zip(olds, grads, strict=True)))
+            steps.append(s(T(f"Update {name}", f"更新 {name}"), f"{name} ← {name} − η·∂E/∂{name}",
                            work, new[name].tolist()))
         answer = {"loss": e_total, **{k: new[k].tolist() for k in ("W1", "b1", "W2", "b2")}}
         return Solution(answer, steps)
-
-
 
 
 BACKPROP_STEP = BackpropStep(

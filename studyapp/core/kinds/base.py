@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -165,14 +166,23 @@ class Knobs:
     """A template's knob specs resolved against an RNG.
 
     A spec is a fixed value, a list of values to choose from, or a range
-    ``{min, max, step}`` (step 1 when omitted). Every draw is an integer draw,
-    so the same seed gives the same numbers on every machine.
+    ``{min, max, step}`` (step 1 when omitted). Every draw comes from the raw
+    64-bit stream of the seeded bit generator, which NumPy keeps identical across
+    versions and machines (unlike the Generator's derived distributions), so a
+    seed gives the same numbers everywhere.
     """
 
     def __init__(self, kind: Kind, specs: dict[str, Any], rng: np.random.Generator):
         self.kind = kind
         self.specs = specs
         self.rng = rng
+        self._raw: list[int] = []
+
+    def below(self, n: int) -> int:
+        """A uniform integer in [0, n); the modulo bias is below n / 2⁶⁴."""
+        if not self._raw:
+            self._raw = self.rng.bit_generator.random_raw(64).tolist()
+        return self._raw.pop() % n
 
     def spec(self, name: str) -> Any:
         if name in self.specs:
@@ -182,42 +192,52 @@ class Knobs:
     def pick(self, name: str) -> Any:
         spec = self.spec(name)
         if isinstance(spec, list):
-            return spec[int(self.rng.integers(len(spec)))]
+            return spec[self.below(len(spec))]
         if isinstance(spec, dict):
-            return self.grid(spec, ())
+            return self.one(spec)
         return spec
 
     def int(self, name: str) -> int:
         return int(self.pick(name))
 
-    def grid(self, spec: Any, shape: tuple[int, ...]) -> Any:
-        """Numbers on the spec's grid: one (``shape == ()``) or an array of ``shape``."""
+    def one(self, spec: Any) -> Any:
+        """One number drawn from a spec (fixed, list, or range on a grid)."""
+        return self.many(spec, 1)[0]
+
+    def many(self, spec: Any, size: int) -> list[Any]:
+        if isinstance(spec, list):
+            n = len(spec)
+            return [spec[self.below(n)] for _ in range(size)]
         if not isinstance(spec, dict):
-            if isinstance(spec, list):
-                idx = self.rng.integers(len(spec), size=shape)
-                return np.asarray(spec, dtype=float)[idx] if shape else float(spec[int(idx)])
-            return np.full(shape, float(spec)) if shape else spec
-        lo, hi = spec["min"], spec["max"]
-        step = spec.get("step", 1)
-        count = int(round((hi - lo) / step))
-        idx = self.rng.integers(0, count + 1, size=shape)
+            return [spec] * size
+        lo, step = spec["min"], spec.get("step", 1)
+        count = int(round((spec["max"] - lo) / step)) + 1
         places = step_places(step)
-        if shape:
-            return np.round(lo + idx * step, places)
-        value = round(lo + int(idx) * step, places)
-        return int(value) if step_places(step) == 0 and float(value).is_integer() else value
+        values = [round(lo + self.below(count) * step, places) for _ in range(size)]
+        if places == 0:
+            return [int(v) for v in values]
+        return values
 
-    def array(self, name: str, shape: tuple[int, ...], avoid_zero: bool = False) -> np.ndarray:
-        values = self.grid(self.spec(name), shape)
+    def values(self, name: str, shape: tuple[int, ...], avoid_zero: bool = False) -> Any:
+        """Nested lists of ``shape`` drawn from the knob (ints on an integer grid, for tidy JSON)."""
+        spec = self.spec(name)
+        size = 1
+        for n in shape:
+            size *= n
+        flat = self.many(spec, size)
         if avoid_zero:
-            for _ in range(20):
-                zeros = values == 0
-                if not zeros.any():
-                    break
-                values[zeros] = self.grid(self.spec(name), (int(zeros.sum()),))
-        return np.asarray(values, dtype=float)
+            for index, v in enumerate(flat):
+                for _ in range(20):
+                    if v != 0:
+                        break
+                    v = self.one(spec)
+                flat[index] = v
+        for n in reversed(shape[1:]):
+            flat = [flat[i:i + n] for i in range(0, len(flat), n)]
+        return flat
 
 
+@lru_cache(maxsize=256)
 def step_places(step: float) -> int:
     """Decimal places of a grid step: 1 → 0, 0.1 → 1, 0.25 → 2."""
     text = f"{step:.10f}".rstrip("0")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from studyapp.core.bilingual import T
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
@@ -46,12 +47,18 @@ def size_checks(w: int, f: int, p: int, s: int, what: str = "input") -> list[str
     return errors
 
 
-def pick_fitting(k: Knobs, size_knob: str, kernel_knob: str, exact: bool) -> tuple[int, ...]:
-    """Draw (W, F, P, S) until the kernel fits and, if ``exact``, the stride divides evenly."""
+def pick_fitting(k: Knobs, size_knob: str, kernel_knob: str, exact: bool,
+                 max_output: int | None = None) -> tuple[int, ...]:
+    """Draw (W, F, P, S) until the kernel fits and, if ``exact``, the stride divides evenly.
+
+    ``max_output`` keeps the output small enough to work by hand.
+    """
     w = f = p = s = 1
     for _ in range(200):
         w, f, p, s = k.int(size_knob), k.int(kernel_knob), k.int("padding"), k.int("stride")
-        if f <= w + 2 * p and (not exact or (w - f + 2 * p) % s == 0):
+        if f <= w + 2 * p and (not exact or (w - f + 2 * p) % s == 0) and (
+            max_output is None or output_size(w, f, p, s) <= max_output
+        ):
             return w, f, p, s
     return w, min(f, w), 0, 1
 
@@ -115,29 +122,35 @@ class ConvParamCount(Kind):
 
 
 def pad(x: np.ndarray, p: int) -> np.ndarray:
-    return np.pad(x, ((0, 0), (p, p), (p, p))) if p else x
+    """Zero padding of the two spatial axes of a C×H×W array."""
+    if not p:
+        return x
+    out = np.zeros((x.shape[0], x.shape[1] + 2 * p, x.shape[2] + 2 * p))
+    out[:, p:-p, p:-p] = x
+    return out
+
+
+def windows(x: np.ndarray, f: int, s: int) -> np.ndarray:
+    """The F×F windows of a C×H×W array at stride S, as a read-only H₂×W₂×C×F×F view."""
+    c, h, w = x.shape
+    h2, w2 = (h - f) // s + 1, (w - f) // s + 1
+    sc, sh, sw = x.strides
+    return as_strided(x, (h2, w2, c, f, f), (sh * s, sw * s, sc, sh, sw), writeable=False)
 
 
 def conv2d(x: np.ndarray, w: np.ndarray, b: float, s: int, p: int, act: str) -> np.ndarray:
     """Cross-correlation of a C×H×W input with one C×F×F filter, then the activation."""
-    xp = pad(x, p)
-    fh, fw = w.shape[1:]
-    h2 = (xp.shape[1] - fh) // s + 1
-    w2 = (xp.shape[2] - fw) // s + 1
-    out = np.empty((h2, w2))
-    for i in range(h2):
-        for j in range(w2):
-            out[i, j] = np.sum(xp[:, i * s:i * s + fh, j * s:j * s + fw] * w) + b
+    out = np.einsum("ijcuv,cuv->ij", windows(pad(x, p), w.shape[1], s), w) + b
     return np.maximum(out, 0) if act == "relu" else out
 
 
 class Conv2d(Kind):
     def generate(self, k: Knobs) -> dict[str, Any]:
         c = k.int("channels")
-        w, f, p, s = pick_fitting(k, "input_size", "kernel_size", True)
-        x = k.array("values", (c, w, w))
-        kernel = k.array("weights", (c, f, f), avoid_zero=True)
-        return {"input": x.tolist(), "kernel": kernel.tolist(), "bias": float(k.pick("bias")),
+        w, f, p, s = pick_fitting(k, "input_size", "kernel_size", True, k.int("max_output"))
+        x = k.values("values", (c, w, w))
+        kernel = k.values("weights", (c, f, f), avoid_zero=True)
+        return {"input": x, "kernel": kernel, "bias": float(k.pick("bias")),
                 "stride": s, "padding": p, "activation": k.pick("activation")}
 
     def check(self, p: dict[str, Any]) -> list[str]:
@@ -188,22 +201,32 @@ class Conv2d(Kind):
         steps.append(output_size_step(h, f, pd, s, " (height)" if h != wid else ""))
         if h != wid:
             steps.append(output_size_step(wid, f, pd, s, " (width)"))
-        out = conv2d(x, w, b, s, pd, act)
-        wl = w.tolist()
+        z_arr = conv2d(x, w, b, s, pd, "identity")
+        out = np.maximum(z_arr, 0) if act == "relu" else z_arr
+        z_all = z_arr.tolist()
+        # Format every number once; a window's terms are then look-ups in flat lists.
+        wf = [paren(v) for v in w.ravel().tolist()]
+        xf = [paren(v) for v in xp.ravel().tolist()]
+        hp, wp = xp.shape[1], xp.shape[2]
+        offsets = [ch * hp * wp + u * wp + v for ch in range(c) for u in range(f) for v in range(f)]
+        term = "{}·{}".format
+        bias = f" + {paren(b)} = "
+        out_l = out.tolist()
         for i in range(out.shape[0]):
+            r0 = i * s
             for j in range(out.shape[1]):
-                patch = xp[:, i * s:i * s + f, j * s:j * s + f].tolist()
-                terms = [f"{paren(wl[ch][u][v])}·{paren(patch[ch][u][v])}"
-                         for ch in range(c) for u in range(f) for v in range(f)]
-                z = float(np.sum(np.asarray(patch) * w) + b)
-                work = " + ".join(terms) + f" + {paren(b)} = {num(z)}"
+                c0 = j * s
+                base = r0 * wp + c0
+                terms = " + ".join(map(term, wf, [xf[base + o] for o in offsets]))
+                z = z_all[i][j]
+                work = terms + bias + num(z)
                 if act == "relu":
                     work += f"\nReLU({num(z)})"
-                steps.append(Step(T(f"Output a({i},{j}): window at rows {i * s}–{i * s + f - 1}, "
-                                    f"columns {j * s}–{j * s + f - 1}",
-                                    f"输出 a({i},{j}):窗口为第 {i * s}–{i * s + f - 1} 行、"
-                                    f"第 {j * s}–{j * s + f - 1} 列"),
-                                  "a(i,j) = f(Σ w·x + b)", work, float(out[i, j])))
+                steps.append(Step(T(f"Output a({i},{j}): window at rows {r0}–{r0 + f - 1}, "
+                                    f"columns {c0}–{c0 + f - 1}",
+                                    f"输出 a({i},{j}):窗口为第 {r0}–{r0 + f - 1} 行、"
+                                    f"第 {c0}–{c0 + f - 1} 列"),
+                                  "a(i,j) = f(Σ w·x + b)", work, out_l[i][j]))
         steps.append(Step(T("Feature map", "输出特征图"), "", "", out.tolist()))
         return Solution(out.tolist(), steps)
 
@@ -269,5 +292,6 @@ CONV2D = Conv2d(
         Knob("weights", "number", {"min": -1, "max": 1}, "kernel entries"),
         Knob("bias", "number", {"min": -1, "max": 1}, "bias"),
         Knob("activation", "choice", ["identity", "relu"], "activation", ("identity", "relu")),
+        Knob("max_output", "int", 3, "largest output height/width (each entry is worked by hand)"),
     ),
 )

@@ -8,21 +8,15 @@ import numpy as np
 
 from studyapp.core.bilingual import T
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
-from studyapp.core.kinds.conv import output_size, output_size_step, size_checks
+from studyapp.core.kinds.conv import output_size, output_size_step, size_checks, windows
 from studyapp.core.kinds.wording import decimals_clause, shape_clause
 from studyapp.core.numfmt import num
 from studyapp.core.steps import Step
 
 
 def pool2d(x: np.ndarray, size: int, stride: int, mode: str) -> np.ndarray:
-    h2 = output_size(x.shape[0], size, 0, stride)
-    w2 = output_size(x.shape[1], size, 0, stride)
-    reduce = np.max if mode == "max" else np.mean
-    out = np.empty((h2, w2))
-    for i in range(h2):
-        for j in range(w2):
-            out[i, j] = reduce(x[i * stride:i * stride + size, j * stride:j * stride + size])
-    return out
+    view = windows(x[np.newaxis], size, stride)  # H₂×W₂×1×size×size
+    return view.max(axis=(2, 3, 4)) if mode == "max" else view.mean(axis=(2, 3, 4))
 
 
 class Pool2d(Kind):
@@ -30,13 +24,15 @@ class Pool2d(Kind):
         n = size = stride = 2
         for _ in range(200):
             n, size, stride = k.int("input_size"), k.int("size"), k.int("stride")
-            if size <= n and (n - size) % stride == 0:
+            if size <= n and (n - size) % stride == 0 and (
+                output_size(n, size, 0, stride) <= k.int("max_output")
+            ):
                 break
         else:
             size, stride = 2, 2
             n += n % 2
-        x = k.array("values", (n, n))
-        return {"input": x.tolist(), "size": size, "stride": stride, "mode": k.pick("mode")}
+        x = k.values("values", (n, n))
+        return {"input": x, "size": size, "stride": stride, "mode": k.pick("mode")}
 
     def check(self, p: dict[str, Any]) -> list[str]:
         h, w = np.shape(p["input"])
@@ -61,19 +57,23 @@ class Pool2d(Kind):
         size, stride, mode = p["size"], p["stride"], p["mode"]
         steps = [output_size_step(x.shape[0], size, 0, stride)]
         out = pool2d(x, size, stride, mode)
+        xf = [[num(v) for v in row] for row in x.tolist()]  # format each entry once
+        out_l = out.tolist()
+        count = size * size
         for i in range(out.shape[0]):
+            r0 = i * stride
             for j in range(out.shape[1]):
-                window = x[i * stride:i * stride + size, j * stride:j * stride + size].ravel().tolist()
-                values = ", ".join(num(v) for v in window)
+                c0 = j * stride
+                window = [xf[r][c] for r in range(r0, r0 + size) for c in range(c0, c0 + size)]
                 if mode == "max":
-                    work = f"max({values})"
+                    work = f"max({', '.join(window)})"
                 else:
-                    work = f"({' + '.join(num(v) for v in window)}) / {len(window)}"
-                steps.append(Step(T(f"Window ({i},{j}): rows {i * stride}–{i * stride + size - 1}, "
-                                    f"columns {j * stride}–{j * stride + size - 1}",
-                                    f"窗口 ({i},{j}):第 {i * stride}–{i * stride + size - 1} 行、"
-                                    f"第 {j * stride}–{j * stride + size - 1} 列"),
-                                  "", work, float(out[i, j])))
+                    work = f"({' + '.join(window)}) / {count}"
+                steps.append(Step(T(f"Window ({i},{j}): rows {r0}–{r0 + size - 1}, "
+                                    f"columns {c0}–{c0 + size - 1}",
+                                    f"窗口 ({i},{j}):第 {r0}–{r0 + size - 1} 行、"
+                                    f"第 {c0}–{c0 + size - 1} 列"),
+                                  "", work, out_l[i][j]))
         steps.append(Step(T("Pooled map (each channel is pooled alone, so depth is kept)",
                             "池化结果(各通道分别池化,深度不变)"), "", "", out.tolist()))
         return Solution(out.tolist(), steps)
@@ -94,5 +94,6 @@ POOL2D = Pool2d(
         Knob("stride", "int", [1, 2], "stride"),
         Knob("mode", "choice", ["max", "avg"], "pooling mode", ("max", "avg")),
         Knob("values", "number", {"min": 0, "max": 9}, "entries of the map"),
+        Knob("max_output", "int", 3, "largest output height/width"),
     ),
 )

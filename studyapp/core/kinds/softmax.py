@@ -21,10 +21,10 @@ LOGIT_KNOBS = (
 def _logits(k: Knobs) -> list[float]:
     n = k.int("classes")
     for _ in range(20):
-        z = k.array("values", (n,))
-        if np.ptp(z) > 0:  # all-equal logits make a dull, uniform answer
+        z = k.values("values", (n,))
+        if len(set(z)) > 1:  # all-equal logits make a dull, uniform answer
             break
-    return z.tolist()
+    return z
 
 
 def softmax_steps(z: np.ndarray) -> tuple[np.ndarray, list[Step]]:
@@ -65,7 +65,7 @@ class Softmax(Kind):
 class SoftmaxCrossEntropy(Kind):
     def generate(self, k: Knobs) -> dict[str, Any]:
         z = _logits(k)
-        return {"logits": z, "target": int(k.rng.integers(len(z)))}
+        return {"logits": z, "target": k.below(len(z))}
 
     def check(self, p: dict[str, Any]) -> list[str]:
         n = len(p["logits"])
