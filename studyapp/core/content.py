@@ -204,8 +204,8 @@ def check_knobs(kind: Kind, params: Any, where: str, pos: Pos, errors: Errors) -
             errors.append((kpos, f"{what} is an empty list"))
         for v in values:
             if not _knob_value_ok(knob.type, knob.choices, v):
-                expected = (", ".join(knob.choices) if knob.type == "choice"
-                            else "true or false" if knob.type == "bool" else f"a {knob.type}")
+                expected = {"choice": ", ".join(knob.choices), "bool": "true or false",
+                            "int": "a whole number", "number": "a number"}[knob.type]
                 errors.append((kpos, f"{what}: {v!r} is not valid (expected {expected})"))
 
 
@@ -242,11 +242,16 @@ def json_schema() -> dict[str, Any]:
 
 
 # --- loading ------------------------------------------------------------------------------
+def _items(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _check_deck(data: Any, errors: Errors) -> None:
     DECK.check(data, "", (1, 1), errors)
     if not isinstance(data, dict):
         return
-    for index, card in enumerate(data.get("cards") or []):
+    for index, card in enumerate(_items(data, "cards")):
         if not isinstance(card, PosDict) or card.get("type") != "cloze":
             continue
         text = card.get("text")
@@ -262,14 +267,14 @@ def _check_deck(data: Any, errors: Errors) -> None:
         for lang in ("en", "zh"):
             if any(not alt.strip() for g in GAP.findall(text[lang]) for alt in g.split("|")):
                 errors.append((text.pos_of(lang), f"{where}.text.{lang}: a gap has an empty answer"))
-    for index, card in enumerate(data.get("cards") or []):
+    for index, card in enumerate(_items(data, "cards")):
         if isinstance(card, PosDict) and card.get("type") == "choice":
             opts = card.get("options")
             if isinstance(opts, list) and not any(isinstance(o, dict) and o.get("correct") is True
                                                   for o in opts):
                 errors.append((card.pos_of("options"),
                                f"cards[{index}].options: mark at least one option correct: true"))
-    for index, tpl in enumerate(data.get("problems") or []):
+    for index, tpl in enumerate(_items(data, "problems")):
         if not isinstance(tpl, PosDict) or not isinstance(tpl.get("kind"), str):
             continue
         kind = KINDS.get(tpl["kind"])
@@ -326,7 +331,7 @@ def load_deck(path: Path) -> tuple[Deck | None, list[ContentError], Any]:
         return None, [ContentError(file, exc.pos[0], exc.pos[1], str(exc))], None
     found: Errors = [(pos, msg) for msg, pos in duplicates]
     _check_deck(data, found)
-    errors = [ContentError(file, line, col, msg) for (line, col), msg in found]
+    errors = [ContentError(file, line, col, msg) for (line, col), msg in sorted(found)]
     if errors:
         return None, errors, data
     return _build_deck(data, file), [], data

@@ -195,6 +195,12 @@ class Tagged(Node):
         if tag not in self.variants:
             errors.append((_pos_in(value, self.key, pos), f"{where}.{self.key} must be one of "
                            f"{', '.join(self.variants)} (got {tag!r})"))
+            # Still check the fields every variant shares, so one slip does not hide others.
+            shared = set.intersection(*(set(v.fields) for v in self.variants.values())) - {self.key}
+            first = next(iter(self.variants.values()))
+            for name in sorted(shared & set(value)):
+                first.fields[name][0].check(value[name], f"{where}.{name}",
+                                            _pos_in(value, name, pos), errors)
             return
         self.variants[tag].check(value, where, pos, errors)
 

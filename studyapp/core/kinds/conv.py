@@ -60,7 +60,8 @@ def pick_fitting(k: Knobs, size_knob: str, kernel_knob: str, exact: bool,
             max_output is None or output_size(w, f, p, s) <= max_output
         ):
             return w, f, p, s
-    return w, min(f, w), 0, 1
+    raise ValueError(f"no draw of {size_knob}, {kernel_knob}, padding and stride fits in 200 tries "
+                     "(the kernel must fit the padded input and the output be small enough)")
 
 
 class ConvOutputSize(Kind):
