@@ -27,7 +27,7 @@ def num(x: float, decimals: int = 4) -> str:
             pass
         if x != x or x in (_INF, -_INF):
             return str(x)
-        text = f"{x:.{decimals}f}"
+        text = _FIXED[decimals] % x if decimals < 16 else f"{x:.{decimals}f}"
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         if text == "-0":
@@ -44,6 +44,7 @@ def num(x: float, decimals: int = 4) -> str:
 
 
 _NUM_CACHE: dict[tuple[float, int], str] = {}
+_FIXED = [f"%.{d}f" for d in range(16)]
 _INF = float("inf")
 
 

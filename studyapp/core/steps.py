@@ -24,7 +24,7 @@ class Step:
     decimals: int = 4
 
     def to_dict(self, lang: str) -> dict[str, Any]:
-        out: dict[str, Any] = {"title": self.title.get(lang)}
+        out: dict[str, Any] = {"title": self.title[lang == "zh"]}
         if self.formula:
             out["formula"] = self.formula
         if self.work:

@@ -105,7 +105,7 @@ class BackpropStep(Kind):
 
         xs, oh, oo, tl = x.tolist(), out_h.tolist(), out_o.tolist(), t.tolist()
         do, dh = d_o.tolist(), d_h.tolist()
-        w2l = w2.tolist()
+        w2l, nh, no = w2.tolist(), net_h.tolist(), net_o.tolist()
         # Each value is formatted once and reused wherever the solution shows it.
         ohf, oof, dof, dhf = ([num(v, D) for v in vs] for vs in (oh, oo, do, dh))
         dop = [paren(v, D) for v in do]
@@ -119,18 +119,17 @@ class BackpropStep(Kind):
         steps = [
             s(T("Forward: net input of the hidden layer", "前向:隐藏层的净输入"),
               "net_hⱼ = Σᵢ W1[j,i]·xᵢ + b1ⱼ",
-              _affine_lines("net_h", w1.tolist(), xs, b1.tolist(), "x", net_h.tolist()),
-              net_h.tolist()),
+              _affine_lines("net_h", p["W1"], xs, p["b1"], "x", nh), nh),
             s(T("Forward: hidden outputs", "前向:隐藏层输出"),
               "out_hⱼ = σ(net_hⱼ) = 1 / (1 + e^(−net_hⱼ))",
               "\n".join(f"out_h{j + 1} = 1 / (1 + e^{paren(-v, D)}) = {ohf[j]}"
-                        for j, v in enumerate(net_h.tolist())), oh),
+                        for j, v in enumerate(nh)), oh),
             s(T("Forward: net input of the output layer", "前向:输出层的净输入"),
               "net_oₖ = Σⱼ W2[k,j]·out_hⱼ + b2ₖ",
-              _affine_lines("net_o", w2l, oh, b2.tolist(), "out_h", net_o.tolist()), net_o.tolist()),
+              _affine_lines("net_o", w2l, oh, p["b2"], "out_h", no), no),
             s(T("Forward: outputs", "前向:输出"), "out_oₖ = σ(net_oₖ)",
               "\n".join(f"out_o{k + 1} = 1 / (1 + e^{paren(-v, D)}) = {oof[k]}"
-                        for k, v in enumerate(net_o.tolist())), oo),
+                        for k, v in enumerate(no)), oo),
             s(T("Loss before the step", "更新前的损失"), "E = Σₖ ½(targetₖ − out_oₖ)²",
               "\n".join(f"E_o{k + 1} = ½({tf[k]} − {oof[k]})² = {ef[k]}" for k in range(len(oo)))
               + "\nE = " + " + ".join(ef), e_total),

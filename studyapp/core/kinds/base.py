@@ -185,9 +185,8 @@ class Knobs:
         return self._raw.pop() % n
 
     def spec(self, name: str) -> Any:
-        if name in self.specs:
-            return self.specs[name]
-        return self.kind.knob_index[name].default
+        spec = self.specs.get(name, REQUIRED)
+        return self.kind.knob_index[name].default if spec is REQUIRED else spec
 
     def pick(self, name: str) -> Any:
         spec = self.spec(name)
@@ -202,6 +201,11 @@ class Knobs:
 
     def one(self, spec: Any) -> Any:
         """One number drawn from a spec (fixed, list, or range on a grid)."""
+        if isinstance(spec, dict):
+            lo, step = spec["min"], spec.get("step", 1)
+            places = step_places(step)
+            value = round(lo + self.below(int(round((spec["max"] - lo) / step)) + 1) * step, places)
+            return int(value) if places == 0 else value
         return self.many(spec, 1)[0]
 
     def many(self, spec: Any, size: int) -> list[Any]:

@@ -215,19 +215,18 @@ class Conv2d(Kind):
         out_l = out.tolist()
         for i in range(out.shape[0]):
             r0 = i * s
+            lines = []
             for j in range(out.shape[1]):
-                c0 = j * s
-                base = r0 * wp + c0
+                base = r0 * wp + j * s
+                z = num(z_all[i][j])
                 terms = " + ".join(map(term, wf, [xf[base + o] for o in offsets]))
-                z = z_all[i][j]
-                work = terms + bias + num(z)
-                if act == "relu":
-                    work += f"\nReLU({num(z)})"
-                steps.append(Step(T(f"Output a({i},{j}): window at rows {r0}–{r0 + f - 1}, "
-                                    f"columns {c0}–{c0 + f - 1}",
-                                    f"输出 a({i},{j}):窗口为第 {r0}–{r0 + f - 1} 行、"
-                                    f"第 {c0}–{c0 + f - 1} 列"),
-                                  "a(i,j) = f(Σ w·x + b)", work, out_l[i][j]))
+                relu = f", ReLU({z}) = {num(out_l[i][j])}" if act == "relu" else ""
+                lines.append(f"a({i},{j}) = {terms}{bias}{z}{relu}")
+            # One step per output row: each window's sum is one line, so every value shows.
+            steps.append(Step(T(f"Output row {i}: windows on input rows {r0}–{r0 + f - 1}, "
+                                f"moving {s} column(s) at a time",
+                                f"输出第 {i} 行:窗口位于输入第 {r0}–{r0 + f - 1} 行,每次右移 {s} 列"),
+                              "a(i,j) = f(Σ w·x + b)" if i == 0 else "", "\n".join(lines), out_l[i]))
         steps.append(Step(T("Feature map", "输出特征图"), "", "", out.tolist()))
         return Solution(out.tolist(), steps)
 

@@ -62,18 +62,18 @@ class Pool2d(Kind):
         count = size * size
         for i in range(out.shape[0]):
             r0 = i * stride
+            lines = []
             for j in range(out.shape[1]):
                 c0 = j * stride
                 window = [xf[r][c] for r in range(r0, r0 + size) for c in range(c0, c0 + size)]
+                value = num(out_l[i][j])
                 if mode == "max":
-                    work = f"max({', '.join(window)})"
+                    lines.append(f"({i},{j}): max({', '.join(window)}) = {value}")
                 else:
-                    work = f"({' + '.join(window)}) / {count}"
-                steps.append(Step(T(f"Window ({i},{j}): rows {r0}–{r0 + size - 1}, "
-                                    f"columns {c0}–{c0 + size - 1}",
-                                    f"窗口 ({i},{j}):第 {r0}–{r0 + size - 1} 行、"
-                                    f"第 {c0}–{c0 + size - 1} 列"),
-                                  "", work, out_l[i][j]))
+                    lines.append(f"({i},{j}): ({' + '.join(window)}) / {count} = {value}")
+            steps.append(Step(T(f"Output row {i}: windows on input rows {r0}–{r0 + size - 1}",
+                                f"输出第 {i} 行:窗口位于输入第 {r0}–{r0 + size - 1} 行"),
+                              "", "\n".join(lines), out_l[i]))
         steps.append(Step(T("Pooled map (each channel is pooled alone, so depth is kept)",
                             "池化结果(各通道分别池化,深度不变)"), "", "", out.tolist()))
         return Solution(out.tolist(), steps)
