@@ -11,7 +11,9 @@ from collections import Counter
 from pathlib import Path
 
 from studyapp.cli import UsageError
+from studyapp.core.check import finite
 from studyapp.core.kinds import KINDS, ParamError, get_kind
+from studyapp.core.kinds.base import REQUIRED
 from studyapp.core.library import Library, load_library
 from studyapp.core.numfmt import format_answer
 from studyapp.core.problems import SEED_LIMIT, exercise_set, iter_exercise_set
@@ -107,7 +109,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
         params = kind.validate(raw)
     except ParamError as exc:
         raise UsageError(f"{args.kind}: {exc}") from None
-    solution = kind.solve(params)
+    import numpy as np
+
+    with np.errstate(all="ignore"):  # an overflow shows up below as a non-finite answer
+        solution = kind.solve(params)
+    if not finite(solution.answer):
+        raise UsageError(f"{args.kind}: these params overflow float64 (the answer is not finite); "
+                         "expected smaller numbers")
     answer = format_answer(solution.answer, args.decimals)
     if args.format == "json":
         doc = {"kind": kind.name, "params": params, "answer": solution.answer,
@@ -129,8 +137,8 @@ def cmd_kinds(args: argparse.Namespace) -> int:
         doc = [{"kind": k.name, "summary": k.summary.get(args.lang), "answer_decimals": k.decimals,
                 "params": [{"name": p.name, "type": p.type, "doc": p.doc,
                             **({"choices": list(p.choices)} if p.choices else {}),
-                            **({"required": True} if p.default is not None and
-                               p.default.__class__ is object else {"default": p.default})}
+                            **({"required": True} if p.default is REQUIRED
+                               else {"default": p.default})}
                            for p in k.params],
                 "knobs": [{"name": n.name, "type": n.type, "default": n.default, "doc": n.doc}
                           for n in k.knobs]}
@@ -140,8 +148,12 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     for k in KINDS.values():
         print(f"{k.name}: {k.summary.get(args.lang)}")
         for p in k.params:
-            required = p.default.__class__ is object
-            default = "" if required else f" (default {json.dumps(p.default)})"
+            if p.default is REQUIRED:
+                default = ""
+            elif p.default is None:
+                default = " (optional)"
+            else:
+                default = f" (default {json.dumps(p.default)})"
             print(f"    {p.name:<12} {p.type:<8} {p.doc}{default}")
     return 0
 

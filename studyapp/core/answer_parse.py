@@ -18,6 +18,10 @@ MAX_LENGTH = 20_000
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 NUMBER_RE = re.compile(rf"({_NUMBER})(?:\s*/\s*({_NUMBER}))?")
 _TIMES_TEN = re.compile(r"\s*[×xX*]\s*10\s*\^?\s*\(?\s*([-+]?\d+)\s*\)?")
+_SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_TIMES_TEN_SUPER = re.compile(rf"\s*[×xX*]\s*10([⁻⁺]?[{_SUPER}]+)")
+_SUPER_TO_ASCII = str.maketrans(_SUPER + "⁻⁺", "0123456789-+")
+_POWERS = re.compile(rf"[{_SUPER}₀₁₂₃₄₅₆₇₈₉]")
 _LABEL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*[:=]")
 _MINUSES = dict.fromkeys(map(ord, "−–—﹣－‐"), "-")
 
@@ -27,11 +31,21 @@ class ParseError(ValueError):
 
 
 def normalize(text: str) -> str:
-    """Fold full-width forms, Unicode minus signs and Chinese punctuation to ASCII."""
+    """Fold full-width forms, Unicode minus signs and Chinese punctuation to ASCII.
+
+    ``1.2×10⁻³`` is read as ``1.2e-3``; any other superscript or subscript digit is
+    refused, since NFKC would silently turn ``2²`` into ``22``.
+    """
+    text = _TIMES_TEN_SUPER.sub(lambda m: "e" + m.group(1).translate(_SUPER_TO_ASCII), text)
+    power = _POWERS.search(text)
+    if power:
+        raise ParseError(f"'{power.group()}' is a power or index: type the value itself "
+                         "(e.g. 4 for 2²; 1e-3 or 1×10^-3 for 10⁻³)")
     text = unicodedata.normalize("NFKC", text).translate(_MINUSES)
     text = text.replace("、", ",")
     text = re.sub(r"(?<=\d)。(?=\d)", ".", text)  # 0。5 is a slip for 0.5
     text = text.replace("。", " ")
+    text = re.sub(r"\s*/\s*", "/", text)  # 1 / 4 is one fraction, not three tokens
     return _TIMES_TEN.sub(lambda m: f"e{m.group(1)}", text)
 
 
@@ -62,10 +76,10 @@ def _split_items(text: str) -> list[str]:
 
 def _parse_flat(text: str) -> Any:
     """Numbers without brackets: rows split by ';' or new lines, entries by commas or spaces."""
-    rows = [r for r in re.split(r"[;\n]", text) if r.strip()]
+    rows = [items for r in re.split(r"[;\n]", text) if (items := _split_items(r))]
     if not rows:
         raise ParseError("the answer is empty")
-    values = [[parse_number(t) for t in _split_items(row)] for row in rows]
+    values = [[parse_number(t) for t in row] for row in rows]
     if len(values) == 1:
         return values[0][0] if len(values[0]) == 1 else values[0]
     lengths = {len(r) for r in values}
@@ -76,7 +90,8 @@ def _parse_flat(text: str) -> Any:
     return values
 
 
-_TOKEN = re.compile(r"\s*(?:([\[\]()])|([;\n])|(,)|([^\[\]();\n,\s]+))")
+_TOKEN = re.compile(r"[^\S\n]*(?:([\[\]()])|([;\n])|(,)|([^\[\]();\n,\s]+))")
+_CLOSING = {"[": "]", "(": ")"}
 
 
 def _parse_bracketed(text: str) -> Any:
@@ -90,7 +105,7 @@ def _parse_bracketed(text: str) -> Any:
             tokens.append(("num", m.group(4)))
     pos = 0
 
-    def parse_list(depth: int) -> list[Any]:
+    def parse_list(depth: int, opener: str) -> list[Any]:
         nonlocal pos
         if depth > MAX_DEPTH:
             raise ParseError(f"too deeply nested: at most {MAX_DEPTH} levels of brackets")
@@ -99,12 +114,11 @@ def _parse_bracketed(text: str) -> Any:
             kind, tok = tokens[pos]
             pos += 1
             if kind == "close":
-                items = [r for r in rows if r]
-                if len(items) > 1:  # [1 2; 3 4]
-                    return items
-                return items[0] if items else []
+                if tok != _CLOSING[opener]:
+                    raise ParseError(f"'{opener}' is closed by '{tok}'")
+                return _join_rows([r for r in rows if r])
             if kind == "open":
-                rows[-1].append(parse_list(depth + 1))
+                rows[-1].append(parse_list(depth + 1, tok))
             elif kind == "row":
                 rows.append([])
             else:
@@ -116,7 +130,7 @@ def _parse_bracketed(text: str) -> Any:
         kind, tok = tokens[pos]
         pos += 1
         if kind == "open":
-            items.append(parse_list(1))
+            items.append(parse_list(1, tok))
         elif kind == "close":
             raise ParseError("a bracket is closed that was never opened")
         elif kind == "num":
@@ -129,19 +143,39 @@ def _parse_bracketed(text: str) -> Any:
     return _check_rectangular(value)
 
 
-def _check_rectangular(value: Any) -> Any:
-    if isinstance(value, list):
-        if not value:
-            raise ParseError("empty brackets: no numbers given")
-        kinds = {isinstance(v, list) for v in value}
-        if len(kinds) > 1:
+def _join_rows(rows: list[list[Any]]) -> list[Any]:
+    """The items of one bracket whose rows were split by ';' or new lines.
+
+    ``[1 2; 3 4]`` holds two rows of numbers (a matrix); ``[[1, 2];\n[3, 4]]`` holds
+    rows that are already bracketed, so the separators only continue the list.
+    """
+    if len(rows) <= 1:
+        return rows[0] if rows else []
+    if all(isinstance(v, list) for row in rows for v in row):
+        return [v for row in rows for v in row]
+    if any(isinstance(v, list) for row in rows for v in row):
+        raise ParseError("mix of numbers and bracketed rows at one level")
+    return rows
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    """The shape of a rectangular nested list; ParseError names what is ragged."""
+    if not isinstance(value, list):
+        return ()
+    if not value:
+        raise ParseError("empty brackets: no numbers given")
+    shapes = [_shape(v) for v in value]
+    if len(set(shapes)) > 1:
+        depths = {len(s) for s in shapes}
+        if len(depths) > 1:
             raise ParseError("mix of numbers and bracketed rows at one level")
-        if kinds == {True}:
-            for v in value:
-                _check_rectangular(v)
-            lengths = [len(v) for v in value]
-            if len(set(lengths)) > 1:
-                raise ParseError(f"the rows have different lengths ({', '.join(map(str, lengths))})")
+        lengths = ", ".join(str(s[0]) for s in shapes)
+        raise ParseError(f"the rows have different lengths ({lengths})")
+    return (len(value), *shapes[0])
+
+
+def _check_rectangular(value: Any) -> Any:
+    _shape(value)
     return value
 
 

@@ -13,11 +13,12 @@ from studyapp.core.problems import generate
 CHECK_SEEDS = 50
 
 
-def _finite(value: Any) -> bool:
+def finite(value: Any) -> bool:
+    """True when every number of an answer (number, list, dict of parts) is finite."""
     if isinstance(value, dict):
-        return all(_finite(v) for v in value.values())
+        return all(finite(v) for v in value.values())
     if isinstance(value, list):
-        return all(_finite(v) for v in value)
+        return all(finite(v) for v in value)
     return isinstance(value, int | float) and math.isfinite(value)
 
 
@@ -38,7 +39,7 @@ def check_generation(library: Library, seeds: int = CHECK_SEEDS) -> list[Content
                 except (ValueError, ArithmeticError, IndexError, KeyError, TypeError) as exc:
                     message = f"seed {seed} fails to generate or solve: {type(exc).__name__}: {exc}"
                 else:
-                    if _finite(problem.answer):
+                    if finite(problem.answer):
                         continue
                     message = f"seed {seed} gives a non-finite answer"
                 errors.append(ContentError(deck.file, *template.pos,

@@ -48,13 +48,18 @@ def _shape_of(value: Any) -> tuple[int, ...]:
 
 
 def _fit_shape(value: Any, shape: tuple[int, ...]) -> np.ndarray | None:
-    """The parsed value as an array of ``shape``, allowing row/column vectors and [x] for x."""
+    """The parsed value as an array of ``shape``, or None when it has another shape.
+
+    Only unit dimensions may differ: a row or column typed for a vector, ``[x]`` for a
+    number. A 2×2 matrix is not a vector of 4.
+    """
     arr = np.asarray(value, dtype=float)
     if arr.shape == shape:
         return arr
-    if arr.size == int(np.prod(shape)) and (arr.ndim <= 1 or 1 in arr.shape or len(shape) <= 1):
-        if len(shape) <= 1 or 1 in shape or arr.ndim == 1 and len(shape) == 2 and shape[0] == 1:
-            return arr.reshape(shape)
+    if arr.size == int(np.prod(shape)) and (
+        tuple(d for d in arr.shape if d != 1) == tuple(d for d in shape if d != 1)
+    ):
+        return arr.reshape(shape)
     return None
 
 
@@ -100,7 +105,8 @@ def grade(text: str, expected: Any, tol: Tolerance, exact: bool = False) -> Grad
     try:
         raw = split_parts(text, keys)
     except ParseError as exc:
-        return Grade(False, 0.0, T(str(exc), str(exc)))
+        form = "; ".join(f"{k}: …" for k in keys)
+        return Grade(False, 0.0, T(str(exc), f"请按 `{form}` 分别给出各部分({exc})"))
     parts: dict[str, Grade] = {}
     for key in keys:
         if key in raw:

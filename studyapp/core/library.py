@@ -40,14 +40,15 @@ def deck_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _id_positions(raw: Any) -> dict[str, tuple[int, int]]:
-    """Where each card/template id of a raw deck is written."""
-    out: dict[str, tuple[int, int]] = {}
+def _id_positions(raw: Any) -> list[tuple[str, tuple[int, int]]]:
+    """Every card/template id of a raw deck with where it is written, repeats included."""
+    out: list[tuple[str, tuple[int, int]]] = []
     if isinstance(raw, dict):
         for section in ("cards", "problems"):
-            for item in raw.get(section) or []:
+            items = raw.get(section)
+            for item in items if isinstance(items, list) else []:
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    out[item["id"]] = item.pos_of("id")
+                    out.append((item["id"], item.pos_of("id")))
     return out
 
 
@@ -56,51 +57,55 @@ def _related_positions(raw: Any) -> list[tuple[str, str, tuple[int, int]]]:
     out = []
     if isinstance(raw, dict):
         for section in ("cards", "problems"):
-            for item in raw.get(section) or []:
+            items = raw.get(section)
+            for item in items if isinstance(items, list) else []:
                 related = item.get("related") if isinstance(item, dict) else None
                 if isinstance(related, list):
                     for index, ref in enumerate(related):
-                        out.append((item.get("id"), ref, related.pos_of(index)))
+                        if isinstance(ref, str):
+                            out.append((item.get("id"), ref, related.pos_of(index)))
     return out
 
 
 def load_library(paths: Iterable[Path] | None = None) -> Library:
-    """Load every deck; a broken deck is reported in ``errors`` and skipped."""
+    """Load every deck; a broken deck is reported in ``errors`` and skipped.
+
+    Ids and ``related`` references are checked on every file that parses, broken or
+    not, so one run reports every error.
+    """
     files = deck_files([bundled_content_dir()] if paths is None else paths)
     library = Library()
-    raws: list[tuple[Deck, Any]] = []
+    loaded: list[tuple[str, Deck | None, Any]] = []
     for path in files:
         if not path.exists():
             library.errors.append(ContentError(str(path), 1, 1, "no such file or folder"))
             continue
         deck, errors, raw = load_deck(path)
         library.errors.extend(errors)
-        if deck is not None:
-            raws.append((deck, raw))
-    seen: dict[str, str] = {}
-    for deck, raw in raws:
-        positions = _id_positions(raw)
-        if deck.id in {d.id for d in library.decks}:
-            library.errors.append(ContentError(deck.file, *raw.pos_of("id"),
-                                               f"deck id '{deck.id}' is used by another deck"))
-            continue
-        dup = False
-        for item_id, pos in positions.items():
-            if item_id in seen:
-                library.errors.append(ContentError(deck.file, *pos, f"id '{item_id}' is already "
-                                                   f"used in {seen[item_id]}"))
-                dup = True
-        if dup:
-            continue
-        for item_id in positions:
-            seen[item_id] = deck.file
-        library.decks.append(deck)
-    known = set(seen)
-    for deck, raw in raws:
-        if deck not in library.decks:
-            continue
+        loaded.append((str(path), deck, raw))
+    first_use: dict[str, str] = {}
+    deck_ids: dict[str, str] = {}
+    broken: set[str] = set()
+    for file, _deck, raw in loaded:
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            if raw["id"] in deck_ids:
+                library.errors.append(ContentError(file, *raw.pos_of("id"), f"deck id '{raw['id']}' "
+                                                   f"is already used in {deck_ids[raw['id']]}"))
+                broken.add(file)
+            deck_ids.setdefault(raw["id"], file)
+        for item_id, pos in _id_positions(raw):
+            if item_id in first_use:
+                where = ("earlier in this file" if first_use[item_id] == file
+                         else f"in {first_use[item_id]}")
+                library.errors.append(ContentError(file, *pos, f"id '{item_id}' is already used {where}"))
+                broken.add(file)
+            first_use.setdefault(item_id, file)
+    for file, _, raw in loaded:
         for owner, ref, pos in _related_positions(raw):
-            if ref not in known:
-                library.errors.append(ContentError(deck.file, *pos, f"'{owner}' is related to "
-                                                   f"'{ref}', which no deck defines"))
+            if ref not in first_use:
+                library.errors.append(ContentError(file, *pos, f"'{owner}' is related to '{ref}', "
+                                                   "which no deck defines"))
+    library.errors.sort(key=lambda e: (files.index(Path(e.file)) if Path(e.file) in files else -1,
+                                       e.line, e.col))
+    library.decks = [deck for file, deck, _ in loaded if deck is not None and file not in broken]
     return library

@@ -27,7 +27,10 @@ def num(x: float, decimals: int = 4) -> str:
             pass
         if x != x or x in (_INF, -_INF):
             return str(x)
-        text = _FIXED[decimals] % x if decimals < 16 else f"{x:.{decimals}f}"
+        if abs(x) >= 1e15:  # no one reads 300 digits: scientific notation
+            text = repr(x)
+        else:
+            text = _FIXED[decimals] % x if decimals < 16 else f"{x:.{decimals}f}"
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         if text == "-0":

@@ -110,7 +110,12 @@ class Kind:
 
 
 def _is_number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    if not isinstance(x, int | float) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(x) and abs(x) < 1e300  # keeps every product of params finite
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _numbers(x: Any) -> list[float] | None:

@@ -32,12 +32,20 @@ def output_size_step(w: int, f: int, p: int, s: int, axis: str = "") -> Step:
     return Step(title, OUTPUT_SIZE_FORMULA, work, output_size(w, f, p, s), note)
 
 
+MAX_PADDING = 100
+
+
 def size_checks(w: int, f: int, p: int, s: int, what: str = "input") -> list[str]:
     errors = []
     if s < 1:
         errors.append(f"stride must be at least 1 (got {s})")
+    elif s > max(w + 2 * max(p, 0), 1):
+        errors.append(f"stride {s} is larger than the padded {what} ({w + 2 * max(p, 0)}); "
+                      "expected at most that")
     if p < 0:
         errors.append(f"padding must be 0 or more (got {p})")
+    elif p > MAX_PADDING:
+        errors.append(f"padding must be at most {MAX_PADDING} (got {p})")
     if f < 1:
         errors.append(f"kernel size must be at least 1 (got {f})")
     if w < 1:

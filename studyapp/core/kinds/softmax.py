@@ -87,10 +87,15 @@ class SoftmaxCrossEntropy(Kind):
         z = np.asarray(p["logits"], dtype=float)
         t = p["target"]
         probs, steps = softmax_steps(z)
-        loss = float(-np.log(probs[t]))
+        # −ln p_t from the log-sum-exp, which stays finite when p_t underflows to 0.
+        shifted = z - z.max()
+        log_total = float(np.log(np.exp(shifted).sum()))
+        loss = log_total - float(shifted[t])
         steps.append(Step(T("Loss: minus the log-probability of the true class",
                             "损失:真实类别概率的负对数"),
-                          f"L = −ln p{sub(t)}", f"−ln {num(probs[t], 6)}", loss, decimals=6))
+                          f"L = −ln p{sub(t)} = ln Σⱼ e^(zⱼ − max) − (z{sub(t)} − max)",
+                          f"ln {num(float(np.exp(shifted).sum()), 6)} − {paren(float(shifted[t]))}",
+                          loss, decimals=6))
         onehot = np.zeros_like(z)
         onehot[t] = 1.0
         grad = probs - onehot
