@@ -27,12 +27,12 @@ def num(x: float, decimals: int = 4) -> str:
             pass
         if x != x or x in (_INF, -_INF):
             return str(x)
-        if abs(x) >= 1e15:  # no one reads 300 digits: scientific notation
+        if abs(x) >= 1e15:  # no one reads 300 digits: the shortest exact form, 1e+20
             text = repr(x)
         else:
             text = _FIXED[decimals] % x if decimals < 16 else f"{x:.{decimals}f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
         if text == "-0":
             text = "0"
         if len(_NUM_CACHE) > 50_000:  # a bounded memo: worked solutions repeat their numbers
