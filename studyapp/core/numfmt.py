@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 SUPERSCRIPTS = str.maketrans("0123456789-+()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ⁿ")
@@ -21,29 +20,30 @@ def sub(text: object) -> str:
 def num(x: float, decimals: int = 4) -> str:
     """``x`` rounded to ``decimals`` places, without trailing zeros (``0.5``, ``-2``, ``0.1235``)."""
     if type(x) is float:
-        try:
-            return _NUM_CACHE[(x, decimals)]
-        except KeyError:
-            pass
-        if x != x or x in (_INF, -_INF):
-            return str(x)
-        if abs(x) >= 1e15:  # no one reads 300 digits: the shortest exact form, 1e+20
-            text = repr(x)
-        else:
-            text = _FIXED[decimals] % x if decimals < 16 else f"{x:.{decimals}f}"
-            if "." in text:
-                text = text.rstrip("0").rstrip(".")
-        if text == "-0":
-            text = "0"
-        if len(_NUM_CACHE) > 50_000:  # a bounded memo: worked solutions repeat their numbers
-            _NUM_CACHE.clear()
-        _NUM_CACHE[(x, decimals)] = text
+        key = (x, decimals)
+        text = _NUM_CACHE.get(key)
+        if text is None:
+            text = _format_float(x, decimals)
+            if len(_NUM_CACHE) > 50_000:  # a bounded memo: worked solutions repeat their numbers
+                _NUM_CACHE.clear()
+            _NUM_CACHE[key] = text
         return text
     if isinstance(x, bool):
         return str(x).lower()
     if isinstance(x, int):
         return str(x)
     return num(float(x), decimals)
+
+
+def _format_float(x: float, decimals: int) -> str:
+    if x != x or x in (_INF, -_INF):
+        return str(x)
+    if abs(x) >= 1e15:  # no one reads 300 digits: the shortest exact form, 1e+20
+        return repr(x)
+    text = _FIXED[decimals] % x if decimals < 16 else f"{x:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 _NUM_CACHE: dict[tuple[float, int], str] = {}
@@ -53,17 +53,8 @@ _INF = float("inf")
 
 def paren(x: float, decimals: int = 4) -> str:
     """A number ready to stand after an operator: negatives in parentheses."""
-    return _paren(x, decimals) if type(x) is float else _paren_any(x, decimals)
-
-
-@lru_cache(maxsize=8192)
-def _paren(x: float, decimals: int) -> str:
-    return _paren_any(x, decimals)
-
-
-def _paren_any(x: float, decimals: int) -> str:
     text = num(x, decimals)
-    return f"({text})" if text.startswith("-") else text
+    return f"({text})" if text[0] == "-" else text
 
 
 def vec(values: Sequence[float], decimals: int = 4) -> str:

@@ -177,16 +177,17 @@ class Knobs:
     seed gives the same numbers everywhere.
     """
 
-    def __init__(self, kind: Kind, specs: dict[str, Any], rng: np.random.Generator):
+    def __init__(self, kind: Kind, specs: dict[str, Any],
+                 rng: np.random.Generator | np.random.BitGenerator):
         self.kind = kind
         self.specs = specs
-        self.rng = rng
+        self.bits = rng.bit_generator if isinstance(rng, np.random.Generator) else rng
         self._raw: list[int] = []
 
     def below(self, n: int) -> int:
         """A uniform integer in [0, n); the modulo bias is below n / 2⁶⁴."""
         if not self._raw:
-            self._raw = self.rng.bit_generator.random_raw(64).tolist()
+            self._raw = self.bits.random_raw(64).tolist()
         return self._raw.pop() % n
 
     def spec(self, name: str) -> Any:
