@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
+
+import orjson
 
 from studyapp.core.numfmt import depth, format_answer, grid
 from studyapp.core.problems import Problem
 from studyapp.core.steps import render_markdown
 
 SCHEMA = "studyapp.exercise-set/1"
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per problem
 
 LABELS = {
     "en": {"title": "Exercise set", "seed": "seed", "problems": "Problems", "key": "Answer key",
@@ -22,11 +22,10 @@ LABELS = {
 
 
 def exercise_set_json(problems: Iterable[Problem], seed: int, lang: str) -> str:
-    """One problem per line: readable, and fast (the compact encoder is the C one)."""
-    head = _ENCODE({"schema": SCHEMA, "seed": seed, "lang": lang})
-    rows = ",\n".join(_ENCODE(p.to_dict(lang)) for p in problems)
-    return f'{head[:-1]}, "problems": [\n{rows}\n]}}\n'
-
+    """One problem per line: readable, and fast to write (orjson, see the README)."""
+    head = orjson.dumps({"schema": SCHEMA, "seed": seed, "lang": lang})
+    rows = b",\n".join(orjson.dumps(p.to_dict(lang)) for p in problems)
+    return (head[:-1] + b',"problems":[\n' + rows + b"\n]}\n").decode()
 
 
 def matrix_params(params: dict[str, Any]) -> list[str]:
