@@ -27,7 +27,11 @@ _MINUSES = dict.fromkeys(map(ord, "−–—﹣－‐"), "-")
 
 
 class ParseError(ValueError):
-    pass
+    """Unreadable text; ``str()`` is the English message, ``zh`` the Chinese one."""
+
+    def __init__(self, message: str, zh: str | None = None):
+        super().__init__(message)
+        self.zh = zh or message
 
 
 def normalize(text: str) -> str:
@@ -40,7 +44,8 @@ def normalize(text: str) -> str:
     power = _POWERS.search(text)
     if power:
         raise ParseError(f"'{power.group()}' is a power or index: type the value itself "
-                         "(e.g. 4 for 2²; 1e-3 or 1×10^-3 for 10⁻³)")
+                         "(e.g. 4 for 2²; 1e-3 or 1×10^-3 for 10⁻³)",
+                         f"'{power.group()}' 是上标或下标:请直接写出数值(如 2² 写 4,10⁻³ 写 1e-3)")
     text = unicodedata.normalize("NFKC", text).translate(_MINUSES)
     text = text.replace("、", ",")
     text = re.sub(r"(?<=\d)。(?=\d)", ".", text)  # 0。5 is a slip for 0.5
@@ -53,15 +58,16 @@ def parse_number(token: str) -> float:
     """One number: ``-3``, ``.5``, ``1.2E-3``, ``-1/8``."""
     match = NUMBER_RE.fullmatch(token.strip())
     if not match:
-        raise ParseError(f"'{_clip(token)}' is not a number (expected e.g. 0.25, -1/8 or 1e-3)")
+        raise ParseError(f"'{_clip(token)}' is not a number (expected e.g. 0.25, -1/8 or 1e-3)",
+                         f"'{_clip(token)}' 不是数字(应为 0.25、-1/8 或 1e-3 这样的形式)")
     value = float(match.group(1))
     if match.group(2) is not None:
         den = float(match.group(2))
         if den == 0:
-            raise ParseError(f"'{_clip(token)}' divides by zero")
+            raise ParseError(f"'{_clip(token)}' divides by zero", f"'{_clip(token)}' 除以了零")
         value = value / den
     if not math.isfinite(value):
-        raise ParseError(f"'{_clip(token)}' is too large a number")
+        raise ParseError(f"'{_clip(token)}' is too large a number", f"'{_clip(token)}' 数值过大")
     return value
 
 
@@ -78,13 +84,14 @@ def _parse_flat(text: str) -> Any:
     """Numbers without brackets: rows split by ';' or new lines, entries by commas or spaces."""
     rows = [items for r in re.split(r"[;\n]", text) if (items := _split_items(r))]
     if not rows:
-        raise ParseError("the answer is empty")
+        raise ParseError("the answer is empty", "答案为空")
     values = [[parse_number(t) for t in row] for row in rows]
     if len(values) == 1:
         return values[0][0] if len(values[0]) == 1 else values[0]
     lengths = {len(r) for r in values}
     if len(lengths) > 1:
-        raise ParseError(f"the rows have different lengths ({', '.join(str(len(r)) for r in values)})")
+        lengths = ", ".join(str(len(r)) for r in values)
+        raise ParseError(f"the rows have different lengths ({lengths})", f"各行长度不同({lengths})")
     if lengths == {1}:
         return [r[0] for r in values]  # one number per line: a column vector
     return values
@@ -108,14 +115,15 @@ def _parse_bracketed(text: str) -> Any:
     def parse_list(depth: int, opener: str) -> list[Any]:
         nonlocal pos
         if depth > MAX_DEPTH:
-            raise ParseError(f"too deeply nested: at most {MAX_DEPTH} levels of brackets")
+            raise ParseError(f"too deeply nested: at most {MAX_DEPTH} levels of brackets",
+                             f"括号嵌套过深:最多 {MAX_DEPTH} 层")
         rows: list[list[Any]] = [[]]
         while pos < len(tokens):
             kind, tok = tokens[pos]
             pos += 1
             if kind == "close":
                 if tok != _CLOSING[opener]:
-                    raise ParseError(f"'{opener}' is closed by '{tok}'")
+                    raise ParseError(f"'{opener}' is closed by '{tok}'", f"'{opener}' 与 '{tok}' 不配对")
                 return _join_rows([r for r in rows if r])
             if kind == "open":
                 rows[-1].append(parse_list(depth + 1, tok))
@@ -123,7 +131,7 @@ def _parse_bracketed(text: str) -> Any:
                 rows.append([])
             else:
                 rows[-1].append(parse_number(tok))
-        raise ParseError("a bracket is opened but never closed")
+        raise ParseError("a bracket is opened but never closed", "有括号没有闭合")
 
     items: list[Any] = []
     while pos < len(tokens):
@@ -132,13 +140,13 @@ def _parse_bracketed(text: str) -> Any:
         if kind == "open":
             items.append(parse_list(1, tok))
         elif kind == "close":
-            raise ParseError("a bracket is closed that was never opened")
+            raise ParseError("a bracket is closed that was never opened", "有多余的右括号")
         elif kind == "num":
             items.append(parse_number(tok))
         elif kind == "row" and items and isinstance(items[-1], float):
-            raise ParseError("mix of bracketed rows and bare numbers")
+            raise ParseError("mix of bracketed rows and bare numbers", "带括号的行与单独的数字混在一起")
     if not items:
-        raise ParseError("the answer is empty")
+        raise ParseError("the answer is empty", "答案为空")
     value = items[0] if len(items) == 1 else items
     return _check_rectangular(value)
 
@@ -154,7 +162,8 @@ def _join_rows(rows: list[list[Any]]) -> list[Any]:
     if all(isinstance(v, list) for row in rows for v in row):
         return [v for row in rows for v in row]
     if any(isinstance(v, list) for row in rows for v in row):
-        raise ParseError("mix of numbers and bracketed rows at one level")
+        raise ParseError("mix of numbers and bracketed rows at one level",
+                         "同一层里既有数字又有带括号的行")
     return rows
 
 
@@ -163,14 +172,15 @@ def _shape(value: Any) -> tuple[int, ...]:
     if not isinstance(value, list):
         return ()
     if not value:
-        raise ParseError("empty brackets: no numbers given")
+        raise ParseError("empty brackets: no numbers given", "括号里没有数字")
     shapes = [_shape(v) for v in value]
     if len(set(shapes)) > 1:
         depths = {len(s) for s in shapes}
         if len(depths) > 1:
-            raise ParseError("mix of numbers and bracketed rows at one level")
+            raise ParseError("mix of numbers and bracketed rows at one level",
+                         "同一层里既有数字又有带括号的行")
         lengths = ", ".join(str(s[0]) for s in shapes)
-        raise ParseError(f"the rows have different lengths ({lengths})")
+        raise ParseError(f"the rows have different lengths ({lengths})", f"各行长度不同({lengths})")
     return (len(value), *shapes[0])
 
 
@@ -182,10 +192,11 @@ def _check_rectangular(value: Any) -> Any:
 def parse_value(text: str) -> Any:
     """A number, a vector (list) or a matrix (list of lists) from typed text."""
     if len(text) > MAX_LENGTH:
-        raise ParseError(f"the answer is too long ({len(text)} characters)")
+        raise ParseError(f"the answer is too long ({len(text)} characters)",
+                         f"答案过长({len(text)} 个字符)")
     text = normalize(text)
     if not text.strip():
-        raise ParseError("the answer is empty")
+        raise ParseError("the answer is empty", "答案为空")
     if re.search(r"[\[\]()]", text):
         return _parse_bracketed(text)
     return _parse_flat(text)
@@ -200,17 +211,20 @@ def split_parts(text: str, keys: list[str]) -> dict[str, str]:
         chunks = _top_level_chunks(text)
         if len(chunks) == len(keys):
             return dict(zip(keys, chunks, strict=True))
-        raise ParseError("label each part, e.g. " + "; ".join(f"{k}: …" for k in keys))
+        form = "; ".join(f"{k}: …" for k in keys)
+        raise ParseError(f"label each part, e.g. {form}", f"请为每一部分加标签,如 {form}")
     if text[: labels[0].start()].strip(" ;,\n"):
-        raise ParseError(f"'{_clip(text[: labels[0].start()])}' comes before the first label")
+        head = _clip(text[: labels[0].start()])
+        raise ParseError(f"'{head}' comes before the first label", f"第一个标签前多了 '{head}'")
     parts: dict[str, str] = {}
     for index, match in enumerate(labels):
         name = match.group(1)
         key = lookup.get(name.lower())
         if key is None:
-            raise ParseError(f"unknown part '{_clip(name)}' (expected {', '.join(keys)})")
+            raise ParseError(f"unknown part '{_clip(name)}' (expected {', '.join(keys)})",
+                             f"未知的部分 '{_clip(name)}'(应为 {', '.join(keys)})")
         if key in parts:
-            raise ParseError(f"part '{key}' is given twice")
+            raise ParseError(f"part '{key}' is given twice", f"部分 '{key}' 出现了两次")
         end = labels[index + 1].start() if index + 1 < len(labels) else len(text)
         parts[key] = text[match.end():end].strip().strip(";,").strip()
     return parts

@@ -70,7 +70,7 @@ def grade_value(text: str, expected: Any, tol: Tolerance, exact: bool = False) -
         value = parse_value(text)
     except ParseError as exc:
         return Grade(False, 0.0, T(f"{exc}; expected {shape_text(shape)}",
-                                   f"{exc};应为{_shape_zh(shape)}"))
+                                   f"{exc.zh};应为{_shape_zh(shape)}"))
     got = _fit_shape(value, shape)
     if got is None:
         return Grade(False, 0.0, T(f"expected {shape_text(shape)}, got {shape_text(_shape_of(value))}",
@@ -106,7 +106,7 @@ def grade(text: str, expected: Any, tol: Tolerance, exact: bool = False) -> Grad
         raw = split_parts(text, keys)
     except ParseError as exc:
         form = "; ".join(f"{k}: …" for k in keys)
-        return Grade(False, 0.0, T(str(exc), f"请按 `{form}` 分别给出各部分({exc})"))
+        return Grade(False, 0.0, T(f"{exc} (answer as `{form}`)", f"{exc.zh}(请按 `{form}` 作答)"))
     parts: dict[str, Grade] = {}
     for key in keys:
         if key in raw:

@@ -446,3 +446,11 @@ def test_real_problems_grade_their_own_answer(template: Any) -> None:
         assert wrong.score == 0.0
         # the worked solution's Chinese message exists for every grade
         assert wrong.message.zh and CJK.search(wrong.message.zh)
+
+
+@pytest.mark.parametrize("text", ["abc", "[1, 2", "]", "1/0", "1e999", "2²", "", "[[1], [[2]]]",
+                                  "[1)", "1 2; 3"])
+def test_unreadable_answers_are_explained_in_chinese_too(text: str) -> None:
+    message = grade(text, [[1.0, 2.0], [3.0, 4.0]], T4).message
+    assert CJK.search(message.zh)
+    assert "expected" not in message.zh and "bracket" not in message.zh
