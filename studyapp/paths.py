@@ -1,8 +1,18 @@
-"""Where studyapp finds its bundled content (and, later, its data files)."""
+"""Where studyapp keeps things: bundled content, the progress database, the config file.
+
+``STUDYAPP_HOME`` puts data and config in one folder (the tests use it to stay out of
+the real home directory); otherwise the platform's user data and config folders are used.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+APP_NAME = "studyapp"
+HOME_VARIABLE = "STUDYAPP_HOME"
+DB_NAME = "progress.sqlite3"
+CONFIG_NAME = "config.toml"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -17,3 +27,34 @@ def bundled_content_dir() -> Path:
     if inside.is_dir():
         return inside
     return _PACKAGE_DIR.parent / "content"
+
+
+def _home() -> Path | None:
+    value = os.environ.get(HOME_VARIABLE, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def data_dir() -> Path:
+    home = _home()
+    if home is not None:
+        return home
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME)
+
+
+def config_dir() -> Path:
+    home = _home()
+    if home is not None:
+        return home
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME)
+
+
+def default_db_path() -> Path:
+    return data_dir() / DB_NAME
+
+
+def config_path() -> Path:
+    return config_dir() / CONFIG_NAME

@@ -1,0 +1,53 @@
+"""Study days: a day starts at a configured local hour (04:00 by default), as in Anki.
+
+All arithmetic is done on local dates and converted back to UTC, so a day across a
+daylight-saving change is 23 or 25 hours long rather than shifting the boundary.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def local_zone(name: str = "") -> tzinfo:
+    """The named IANA zone, else the system's zone (``TZ``, then /etc/localtime), else UTC."""
+    for candidate in (name, os.environ.get("TZ", "").lstrip(":"), _etc_localtime_key()):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    try:
+        with open("/etc/localtime", "rb") as handle:
+            return ZoneInfo.from_file(handle)
+    except OSError:
+        return UTC
+
+
+def _etc_localtime_key() -> str:
+    """``Europe/Berlin`` from the /etc/localtime link, when it is one."""
+    try:
+        target = os.readlink("/etc/localtime")
+    except OSError:
+        return ""
+    marker = "zoneinfo/"
+    return target.split(marker, 1)[1] if marker in target else ""
+
+
+def study_date(now: datetime, zone: tzinfo, hour: int) -> date:
+    """The calendar date of the study day that ``now`` (UTC) falls in."""
+    local = now.astimezone(zone)
+    return local.date() if local.hour >= hour else local.date() - timedelta(days=1)
+
+
+def day_start(day: date, zone: tzinfo, hour: int) -> datetime:
+    """The UTC instant at which study day ``day`` begins."""
+    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
+
+
+def day_bounds(now: datetime, zone: tzinfo, hour: int) -> tuple[datetime, datetime]:
+    """(start, end) in UTC of the study day containing ``now``."""
+    day = study_date(now, zone, hour)
+    return day_start(day, zone, hour), day_start(day + timedelta(days=1), zone, hour)

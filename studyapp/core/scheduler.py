@@ -1,0 +1,148 @@
+"""Scheduling with FSRS-6 (py-fsrs), and the item state as Anki users know it.
+
+py-fsrs has no New state, no suspension and no burying; ``ItemState`` adds them. The
+clock is always passed in: nothing here reads the current time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import fsrs
+
+from studyapp.core.settings import Settings
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATINGS = (AGAIN, HARD, GOOD, EASY)
+LEARNING, REVIEW, RELEARNING = fsrs.State.Learning.value, fsrs.State.Review.value, \
+    fsrs.State.Relearning.value
+MATURE_DAYS = 21
+
+
+def _iso(t: datetime | None) -> str | None:
+    return t.isoformat() if t is not None else None
+
+
+def _time(s: str | None) -> datetime | None:
+    return datetime.fromisoformat(s) if s else None
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """The schedule of one learnable item (a card id or a problem-template id)."""
+
+    item_id: str
+    deck: str
+    kind: str  # card | problem
+    is_new: bool = True
+    state: int = LEARNING  # py-fsrs state once studied
+    step: int | None = 0
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    lapses: int = 0
+    leech: bool = False
+    suspended: bool = False
+    buried_until: datetime | None = None
+
+    def label(self, now: datetime) -> str:
+        """new | learning | young | mature | relearning (as Anki shows them)."""
+        if self.is_new:
+            return "new"
+        if self.state == REVIEW:
+            return "mature" if self.interval_days() >= MATURE_DAYS else "young"
+        return "relearning" if self.state == RELEARNING else "learning"
+
+    def interval_days(self) -> float:
+        if self.due is None or self.last_review is None:
+            return 0.0
+        return (self.due - self.last_review).total_seconds() / 86400
+
+    def is_buried(self, now: datetime) -> bool:
+        return self.buried_until is not None and now < self.buried_until
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"item_id": self.item_id, "deck": self.deck, "kind": self.kind,
+                "is_new": self.is_new, "state": self.state, "step": self.step,
+                "stability": self.stability, "difficulty": self.difficulty,
+                "due": _iso(self.due), "last_review": _iso(self.last_review),
+                "lapses": self.lapses, "leech": self.leech, "suspended": self.suspended,
+                "buried_until": _iso(self.buried_until)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ItemState:
+        return cls(item_id=d["item_id"], deck=d["deck"], kind=d["kind"], is_new=bool(d["is_new"]),
+                   state=int(d["state"]), step=d["step"], stability=d["stability"],
+                   difficulty=d["difficulty"], due=_time(d["due"]), last_review=_time(d["last_review"]),
+                   lapses=int(d.get("lapses", 0)), leech=bool(d.get("leech", False)),
+                   suspended=bool(d.get("suspended", False)), buried_until=_time(d.get("buried_until")))
+
+
+class Scheduler:
+    """FSRS-6 with the learner's settings; fuzzing off so that a preview is what is applied."""
+
+    def __init__(self, settings: Settings | None = None):
+        s = settings or Settings()
+        self.settings = s
+        self.fsrs = fsrs.Scheduler(
+            desired_retention=s.desired_retention,
+            learning_steps=tuple(timedelta(minutes=m) for m in s.learning_steps_minutes),
+            relearning_steps=tuple(timedelta(minutes=m) for m in s.relearning_steps_minutes),
+            maximum_interval=s.maximum_interval_days,
+            enable_fuzzing=False,
+        )
+
+    def _card(self, item: ItemState) -> fsrs.Card:
+        if item.is_new:
+            return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0)
+        return fsrs.Card(card_id=1, state=fsrs.State(item.state), step=item.step,
+                         stability=item.stability, difficulty=item.difficulty,
+                         due=item.due, last_review=item.last_review)
+
+    def review(self, item: ItemState, rating: int, now: datetime) -> ItemState:
+        """The item after one review with ``rating`` (1–4) at ``now`` (UTC)."""
+        if now.tzinfo != UTC:
+            now = now.astimezone(UTC)
+        card, _ = self.fsrs.review_card(self._card(item), fsrs.Rating(rating), now)
+        lapse = rating == AGAIN and not item.is_new and item.state == REVIEW
+        lapses = item.lapses + int(lapse)
+        leech = item.leech or lapses >= self.settings.leech_threshold
+        return replace(item, is_new=False, state=card.state.value, step=card.step,
+                       stability=card.stability, difficulty=card.difficulty, due=card.due,
+                       last_review=card.last_review, lapses=lapses, leech=leech,
+                       suspended=item.suspended or (leech and not item.leech
+                                                    and self.settings.leech_action == "suspend"),
+                       buried_until=None)
+
+    def preview(self, item: ItemState, now: datetime) -> dict[int, ItemState]:
+        """What each rating would make of the item, all reviewed at the same instant."""
+        return {rating: self.review(item, rating, now) for rating in RATINGS}
+
+    def retrievability(self, item: ItemState, now: datetime) -> float:
+        if item.is_new:
+            return 0.0
+        return float(self.fsrs.get_card_retrievability(self._card(item), now))
+
+
+def interval_text(due: datetime | None, now: datetime) -> str:
+    """Anki's short interval labels: ``<1m``, ``10m``, ``3h``, ``2d``, ``1.3mo``, ``2.1y``."""
+    if due is None:
+        return ""
+    seconds = max((due - now).total_seconds(), 0)
+    if seconds < 60:
+        return "<1m"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"

@@ -1,0 +1,1 @@
+"""Progress in SQLite: connection, schema and migrations, queries. No UI here."""

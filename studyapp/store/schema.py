@@ -1,0 +1,91 @@
+"""The schema, versioned with ``PRAGMA user_version``, and its forward migrations.
+
+Times are UTC epoch milliseconds. Version 1 was the first release's schema; version 2
+adds lapses and leeches, study sessions, and the state before each review (for undo).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+V1 = """
+CREATE TABLE items (
+    id TEXT PRIMARY KEY,
+    deck TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    is_new INTEGER NOT NULL DEFAULT 1,
+    state INTEGER NOT NULL DEFAULT 1,
+    step INTEGER,
+    stability REAL,
+    difficulty REAL,
+    due INTEGER,
+    last_review INTEGER,
+    suspended INTEGER NOT NULL DEFAULT 0,
+    buried_until INTEGER
+);
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    item_id TEXT NOT NULL,
+    reviewed_at INTEGER NOT NULL,
+    rating INTEGER NOT NULL,
+    duration_ms INTEGER,
+    mode TEXT NOT NULL,
+    seed INTEGER,
+    answer TEXT,
+    result TEXT,
+    mistake TEXT
+);
+"""
+
+V2 = """
+ALTER TABLE items ADD COLUMN lapses INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN leech INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reviews ADD COLUMN prev_state TEXT;
+ALTER TABLE reviews ADD COLUMN session_id INTEGER;
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    mode TEXT NOT NULL,
+    decks TEXT,
+    reviewed INTEGER NOT NULL DEFAULT 0,
+    correct INTEGER NOT NULL DEFAULT 0,
+    wrong INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX items_due ON items (is_new, suspended, due);
+CREATE INDEX items_deck ON items (deck, is_new);
+CREATE INDEX reviews_time ON reviews (reviewed_at);
+CREATE INDEX reviews_item ON reviews (item_id, reviewed_at);
+UPDATE items SET lapses = (
+    SELECT COUNT(*) FROM reviews r
+    WHERE r.item_id = items.id AND r.rating = 1 AND r.mode = 'scheduled'
+      AND r.reviewed_at > (SELECT MIN(reviewed_at) FROM reviews f
+                           WHERE f.item_id = items.id AND f.mode = 'scheduled')
+);
+UPDATE items SET leech = 1 WHERE lapses >= 8;
+"""
+
+MIGRATIONS = {1: V1, 2: V2}
+VERSION = max(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, current: int) -> None:
+    """Bring a database from ``current`` to ``VERSION`` in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for version in range(current + 1, VERSION + 1):
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def create_version(conn: sqlite3.Connection, version: int) -> None:
+    """A database at an older ``version`` (for migration tests and fixtures)."""
+    for v in range(1, version + 1):
+        conn.executescript(MIGRATIONS[v])
+        conn.execute(f"PRAGMA user_version = {v}")
