@@ -29,6 +29,11 @@ def _lang(parser: argparse.ArgumentParser) -> None:
                         help="language of prompts and solutions (default: en)")
 
 
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, metavar="PATH",
+                        help="progress database (default: under your data folder, or $STUDYAPP_HOME)")
+
+
 def _out(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument("--force", action="store_true", help="allow --out to overwrite a file")
@@ -38,6 +43,8 @@ def build_parser() -> Parser:
     parser = Parser(prog="studyapp", description="Study the fundamentals of deep learning in "
                     "the terminal: flashcards, generated problems with worked solutions.")
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
+    parser.add_argument("--db", dest="top_db", type=Path, metavar="PATH",
+                        help="progress database (default: under your data folder, or $STUDYAPP_HOME)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     gen = sub.add_parser("generate", help="a randomized exercise set with an answer key",
@@ -57,6 +64,7 @@ def build_parser() -> Parser:
                      help="deck file or folder to use instead of the bundled content (repeatable)")
     _lang(gen)
     _out(gen)
+    _db(gen)
 
     solve = sub.add_parser("solve", help="solve your own numbers with a worked solution",
                            description="Solve a problem of KIND with the params you give.")
@@ -68,10 +76,12 @@ def build_parser() -> Parser:
                        help="decimals shown in the worked solution's answer (6)")
     _lang(solve)
     _out(solve)
+    _db(solve)
 
     kinds = sub.add_parser("kinds", help="every problem kind with its params")
     kinds.add_argument("--format", choices=("text", "json"), default="text")
     _lang(kinds)
+    _db(kinds)
 
     val = sub.add_parser("validate", help="check decks: schema, ids, references, generation",
                          description="Check deck files (default: the bundled content). Each "
@@ -79,15 +89,24 @@ def build_parser() -> Parser:
     val.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="deck files or folders")
     val.add_argument("--seeds", type=int, default=50, metavar="N",
                      help="seeds each problem template must generate and solve for (50)")
+    val.add_argument("--db", type=Path, metavar="PATH", nargs="?", const=True,
+                     help="also list progress whose card or template no deck defines any more "
+                          "(the default database, or PATH)")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a deck file")
     _out(schema)
+    _db(schema)
+
+    locate = sub.add_parser("locate", help="print the paths in use: database, config, content")
+    _db(locate)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "db", None) is None and getattr(args, "top_db", None) is not None:
+        args.db = args.top_db
     if args.command is None:
         parser.print_help()
         return 0

@@ -158,6 +158,23 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     return 0
 
 
+def db_path(args: argparse.Namespace) -> Path:
+    from studyapp.paths import default_db_path
+
+    value = getattr(args, "db", None)
+    return default_db_path() if value in (None, True) else Path(value)
+
+
+def open_store(args: argparse.Namespace):  # noqa: ANN201 - the store type is imported lazily
+    from studyapp.store.db import StoreError
+    from studyapp.store.progress import Store
+
+    try:
+        return Store(db_path(args))
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     if args.seeds < 0:
         raise UsageError(f"--seeds must be 0 or more (got {args.seeds})")
@@ -167,6 +184,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     errors = [*library.errors, *check_generation(library, args.seeds)]
     for error in errors:
         print(error)
+    if args.db is not None and not db_path(args).exists():
+        print(f"studyapp: no progress database at {db_path(args)}", file=sys.stderr)
+    elif args.db is not None:
+        store = open_store(args)
+        known = {c.id for c in library.cards} | {t.id for t in library.templates}
+        for item_id, reviews in store.orphans(known):
+            print(f"{store.path}: orphaned progress: '{item_id}' ({reviews} reviews) is in no deck; "
+                  "add its id to the 'aliases' of the card or template that replaced it")
+        store.close()
     if errors:
         print(f"{len(errors)} error(s)", file=sys.stderr)
         return 1
@@ -175,6 +201,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     by_type = ", ".join(f"{cards[t]} {t}" for t in ("basic", "cloze", "choice"))
     print(f"ok: {len(library.decks)} decks, {sum(cards.values())} cards ({by_type}), "
           f"{len(library.templates)} problem templates, {len(kinds)} kinds")
+    return 0
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    from studyapp.paths import bundled_content_dir, config_path
+
+    print(f"database: {db_path(args)}")
+    print(f"config:   {config_path()}")
+    print(f"content:  {bundled_content_dir()}")
     return 0
 
 

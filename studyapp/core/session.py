@@ -156,9 +156,14 @@ class StudySession:
                                                         - done.get(s.deck, (0, 0))[1], 0):
                 by_deck[s.deck].append(s)
         self.reviews = deque(_interleave(list(by_deck.values()))[:rev_left])
-        fresh = [[s for s in self.store.new_items(deck, max(self.settings.new_limit(deck)
-                                                             - done.get(deck, (0, 0))[0], 0))
-                  if self._in_scope(s) and not s.is_buried(now)] for deck in self.decks]
+        fresh = []
+        for deck in self.decks:
+            allowed = max(self.settings.new_limit(deck) - done.get(deck, (0, 0))[0], 0)
+            items = [s for s in self.store.new_items(deck, allowed * 4)
+                     if self._in_scope(s) and not s.is_buried(now)]
+            # Cards and problems of a deck take turns, then the decks take turns.
+            fresh.append(_interleave([[s for s in items if s.kind == k] for k in ("card", "problem")])
+                         [:allowed])
         self.new = deque(_interleave(fresh)[:new_left])
 
     def _learning_due(self, until: datetime) -> list[ItemState]:
