@@ -205,11 +205,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_locate(args: argparse.Namespace) -> int:
+    from studyapp.config import load_settings
     from studyapp.paths import bundled_content_dir, config_path
 
     print(f"database: {db_path(args)}")
     print(f"config:   {config_path()}")
     print(f"content:  {bundled_content_dir()}")
+    for problem in load_settings()[1]:
+        print(f"studyapp: {problem}", file=sys.stderr)
     return 0
 
 
