@@ -214,6 +214,12 @@ class StudySession:
         """Each rating's next interval (``<10m``, ``2d``, ``1.3mo``); empty when nothing is scheduled."""
         return {r: interval_text(s.due, item.shown_at) for r, s in self.previews.items()}
 
+    def hint(self, item: StudyItem) -> Step | None:
+        """The first step of the worked solution; asking for it caps the rating at Hard."""
+        if item.problem is None or not item.problem.steps:
+            return None
+        return item.problem.steps[0]
+
     # --- answering ----------------------------------------------------------------------
     def answer(self, item: StudyItem, text: str | list[str] | None = None,
                chosen: set[int] | None = None, hint_used: bool = False,

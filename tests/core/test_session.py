@@ -301,3 +301,32 @@ def test_a_year_of_study_looks_like_a_learner(store, clock):
     assert sum(per_day[200:]) < sum(per_day[:30]) * 4  # the load settles once items mature
     mature = sum(1 for i in store.items() if i.label(clock.now) == "mature")
     assert mature > len(all_ids) * 0.6
+
+
+def test_the_learner_is_told_when_an_item_becomes_a_leech(store, clock):
+    s = session(store, clock, new_per_day=1, leech_threshold=2)
+    item = s.next()
+    s.rate(item, EASY, 1000)
+    told = []
+    for _ in range(60):
+        clock.advance(days=30)
+        s = session(store, clock, new_per_day=0, leech_threshold=2)
+        while (item := s.next()) is not None:
+            lapse = item.state.state == REVIEW
+            told.append(s.rate(item, AGAIN if lapse else EASY, 1000).became_leech)
+        if any(told):
+            break
+    assert told.count(True) == 1
+    assert store.get(item.id if item else s.undo_stack[-1][1].id).leech
+
+
+def test_hint_is_the_first_step_of_the_solution(store, clock):
+    s = session(store, clock, new_per_day=50)
+    for _ in range(60):
+        item = s.next()
+        if item.problem is not None:
+            assert s.hint(item) == item.problem.steps[0]
+            return
+        assert s.hint(item) is None
+        s.rate(item, EASY, 1000)
+    raise AssertionError("no problem shown")
