@@ -41,7 +41,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")  # an acknowledged answer survives power loss
         if version < VERSION:
-            migrate(conn, version)
+            migrate(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"cannot open {path}: {exc}") from None

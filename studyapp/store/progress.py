@@ -69,9 +69,10 @@ class Store:
         ``items`` are (id, deck, kind, aliases). Returns how many rows were added.
         """
         items = list(items)
-        known = {row[0] for row in self.conn.execute("SELECT id FROM items")}
         added = 0
         with self.transaction() as c:
+            # Read inside the transaction: another process may be adding the same items.
+            known = {row[0] for row in c.execute("SELECT id FROM items")}
             for item_id, deck, kind, aliases in items:
                 for alias in aliases:
                     if alias in known and item_id not in known:

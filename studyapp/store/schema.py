@@ -69,10 +69,15 @@ MIGRATIONS = {1: V1, 2: V2}
 VERSION = max(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection, current: int) -> None:
-    """Bring a database from ``current`` to ``VERSION`` in one transaction."""
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring a database up to ``VERSION`` in one transaction.
+
+    The version is read inside the write transaction, so two processes opening an old
+    file at once migrate it once: the second finds it already done.
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
         for version in range(current + 1, VERSION + 1):
             for statement in MIGRATIONS[version].split(";"):
                 if statement.strip():
