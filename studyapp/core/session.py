@@ -27,10 +27,7 @@ from studyapp.core.problems import Problem, generate
 from studyapp.core.review_log import Review
 from studyapp.core.scheduler import (
     AGAIN,
-    LEARNING,
     RATINGS,
-    RELEARNING,
-    REVIEW,
     ItemState,
     Scheduler,
     interval_text,
@@ -48,7 +45,11 @@ class ProgressStore(Protocol):
     def sync(self, items: Any) -> int: ...
     def get(self, item_id: str) -> ItemState | None: ...
     def items(self, decks: Any = None) -> list[ItemState]: ...
-    def due(self, before: datetime, decks: list[str] | None, limit: int = ...) -> list[ItemState]: ...
+    def learning_due(self, before: datetime, decks: list[str] | None,
+                     limit: int = ...) -> list[ItemState]: ...
+    def count_learning_due(self, before: datetime, decks: list[str] | None) -> int: ...
+    def reviews_due(self, deck: str, before: datetime, limit: int) -> list[ItemState]: ...
+    def count_due(self, start: datetime, end: datetime, decks: list[str] | None) -> int: ...
     def new_items(self, deck: str, limit: int) -> list[ItemState]: ...
     def done_since(self, start: datetime) -> dict[str, tuple[int, int]]: ...
     def record(self, review: Review, before: ItemState, after: ItemState | None) -> int: ...
@@ -148,14 +149,12 @@ class StudySession:
         rev_total = sum(r for _, r in done.values())
         new_left = max(self.settings.new_per_day - new_total, 0)
         rev_left = max(self.settings.reviews_per_day - rev_total, 0)
-        due = [s for s in self.store.due(self.day_end, self.decks)
-               if s.state == REVIEW and self._in_scope(s) and not s.is_buried(now)]
-        by_deck: dict[str, list[ItemState]] = {}
-        for s in due:
-            if len(by_deck.setdefault(s.deck, [])) < max(self.settings.review_limit(s.deck)
-                                                        - done.get(s.deck, (0, 0))[1], 0):
-                by_deck[s.deck].append(s)
-        self.reviews = deque(_interleave(list(by_deck.values()))[:rev_left])
+        by_deck = []
+        for deck in self.decks:
+            allowed = max(self.settings.review_limit(deck) - done.get(deck, (0, 0))[1], 0)
+            by_deck.append([s for s in self.store.reviews_due(deck, self.day_end, min(allowed, rev_left))
+                            if self._in_scope(s) and not s.is_buried(now)])
+        self.reviews = deque(_interleave(by_deck)[:rev_left])
         fresh = []
         for deck in self.decks:
             allowed = max(self.settings.new_limit(deck) - done.get(deck, (0, 0))[0], 0)
@@ -167,11 +166,12 @@ class StudySession:
         self.new = deque(_interleave(fresh)[:new_left])
 
     def _learning_due(self, until: datetime) -> list[ItemState]:
-        return [s for s in self.store.due(until, self.decks, limit=500)
-                if s.state in (LEARNING, RELEARNING) and self._in_scope(s)]
+        now = self.clock()
+        return [s for s in self.store.learning_due(until, self.decks)
+                if self._in_scope(s) and not s.is_buried(now)]
 
     def counts(self) -> Counts:
-        learning = len(self._learning_due(self.day_end)) if self.mode != "practice" else 0
+        learning = self.store.count_learning_due(self.day_end, self.decks) if self.mode != "practice" else 0
         return Counts(new=len(self.new), learning=learning, review=len(self.reviews))
 
     # --- showing ------------------------------------------------------------------------
@@ -301,9 +301,7 @@ class StudySession:
     def finish(self) -> dict[str, Any]:
         now = self.clock()
         self.store.end_session(self.session_id, now)
-        tomorrow_end = self.day_end + timedelta(days=1)
-        due_tomorrow = sum(1 for s in self.store.due(tomorrow_end, self.decks) if s.due
-                           and s.due >= self.day_end and self._in_scope(s))
+        due_tomorrow = self.store.count_due(self.day_end, self.day_end + timedelta(days=1), self.decks)
         return {"answered": self.answered, "right": self.right, "wrong": self.wrong,
                 "due_tomorrow": due_tomorrow}
 

@@ -6,6 +6,7 @@ the caller shows the next item, so nothing acknowledged is ever lost.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -64,30 +65,42 @@ class Store:
 
     # --- content ------------------------------------------------------------------------
     def sync(self, items: Iterable[tuple[str, str, str, tuple[str, ...]]]) -> int:
-        """Add unseen items as new; move the history of renamed ids (``aliases``).
+        """Make the items table match the content: add unseen ids as new, move the history
+        of renamed ids (``aliases``), flag ids the content no longer has (their history is
+        kept). ``items`` are (id, deck, kind, aliases). Returns how many rows were added.
 
-        ``items`` are (id, deck, kind, aliases). Returns how many rows were added.
+        Skipped when the content is the one synced last (a fingerprint in ``meta``).
         """
-        items = list(items)
-        added = 0
+        items = sorted(items)
+        fingerprint = hashlib.sha256(repr(items).encode()).hexdigest()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'content'").fetchone()
+        if row is not None and row[0] == fingerprint:
+            return 0
         with self.transaction() as c:
-            # Read inside the transaction: another process may be adding the same items.
-            known = {row[0] for row in c.execute("SELECT id FROM items")}
-            for item_id, deck, kind, aliases in items:
-                for alias in aliases:
-                    if alias in known and item_id not in known:
+            # Read inside the transaction: another process may be syncing the same content.
+            before = c.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+            aliased = [(i, d, a) for i, d, _, aliases in items for a in aliases]
+            if aliased:
+                present = {r[0] for r in c.execute(
+                    f"SELECT id FROM items WHERE id IN ({','.join('?' * (2 * len(aliased)))})",
+                    [x for i, _, a in aliased for x in (i, a)])}
+                for item_id, deck, alias in aliased:
+                    if alias in present and item_id not in present:
                         c.execute("UPDATE items SET id = ?, deck = ? WHERE id = ?", (item_id, deck, alias))
                         c.execute("UPDATE reviews SET item_id = ? WHERE item_id = ?", (item_id, alias))
-                        known.discard(alias)
-                        known.add(item_id)
-                if item_id not in known:
-                    c.execute("INSERT INTO items (id, deck, kind) VALUES (?, ?, ?)", (item_id, deck, kind))
-                    known.add(item_id)
-                    added += 1
-                else:
-                    c.execute("UPDATE items SET deck = ?, kind = ? WHERE id = ? AND (deck != ? OR kind != ?)",
-                              (deck, kind, item_id, deck, kind))
-        return added
+                        present.discard(alias)
+                        present.add(item_id)
+            c.execute("CREATE TEMP TABLE IF NOT EXISTS content (id TEXT PRIMARY KEY, deck TEXT, kind TEXT)")
+            c.execute("DELETE FROM temp.content")
+            c.executemany("INSERT INTO temp.content VALUES (?, ?, ?)", [i[:3] for i in items])
+            c.execute("INSERT OR IGNORE INTO items (id, deck, kind) SELECT id, deck, kind FROM temp.content")
+            c.execute("UPDATE items SET deck = t.deck, kind = t.kind FROM temp.content t "
+                      "WHERE items.id = t.id AND (items.deck != t.deck OR items.kind != t.kind)")
+            c.execute("UPDATE items SET in_content = (id IN (SELECT id FROM temp.content)) "
+                      "WHERE in_content != (id IN (SELECT id FROM temp.content))")
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('content', ?)", (fingerprint,))
+            added = c.execute("SELECT COUNT(*) FROM items").fetchone()[0] - before
+        return int(added)
 
     def orphans(self, content_ids: set[str]) -> list[tuple[str, int]]:
         """Items with history whose id no deck defines any more: (id, reviews)."""
@@ -109,28 +122,52 @@ class Store:
             rows = self.conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE deck IN ({marks})", decks)
         return [_item(r) for r in rows]
 
-    def due(self, before: datetime, decks: list[str] | None, limit: int = 10_000) -> list[ItemState]:
-        """Studied, unsuspended items due before ``before``, earliest first."""
-        where, args = "is_new = 0 AND suspended = 0 AND due < ?", [ms(before)]
+    def _select(self, where: str, args: list, decks: list[str] | None, order: str, limit: int) -> list:
         if decks is not None:
             where += f" AND deck IN ({','.join('?' * len(decks))})"
-            args += decks
-        rows = self.conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE {where} ORDER BY due LIMIT ?",
-                                 [*args, limit])
-        return [_item(r) for r in rows]
+            args = [*args, *decks]
+        return [_item(r) for r in self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE {where} ORDER BY {order} LIMIT ?", [*args, limit])]
+
+    def _count(self, where: str, args: list, decks: list[str] | None) -> int:
+        if decks is not None:
+            where += f" AND deck IN ({','.join('?' * len(decks))})"
+            args = [*args, *decks]
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM items WHERE {where}", args).fetchone()[0])
+
+    # Each WHERE below repeats its partial index's condition, so SQLite can use the index.
+    LEARNING = "is_new = 0 AND suspended = 0 AND in_content = 1 AND state != 2 AND due < ?"
+    REVIEW = "is_new = 0 AND suspended = 0 AND in_content = 1 AND state = 2 AND deck = ? AND due < ?"
+    NEW = "is_new = 1 AND suspended = 0 AND in_content = 1 AND deck = ?"
+
+    def learning_due(self, before: datetime, decks: list[str] | None, limit: int = 50) -> list[ItemState]:
+        """Items in (re)learning due before ``before``, earliest first."""
+        return self._select(self.LEARNING, [ms(before)], decks, "due", limit)
+
+    def count_learning_due(self, before: datetime, decks: list[str] | None) -> int:
+        return self._count(self.LEARNING, [ms(before)], decks)
+
+    def reviews_due(self, deck: str, before: datetime, limit: int) -> list[ItemState]:
+        """Review-state items of ``deck`` due before ``before``, most overdue first."""
+        return self._select(self.REVIEW, [deck, ms(before)], None, "due", limit)
+
+    def count_due(self, start: datetime, end: datetime, decks: list[str] | None) -> int:
+        """Studied items of the content falling due in [start, end)."""
+        return self._count("is_new = 0 AND suspended = 0 AND in_content = 1 AND due >= ? AND due < ?",
+                           [ms(start), ms(end)], decks)
 
     def new_items(self, deck: str, limit: int) -> list[ItemState]:
-        rows = self.conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE deck = ? AND is_new = 1 "
-                                 "AND suspended = 0 ORDER BY rowid LIMIT ?", (deck, limit))
-        return [_item(r) for r in rows]
+        return self._select(self.NEW, [deck], None, "rowid", limit)
 
     def done_since(self, start: datetime) -> dict[str, tuple[int, int]]:
-        """Per deck, (new items introduced, reviews of studied items) in scheduled mode since ``start``."""
+        """Per deck, (new items introduced, reviews of Review-state items) in scheduled mode
+        since ``start``; learning steps count towards neither limit, as in Anki."""
         rows = self.conn.execute(
-            "SELECT i.deck, SUM(r.prev_state IS NULL OR json_extract(r.prev_state, '$.is_new')), "
-            "COUNT(*) FROM reviews r JOIN items i ON i.id = r.item_id "
+            "SELECT i.deck, SUM(json_extract(r.prev_state, '$.is_new')), "
+            "SUM(NOT json_extract(r.prev_state, '$.is_new') AND json_extract(r.prev_state, '$.state') = 2) "
+            "FROM reviews r JOIN items i ON i.id = r.item_id "
             "WHERE r.reviewed_at >= ? AND r.mode = 'scheduled' GROUP BY i.deck", (ms(start),))
-        return {deck: (int(new or 0), int(total) - int(new or 0)) for deck, new, total in rows}
+        return {deck: (int(new or 0), int(rev or 0)) for deck, new, rev in rows}
 
     def reviews(self, since: datetime | None = None) -> list[tuple]:
         args = () if since is None else (ms(since),)

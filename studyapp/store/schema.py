@@ -1,7 +1,8 @@
 """The schema, versioned with ``PRAGMA user_version``, and its forward migrations.
 
 Times are UTC epoch milliseconds. Version 1 was the first release's schema; version 2
-adds lapses and leeches, study sessions, and the state before each review (for undo).
+adds lapses and leeches, study sessions, the state before each review (for undo), a flag
+for items the content no longer has, and partial indexes that serve each study queue.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ CREATE TABLE reviews (
 V2 = """
 ALTER TABLE items ADD COLUMN lapses INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE items ADD COLUMN leech INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN in_content INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ALTER TABLE reviews ADD COLUMN prev_state TEXT;
 ALTER TABLE reviews ADD COLUMN session_id INTEGER;
 CREATE TABLE sessions (
@@ -52,8 +55,12 @@ CREATE TABLE sessions (
     correct INTEGER NOT NULL DEFAULT 0,
     wrong INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX items_due ON items (is_new, suspended, due);
-CREATE INDEX items_deck ON items (deck, is_new);
+CREATE INDEX items_learning ON items (due)
+    WHERE is_new = 0 AND suspended = 0 AND in_content = 1 AND state != 2;
+CREATE INDEX items_review ON items (deck, due)
+    WHERE is_new = 0 AND suspended = 0 AND in_content = 1 AND state = 2;
+CREATE INDEX items_new ON items (deck)
+    WHERE is_new = 1 AND suspended = 0 AND in_content = 1;
 CREATE INDEX reviews_time ON reviews (reviewed_at);
 CREATE INDEX reviews_item ON reviews (item_id, reviewed_at);
 UPDATE items SET lapses = (
