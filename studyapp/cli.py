@@ -71,6 +71,8 @@ def build_parser() -> Parser:
     solve.add_argument("kind", metavar="KIND", help="a problem kind (see 'studyapp kinds')")
     solve.add_argument("--params", required=True, metavar="JSON|@FILE",
                        help='the params as JSON, e.g. \'{"logits": [1, 2, 3]}\', or @file.json')
+    solve.add_argument("--answer", metavar="TEXT",
+                       help="grade this answer of yours and name the mistake behind a wrong one")
     solve.add_argument("--format", choices=("text", "md", "json"), default="text")
     solve.add_argument("--decimals", type=int, default=6, metavar="N",
                        help="decimals shown in the worked solution's answer (6)")

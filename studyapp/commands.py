@@ -117,19 +117,47 @@ def cmd_solve(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.kind}: these params overflow float64 (the answer is not finite); "
                          "expected smaller numbers")
     answer = format_answer(solution.answer, args.decimals)
+    verdict = None
+    if args.answer is not None:
+        from studyapp.core.problems import default_tolerance, grade_answer
+
+        verdict = grade_answer(kind, params, solution.answer, args.answer, default_tolerance(kind))
+    lang = args.lang
     if args.format == "json":
-        doc = {"kind": kind.name, "params": params, "answer": solution.answer,
-               "solution": [s.to_dict(args.lang) for s in solution.steps]}
+        doc: dict = {"kind": kind.name, "params": params}
+        if verdict is not None:
+            doc |= {"correct": verdict.correct, "score": verdict.score,
+                    "message": verdict.message.get(lang), "marks": verdict.marks,
+                    "mistake": verdict.mistake.to_dict(lang) if verdict.mistake else None}
+        doc |= {"answer": solution.answer, "solution": [s.to_dict(lang) for s in solution.steps]}
         text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    elif args.format == "md":
-        head = "答案" if args.lang == "zh" else "Answer"
-        text = (f"# {kind.summary.get(args.lang)}\n\n**{head}:** `{answer}`\n\n"
-                + render_markdown(solution.steps, args.lang))
     else:
-        head = "答案" if args.lang == "zh" else "Answer"
-        text = f"{render_text(solution.steps, args.lang)}\n\n{head}: {answer}\n"
+        head = "答案" if lang == "zh" else "Answer"
+        md = args.format == "md"
+        lines = [f"# {kind.summary.get(lang)}", ""] if md else []
+        if verdict is not None:
+            lines += _verdict_lines(verdict, lang, md)
+        if md:
+            text = "\n".join(lines) + f"**{head}:** `{answer}`\n\n" + render_markdown(solution.steps, lang)
+        else:
+            text = "\n".join(lines) + f"{render_text(solution.steps, lang)}\n\n{head}: {answer}\n"
     emit(text, args.out, args.force)
     return 0
+
+
+def _verdict_lines(verdict, lang: str, md: bool) -> list[str]:  # noqa: ANN001 - a core Grade
+    zh = lang == "zh"
+    if verdict.correct:
+        status = "✓ 正确" if zh else "✓ right"
+    else:
+        status = (f"✗ 不对(得分 {verdict.score:.0%})" if zh else f"✗ wrong (score {verdict.score:.0%})")
+    lines = [f"{'**' if md else ''}{status}{'**' if md else ''}: {verdict.message.get(lang)}"]
+    if verdict.mistake is not None:
+        label = "可能的错误" if zh else "Likely mistake"
+        step = "" if verdict.mistake.step is None else (
+            f"(见第 {verdict.mistake.step + 1} 步)" if zh else f" (see step {verdict.mistake.step + 1})")
+        lines.append(f"{label} [{verdict.mistake.tag}]: {verdict.mistake.message.get(lang)}{step}")
+    return [*lines, ""]
 
 
 def cmd_kinds(args: argparse.Namespace) -> int:

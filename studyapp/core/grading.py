@@ -41,6 +41,13 @@ class Grade:
     value: Any = None  # what was read from the text, when it could be read
     marks: Any = None  # True/False per entry, shaped like the expected answer
     parts: dict[str, Grade] = field(default_factory=dict)
+    mistake: Any = None  # a ``diagnosis.Mistake`` when the wrong answer matches a known one
+
+    def values(self) -> Any:
+        """What was read: a value, or a dict of the parts that could be read."""
+        if self.parts:
+            return {k: g.value for k, g in self.parts.items() if g.value is not None}
+        return self.value
 
 
 def _shape_of(value: Any) -> tuple[int, ...]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from studyapp.core.content import ProblemTemplate
+from studyapp.core.diagnosis import diagnose
 from studyapp.core.grading import Grade, Tolerance, grade
 from studyapp.core.kinds import KINDS, Kind, Knobs
 from studyapp.core.steps import Step
@@ -40,15 +41,14 @@ class Problem:
     def tolerance(self) -> Tolerance:
         if self.template.tolerance is not None:
             return Tolerance(*self.template.tolerance)
-        if self.kind.tolerance is not None:
-            return Tolerance(*self.kind.tolerance)
-        return Tolerance.for_decimals(self.decimals)
+        return default_tolerance(self.kind, self.decimals)
 
     def prompt(self, lang: str) -> str:
         return self.kind.prompt(self.params, lang, self.decimals)
 
     def grade(self, text: str) -> Grade:
-        return grade(text, self.answer, self.tolerance, exact=self.kind.exact)
+        """The grade of typed text, naming the mistake behind a wrong answer when it can."""
+        return grade_answer(self.kind, self.params, self.answer, text, self.tolerance)
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         """The public exercise-set form; no timestamps, so equal seeds give equal bytes."""
@@ -65,6 +65,21 @@ class Problem:
             "answer": self.answer,
             "solution": [step.to_dict(lang) for step in self.steps],
         }
+
+
+def default_tolerance(kind: Kind, decimals: int | None = None) -> Tolerance:
+    if kind.tolerance is not None:
+        return Tolerance(*kind.tolerance)
+    return Tolerance.for_decimals(kind.decimals if decimals is None else decimals)
+
+
+def grade_answer(kind: Kind, params: dict[str, Any], answer: Any, text: str, tol: Tolerance) -> Grade:
+    """Grade ``text`` against ``answer``; a wrong answer that matches a known mistake names it."""
+    result = grade(text, answer, tol, exact=kind.exact)
+    if result.correct:
+        return result
+    mistake = diagnose(result.values(), answer, kind.mistakes(params), tol, kind.exact)
+    return replace(result, mistake=mistake) if mistake else result
 
 
 def generate(template: ProblemTemplate, seed: int) -> Problem:

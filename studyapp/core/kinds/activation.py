@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from studyapp.core.bilingual import T
+from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.wording import decimals_clause
 from studyapp.core.numfmt import num, paren
@@ -33,6 +34,11 @@ def _kinked_at_zero(function: str, alpha: float) -> bool:
 
 
 class Activation(Kind):
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        from studyapp.core.kinds import mistakes_basic
+
+        return mistakes_basic.activation(p)
+
     def generate(self, k: Knobs) -> dict[str, Any]:
         function = k.pick("function")
         derivative = bool(k.pick("derivative"))

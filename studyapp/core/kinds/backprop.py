@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from studyapp.core.bilingual import T, Text
+from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.wording import decimals_clause
 from studyapp.core.numfmt import format_value, num, paren, vec
@@ -44,6 +45,11 @@ def _affine_lines(name: str, w: list[list[float]], inp: list[float], b: list[flo
 
 
 class BackpropStep(Kind):
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        from studyapp.core.kinds import mistakes_layers
+
+        return mistakes_layers.backprop_mistakes(p)
+
     def generate(self, k: Knobs) -> dict[str, Any]:
         i, h, o = k.int("inputs"), k.int("hidden"), k.int("outputs")
         return {

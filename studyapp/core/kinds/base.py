@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from studyapp.core.bilingual import Text
+from studyapp.core.diagnosis import Mistake
 from studyapp.core.steps import Step
 
 REQUIRED = object()
@@ -78,6 +79,10 @@ class Kind:
 
     def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
         raise NotImplementedError
+
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        """The usual wrong computations for these params (see ``core.diagnosis``)."""
+        return []
 
     # --- shared ----------------------------------------------------------------------
     def validate(self, raw: Any) -> dict[str, Any]:

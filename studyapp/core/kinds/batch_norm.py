@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from studyapp.core.bilingual import T
+from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.wording import decimals_clause
 from studyapp.core.numfmt import num, paren, vec
@@ -15,6 +16,11 @@ from studyapp.core.steps import Step
 
 
 class BatchNorm(Kind):
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        from studyapp.core.kinds import mistakes_layers
+
+        return mistakes_layers.batch_norm_mistakes(p)
+
     def generate(self, k: Knobs) -> dict[str, Any]:
         n = k.int("batch")
         for _ in range(20):

@@ -8,6 +8,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from studyapp.core.bilingual import T
+from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.wording import decimals_clause, exact_clause, shape_clause
 from studyapp.core.numfmt import num, paren
@@ -73,6 +74,11 @@ def pick_fitting(k: Knobs, size_knob: str, kernel_knob: str, exact: bool,
 
 
 class ConvOutputSize(Kind):
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        from studyapp.core.kinds import mistakes_layers
+
+        return mistakes_layers.conv_output_size(p)
+
     def generate(self, k: Knobs) -> dict[str, Any]:
         w, f, p, s = pick_fitting(k, "input_size", "kernel_size", bool(k.pick("exact")))
         return {"input_size": w, "kernel_size": f, "padding": p, "stride": s}
@@ -94,6 +100,11 @@ class ConvOutputSize(Kind):
 
 
 class ConvParamCount(Kind):
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        from studyapp.core.kinds import mistakes_layers
+
+        return mistakes_layers.conv_param_count(p)
+
     def generate(self, k: Knobs) -> dict[str, Any]:
         return {"kernel_size": k.int("kernel_size"), "in_channels": k.int("in_channels"),
                 "filters": k.int("filters"), "bias": bool(k.pick("bias"))}
@@ -154,6 +165,11 @@ def conv2d(x: np.ndarray, w: np.ndarray, b: float, s: int, p: int, act: str) -> 
 
 
 class Conv2d(Kind):
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        from studyapp.core.kinds import mistakes_layers
+
+        return mistakes_layers.conv2d_mistakes(p)
+
     def generate(self, k: Knobs) -> dict[str, Any]:
         c = k.int("channels")
         w, f, p, s = pick_fitting(k, "input_size", "kernel_size", True, k.int("max_output"))

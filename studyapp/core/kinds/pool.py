@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from studyapp.core.bilingual import T
+from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.conv import output_size, output_size_step, size_checks, windows
 from studyapp.core.kinds.wording import decimals_clause, shape_clause
@@ -20,6 +21,11 @@ def pool2d(x: np.ndarray, size: int, stride: int, mode: str) -> np.ndarray:
 
 
 class Pool2d(Kind):
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        from studyapp.core.kinds import mistakes_layers
+
+        return mistakes_layers.pool2d_mistakes(p)
+
     def generate(self, k: Knobs) -> dict[str, Any]:
         n = size = stride = 2
         for _ in range(200):

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from studyapp.core.bilingual import T
+from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.wording import decimals_clause
 from studyapp.core.numfmt import num, paren, sub, vec
@@ -48,6 +49,11 @@ def softmax_steps(z: np.ndarray) -> tuple[np.ndarray, list[Step]]:
 
 
 class Softmax(Kind):
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        from studyapp.core.kinds import mistakes_basic
+
+        return mistakes_basic.softmax(p)
+
     def generate(self, k: Knobs) -> dict[str, Any]:
         return {"logits": _logits(k)}
 
@@ -63,6 +69,11 @@ class Softmax(Kind):
 
 
 class SoftmaxCrossEntropy(Kind):
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        from studyapp.core.kinds import mistakes_basic
+
+        return mistakes_basic.softmax_cross_entropy(p)
+
     def generate(self, k: Knobs) -> dict[str, Any]:
         z = _logits(k)
         return {"logits": z, "target": k.below(len(z))}
