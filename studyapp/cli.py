@@ -81,7 +81,8 @@ def build_parser() -> Parser:
     _db(solve)
 
     kinds = sub.add_parser("kinds", help="every problem kind with its params")
-    kinds.add_argument("--format", choices=("text", "json"), default="text")
+    kinds.add_argument("--format", choices=("text", "json", "md"), default="text",
+                       help="md prints the reference of docs/kinds.md")
     _lang(kinds)
     _db(kinds)
 

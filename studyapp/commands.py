@@ -160,7 +160,24 @@ def _verdict_lines(verdict, lang: str, md: bool) -> list[str]:  # noqa: ANN001 -
     return [*lines, ""]
 
 
+def kinds_markdown() -> str:
+    """The kinds reference (docs/kinds.md below its introduction), made from the registry."""
+    out = []
+    for k in KINDS.values():
+        out += [f"### `{k.name}`", "", f"{k.summary.en} ({k.summary.zh})", "",
+                "| param | type | meaning | default |", "|---|---|---|---|"]
+        for p in k.params:
+            default = "required" if p.default is REQUIRED else f"`{json.dumps(p.default)}`"
+            out.append(f"| `{p.name}` | {p.type} | {p.doc} | {default} |")
+        knobs = ", ".join(f"`{n.name}` ({n.doc}; default `{json.dumps(n.default)}`)" for n in k.knobs)
+        out += ["", f"Generator knobs (in a template's `params:`): {knobs}.", ""]
+    return "\n".join(out)
+
+
 def cmd_kinds(args: argparse.Namespace) -> int:
+    if args.format == "md":
+        sys.stdout.write(kinds_markdown())
+        return 0
     if args.format == "json":
         doc = [{"kind": k.name, "summary": k.summary.get(args.lang), "answer_decimals": k.decimals,
                 "params": [{"name": p.name, "type": p.type, "doc": p.doc,

@@ -40,3 +40,11 @@ def test_every_kind_and_param_is_documented():
         assert f"### `{kind.name}`" in docs
         for param in kind.params:
             assert f"| `{param.name}` |" in docs.split(f"### `{kind.name}`", 1)[1].split("### ", 1)[0]
+
+
+def test_kinds_reference_is_the_generated_one():
+    from studyapp.commands import kinds_markdown
+
+    docs = (ROOT / "docs" / "kinds.md").read_text(encoding="utf-8")
+    assert docs.split("## Kinds\n", 1)[1].strip() == kinds_markdown().strip(), (
+        "regenerate: the part of docs/kinds.md under '## Kinds' is `studyapp kinds --format md`")
