@@ -38,7 +38,7 @@ def num(x: float, decimals: int = 4) -> str:
 def _format_float(x: float, decimals: int) -> str:
     if x != x or x in (_INF, -_INF):
         return str(x)
-    if abs(x) >= 1e15:  # no one reads 300 digits: the shortest exact form, 1e+20
+    if abs(x) >= 1e16:  # floats this large are whole numbers; the shortest exact form, 1e+20
         return repr(x)
     text = _FIXED[decimals] % x if decimals < 16 else f"{x:.{decimals}f}"
     if "." in text:

@@ -88,7 +88,7 @@ def generate(template: ProblemTemplate, seed: int) -> Problem:
     # default_rng(seed)'s own bit generator, without the Generator around it: the draws
     # only read its raw stream, and building the wrapper would cost a third of the seeding.
     bits = np.random.PCG64(seed)
-    params = kind.generate(Knobs(kind, template.knobs, bits))
+    params = kind.complete(kind.generate(Knobs(kind, template.knobs, bits)))
     solution = kind.solve(params)
     return Problem(template, seed, params, solution.answer, solution.steps)
 

@@ -230,9 +230,10 @@ class StudySession:
             grade = item.problem.grade(text if isinstance(text, str) else "")
             expected = format_answer(item.problem.answer, item.problem.decimals)
             seconds = EXPECTED_SECONDS[item.problem.template.difficulty]
+            marks = {k: g.marks for k, g in grade.parts.items()} if grade.parts else grade.marks
             return AnswerResult(grade.correct, grade.score,
                                 propose_rating(grade.correct, grade.score, hint_used, elapsed_ms, seconds),
-                                grade.message, expected, grade.marks or grade.parts, item.problem.steps)
+                                grade.message, expected, marks, item.problem.steps, grade.mistake)
         card = item.card
         assert card is not None
         if card.type == "choice":

@@ -204,9 +204,10 @@ def test_every_review_of_a_template_draws_a_fresh_variant(store, clock):
 
 
 def test_proposed_ratings(store, clock):
-    s = session(store, clock)
+    s = StudySession(LIBRARY, store, Settings(timezone="UTC", new_per_day=500), clock,
+                     np.random.default_rng(0), decks=["convolution"])
     problem_item = None
-    for _ in range(40):
+    for _ in range(400):
         item = s.next()
         if item.problem is not None and item.problem.kind.name == "conv_output_size":
             problem_item = item

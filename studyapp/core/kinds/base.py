@@ -29,7 +29,7 @@ class ParamError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Param:
     name: str
-    type: str  # number | int | bool | choice | vector | matrix | tensor3
+    type: str  # number | int | bool | choice | vector | matrix | tensor3 | tensor4
     doc: str
     default: Any = REQUIRED
     choices: tuple[str, ...] = ()
@@ -62,9 +62,16 @@ class Kind:
     exact: bool = False  # integer answers (sizes, counts) must match exactly
     tolerance: tuple[float, float] | None = None  # (abs, rel) when the decimals rule is too loose
     knob_index: dict[str, Knob] = field(init=False, repr=False)
+    defaults: dict[str, Any] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.knob_index = {k.name: k for k in self.knobs}
+        self.defaults = {p.name: p.default for p in self.params if p.default is not REQUIRED}
+
+    def complete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Generated params with every optional param present, as ``validate`` would give them."""
+        missing = {k: v for k, v in self.defaults.items() if k not in params}
+        return {**params, **missing} if missing else params
 
     # --- to be provided by each kind -------------------------------------------------
     def generate(self, knobs: Knobs) -> dict[str, Any]:
@@ -96,7 +103,7 @@ class Kind:
             if name not in known:
                 errors.append(f"unknown param '{name}' (expected: {', '.join(sorted(known))})")
         for spec in self.params:
-            if spec.name not in raw:
+            if spec.name not in raw or (raw[spec.name] is None and spec.default is None):
                 if spec.default is REQUIRED:
                     errors.append(f"missing param '{spec.name}' ({spec.type}: {spec.doc})")
                 else:
@@ -169,7 +176,17 @@ def coerce(spec: Param, value: Any) -> tuple[Any, str | None]:
             if all(p is not None for p in planes) and len({np.shape(p) for p in planes}) == 1:
                 return planes, None
         return None, "must be C matrices of one shape (C×H×W), or one H×W matrix"
+    if t == "tensor4":
+        if isinstance(value, list) and value:
+            stacks = [coerce(_TENSOR3, one)[0] for one in value]
+            if all(s is not None for s in stacks) and len({np.shape(s) for s in stacks}) == 1:
+                return stacks, None
+        return None, ("must be K filters of one shape, K×C×F×F (a list of C×F×F filters; "
+                      "each may be one F×F matrix when C = 1)")
     raise AssertionError(f"unknown param type {t}")
+
+
+_TENSOR3 = Param("filter", "tensor3", "one C×F×F stack")
 
 
 class Knobs:
