@@ -12,7 +12,7 @@ from studyapp.core.kinds.activation import FUNCTIONS, SELU_ALPHA, SELU_LAMBDA
 from studyapp.core.kinds.backprop import loss as backprop_loss
 
 H = 1e-6
-SEEDS = range(40)
+SEEDS = range(200)
 
 
 def generated(kind_name: str, seed: int, **knobs):
@@ -35,13 +35,13 @@ def activation_value(function: str, x: float, alpha: float | None) -> float:
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
-@pytest.mark.parametrize("seed", range(12))
-def test_activation_derivative_matches_finite_difference(function, seed):
-    kind, p = generated("activation", seed, function=function, derivative=True)
-    a = p.get("alpha")
-    x = p["x"]
-    numeric = (activation_value(function, x + H, a) - activation_value(function, x - H, a)) / (2 * H)
-    assert kind.solve(p).answer == pytest.approx(numeric, rel=1e-5, abs=1e-6)
+def test_activation_derivative_matches_finite_difference(function):
+    for seed in range(200):
+        kind, p = generated("activation", seed, function=function, derivative=True)
+        a = p.get("alpha")
+        x = p["x"]
+        numeric = (activation_value(function, x + H, a) - activation_value(function, x - H, a)) / (2 * H)
+        assert kind.solve(p).answer == pytest.approx(numeric, rel=1e-5, abs=1e-6), (seed, p)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -64,9 +64,8 @@ def test_softmax_cross_entropy_gradient(seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("shape", [(2, 2, 2), (3, 2, 1), (2, 3, 2)])
-def test_backprop_step_equals_gradient_descent_on_finite_differences(seed, shape):
-    i, h, o = shape
+def test_backprop_step_equals_gradient_descent_on_finite_differences(seed):
+    i, h, o = [(2, 2, 2), (3, 2, 1), (2, 3, 2)][seed % 3]
     kind, p = generated("backprop_step", seed, inputs=i, hidden=h, outputs=o)
     answer = kind.solve(p).answer
     assert answer["loss"] == pytest.approx(backprop_loss(p), rel=1e-12)

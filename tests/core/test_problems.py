@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from studyapp.core.kinds import KINDS
+from studyapp.core.kinds import KINDS, Knobs
 from studyapp.core.library import load_library
 from studyapp.core.problems import exercise_set, generate, pick
 from studyapp.report.worksheet import exercise_set_json
@@ -97,3 +97,20 @@ def test_json_answers_are_unrounded_float64():
     assert doc["problems"][0]["answer"] == problem.answer
     assert any(len(repr(v)) > 12 for v in problem.answer)
     assert math.isclose(sum(problem.answer), 1.0)
+
+
+FOUNDATION = ("activation", "softmax", "softmax_cross_entropy", "conv2d", "conv_output_size",
+              "conv_param_count", "pool2d", "batch_norm", "backprop_step")
+
+
+@pytest.mark.parametrize("kind_name", FOUNDATION)
+def test_thousand_seed_sweep_of_the_foundation_kinds(kind_name):
+    """Default knobs: valid params, finite answers, whole sizes, no undefined point."""
+    kind = KINDS[kind_name]
+    for seed in range(1000):
+        params = kind.complete(kind.generate(Knobs(kind, {}, np.random.default_rng(seed))))
+        params = kind.validate(json.loads(json.dumps(params)))  # raises on an undefined point
+        flat = np.asarray(_numbers(kind.solve(params).answer), dtype=float)
+        assert np.all(np.isfinite(flat)), (seed, params)
+        if kind.exact:
+            assert all(float(v).is_integer() for v in flat)
