@@ -57,9 +57,17 @@ def build_parser() -> Parser:
     gen.add_argument("--count", type=int, default=10, metavar="N", help="number of problems (10)")
     gen.add_argument("--seed", type=int, metavar="S",
                      help="seed of the set; the same seed gives the same set (default: random)")
-    gen.add_argument("--format", choices=("md", "json"), default="md", help="output format (md)")
-    gen.add_argument("--answers", choices=("end", "inline", "none"), default="end",
-                     help="answer key at the end, after each problem, or none (end)")
+    gen.add_argument("--format", choices=("md", "json", "html"),
+                     help="output format: md (the default), json, or html, a printable worksheet "
+                          "(the default for --students and --roster)")
+    gen.add_argument("--students", type=int, metavar="N",
+                     help="one worksheet per student (each with its own recorded seed) into --out DIR, "
+                          "plus a combined answer key (CSV and HTML)")
+    gen.add_argument("--roster", type=Path, metavar="FILE",
+                     help="a text file with one student name per line (instead of --students)")
+    gen.add_argument("--answers", choices=("end", "inline", "none"),
+                     help="answer key at the end, after each problem, or none (end; none on the "
+                          "students' sheets of --students and --roster, whose key is a separate file)")
     gen.add_argument("--content", action="append", type=Path, metavar="PATH",
                      help="deck file or folder to use instead of the bundled content (repeatable)")
     _lang(gen)
@@ -102,6 +110,28 @@ def build_parser() -> Parser:
 
     locate = sub.add_parser("locate", help="print the paths in use: database, config, content")
     _db(locate)
+
+    report = sub.add_parser("report", help="a progress report with charts (md, html, csv, json)",
+                            description="A report of your progress from the review log.")
+    report.add_argument("--format", choices=("md", "html", "csv", "json"), default="md")
+    report.add_argument("--since", metavar="DATE", help="only reviews from this day on (YYYY-MM-DD)")
+    report.add_argument("--deck", action="append", default=[], metavar="D",
+                        help="only this deck (repeatable)")
+    _lang(report)
+    _out(report)
+    _db(report)
+
+    export = sub.add_parser("export", help="export the cards as an Anki package or CSV",
+                            description="Export the concept cards (and example problems) for Anki.")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--anki", type=Path, metavar="FILE.apkg", help="write an Anki package")
+    target.add_argument("--csv", type=Path, metavar="FILE", help="write the cards as CSV")
+    export.add_argument("--deck", action="append", default=[], metavar="D",
+                        help="only this deck (repeatable)")
+    export.add_argument("--lang", choices=("en", "zh", "both"), default="both",
+                        help="language of the exported text (both)")
+    export.add_argument("--force", action="store_true", help="allow overwriting the file")
+    _db(export)
     return parser
 
 

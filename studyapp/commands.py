@@ -45,6 +45,13 @@ def _load(paths: list[Path] | None) -> Library:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    class_set = args.students is not None or args.roster is not None
+    args.format = args.format or ("html" if class_set else "md")
+    args.answers = args.answers or ("none" if class_set else "end")
+    if class_set or args.format == "html":
+        from studyapp.report.cmd_worksheets import run
+
+        return run(args)
     if not 1 <= args.count <= MAX_COUNT:
         raise UsageError(f"--count must be from 1 to {MAX_COUNT} (got {args.count})")
     if args.seed is not None and not 0 <= args.seed < SEED_LIMIT:
@@ -259,6 +266,18 @@ def cmd_locate(args: argparse.Namespace) -> int:
     for problem in load_settings()[1]:
         print(f"studyapp: {problem}", file=sys.stderr)
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from studyapp.report.cmd_report import run
+
+    return run(args)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from studyapp.report.cmd_export import run
+
+    return run(args)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
