@@ -9,15 +9,15 @@ import secrets
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studyapp.cli import UsageError
-from studyapp.core.check import finite
-from studyapp.core.kinds import KINDS, ParamError, get_kind
-from studyapp.core.kinds.base import REQUIRED
-from studyapp.core.library import Library, load_library
-from studyapp.core.numfmt import format_answer
-from studyapp.core.problems import SEED_LIMIT, exercise_set, iter_exercise_set
-from studyapp.core.steps import render_markdown, render_text
+
+if TYPE_CHECKING:
+    from studyapp.core.library import Library
+
+# The core (NumPy, YAML, every problem kind) is imported inside the commands that need it,
+# so that `report`, `export` and `locate` start without paying for it.
 
 MAX_COUNT = 100_000
 
@@ -38,6 +38,8 @@ def emit(text: str, out: Path | None, force: bool) -> None:
 
 
 def _load(paths: list[Path] | None) -> Library:
+    from studyapp.core.library import load_library
+
     library = load_library(paths)
     for error in library.errors:
         print(f"studyapp: skipped: {error}", file=sys.stderr)
@@ -45,6 +47,9 @@ def _load(paths: list[Path] | None) -> Library:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from studyapp.core.kinds import KINDS, get_kind
+    from studyapp.core.problems import SEED_LIMIT, exercise_set, iter_exercise_set
+
     class_set = args.students is not None or args.roster is not None
     args.format = args.format or ("html" if class_set else "md")
     args.answers = args.answers or ("none" if class_set else "end")
@@ -106,6 +111,11 @@ def _read_params(spec: str) -> object:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
+    from studyapp.core.check import finite
+    from studyapp.core.kinds import KINDS, ParamError
+    from studyapp.core.numfmt import format_answer
+    from studyapp.core.steps import render_markdown, render_text
+
     if args.kind not in KINDS:
         _unknown("kind", args.kind, KINDS)
     if not 0 <= args.decimals <= 15:
@@ -169,6 +179,9 @@ def _verdict_lines(verdict, lang: str, md: bool) -> list[str]:  # noqa: ANN001 -
 
 def kinds_markdown() -> str:
     """The kinds reference (docs/kinds.md below its introduction), made from the registry."""
+    from studyapp.core.kinds import KINDS
+    from studyapp.core.kinds.base import REQUIRED
+
     out = []
     for k in KINDS.values():
         out += [f"### `{k.name}`", "", f"{k.summary.en} ({k.summary.zh})", "",
@@ -182,6 +195,9 @@ def kinds_markdown() -> str:
 
 
 def cmd_kinds(args: argparse.Namespace) -> int:
+    from studyapp.core.kinds import KINDS
+    from studyapp.core.kinds.base import REQUIRED
+
     if args.format == "md":
         sys.stdout.write(kinds_markdown())
         return 0
@@ -228,6 +244,8 @@ def open_store(args: argparse.Namespace):  # noqa: ANN201 - the store type is im
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from studyapp.core.library import load_library
+
     if args.seeds < 0:
         raise UsageError(f"--seeds must be 0 or more (got {args.seeds})")
     from studyapp.core.check import check_generation
