@@ -293,6 +293,7 @@ def answer_row(iid: str, t: int, r: int, mode: str, problem: bool, prev: str, se
 def build(path: Path, library, start: int, seed: int) -> dict[str, float]:
     """Write the database at ``path``; return a few facts about it."""
     from studyapp.core.settings import Settings
+    from studyapp.store import schema
     from studyapp.store.progress import Store
 
     began = time.perf_counter()
@@ -367,6 +368,8 @@ def build(path: Path, library, start: int, seed: int) -> dict[str, float]:
         c.executemany("INSERT INTO reviews (item_id, reviewed_at, rating, duration_ms, mode, seed, answer, "
                       "result, mistake, prev_state, session_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                       review_rows)
+        for statement in schema.V3_BACKFILL.split(";"):  # the report columns, from the JSON
+            c.execute(statement)
     c.execute("PRAGMA journal_mode = WAL")
     check(store, review_rows)
     store.close()

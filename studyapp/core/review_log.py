@@ -20,3 +20,4 @@ class Review:
     result: str | None = None  # the graded result, as JSON
     mistake: str | None = None  # the diagnosed mistake's tag
     session_id: int | None = None
+    correct: bool | None = None  # for a graded answer: right or wrong

@@ -262,7 +262,7 @@ class StudySession:
                         mode="scheduled" if self._schedules(item) else "practice",
                         seed=item.problem.seed if item.problem else None, answer=answer,
                         result=payload, mistake=getattr(result.mistake, "tag", None) if result else None,
-                        session_id=self.session_id)
+                        session_id=self.session_id, correct=result.correct if result else None)
         review_id = self.store.record(review, before, after)
         self.undo_stack = [*self.undo_stack, (review_id, item)][-UNDO_DEPTH:]
         self.answered += 1

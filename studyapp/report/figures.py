@@ -11,8 +11,8 @@ Definitions (every one of them is what the tests recompute independently):
 - Items by state are a snapshot of ``items`` now, for the items the content still has
   (``in_content``): suspended first, then new, learning, young / mature (a Review-state item
   whose interval ``due - last_review`` is under / at least 21 days), relearning.
-- True retention: among the scheduled reviews of the window whose ``prev_state`` is a studied
-  Review-state item (not new, ``state`` 2), the share of answers other than Again (rating > 1);
+- True retention: among the scheduled reviews of the window of an item in the Review state
+  (``prev_code`` 2), the share of answers other than Again (rating > 1);
   young and mature by the interval the item had before the review. Windows are the last 7, 30
   and 365 study days, today included.
 - Mastery of a deck: the mean FSRS retrievability now (``Scheduler.retrievability``: new items
@@ -25,10 +25,9 @@ Definitions (every one of them is what the tests recompute independently):
 The review log can hold a million rows. The work is split into SQL queries that run in parallel
 on their own read-only connections (SQLite releases the GIL while it steps); the log is read in
 chunks of ids, each reading every row once, with several counters packed into one integer sum
-(fields wide enough that they cannot carry into each other). Retention, the heaviest figure,
-reads ``prev_state`` as the text ``Store.record`` writes (``json.dumps(ItemState.to_dict())``:
-ASCII, fixed key order) rather than parsing the JSON, and falls back to ``json_extract`` for a row
-in any other form; ``tests/report`` checks that the format still matches.
+(fields wide enough that they cannot carry into each other). The state before each review and
+whether a graded answer was right are plain columns (schema version 3: ``prev_code``,
+``prev_ivl``, ``correct``), so no row's JSON is parsed.
 """
 
 from __future__ import annotations
@@ -57,8 +56,6 @@ FORECAST_DAYS = 30
 TOP_MISTAKES = 10
 TOP_LEECHES = 30
 
-# A Review-state item before the review, as json.dumps(ItemState.to_dict()) writes it.
-REVIEW_TEXT = '"is_new": false, "state": 2,'
 
 
 @dataclass(frozen=True)
@@ -142,24 +139,8 @@ class _Query:
 
 
 # --- the units of work, each on its own connection ------------------------------------------------
-def _hex(text: str) -> str:
-    return "X'" + text.encode().hex() + "'"
-
-
-# The tail of prev_state (its last 200 bytes hold "due" and "last_review"), as a blob: substr and
-# instr then work on bytes (json.dumps writes ASCII only) instead of walking the text from its
-# start. When the tail does not parse (julianday gives NULL), the JSON is read properly.
-TAIL = "substr(CAST(prev_state AS BLOB), -200)"
-DUE_KEY = _hex('"due": "')
-LAST_KEY = _hex('"last_review": "')
-MATURE_SQL = (
-    f"coalesce(julianday(CAST(substr({TAIL}, instr({TAIL}, {DUE_KEY}) + 8, 19) AS TEXT)) - "
-    f"julianday(CAST(substr({TAIL}, instr({TAIL}, {LAST_KEY}) + 16, 19) AS TEXT)), "
-    "julianday(json_extract(prev_state, '$.due')) - julianday(json_extract(prev_state, '$.last_review'))) "
-    f">= {MATURE_DAYS}")
-IS_REVIEW_SQL = (f"mode = 'scheduled' AND (instr(prev_state, '{REVIEW_TEXT}') > 0 OR "
-                 "instr(prev_state, '\"is_new\": ') = 0 AND json_extract(prev_state, '$.is_new') = 0 "
-                 "AND json_extract(prev_state, '$.state') = 2)")
+MATURE_SQL = f"prev_ivl >= {MATURE_DAYS}"
+IS_REVIEW_SQL = "mode = 'scheduled' AND prev_code = 2"
 CHUNK = 32_767  # reviews per chunk query: four counters of 16 bits cannot overflow
 F16 = 1 << 16
 
@@ -213,26 +194,20 @@ def _days_table(conn: sqlite3.Connection, days: _Days, name: str = "report_days"
     conn.executemany(f"INSERT INTO temp.{name} VALUES (?, ?, ?)", days.rows() if rows is None else rows)
 
 
-# What the item was before the review, from the 17 characters after "is_new": (fast), else the JSON.
-STATE_KEY = "CAST(substr(CAST(prev_state AS BLOB), instr(prev_state, '\"is_new\": ') + 10, 17) AS TEXT)"
 # Four counters of 16 bits in one sum: new, learning, review, relearning (scheduled reviews).
 PACKED_CATEGORY_SQL = (
-    "CASE WHEN prev_state IS NULL OR mode != 'scheduled' THEN 0 "
-    f"ELSE CASE {STATE_KEY} WHEN 'false, \"state\": 2' THEN {F16 ** 2} WHEN 'false, \"state\": 1' THEN {F16} "
-    f"WHEN 'false, \"state\": 3' THEN {F16 ** 3} WHEN 'true, \"state\": 1,' THEN 1 "
-    "ELSE CASE json_extract(prev_state, '$.is_new', '$.state') "
-    "WHEN '[true,1]' THEN 1 WHEN '[true,2]' THEN 1 WHEN '[true,3]' THEN 1 "
-    f"WHEN '[false,1]' THEN {F16} WHEN '[false,2]' THEN {F16 ** 2} WHEN '[false,3]' THEN {F16 ** 3} "
-    "ELSE 0 END END END")
+    "CASE WHEN prev_code IS NULL OR mode != 'scheduled' THEN 0 "
+    f"ELSE CASE prev_code WHEN 0 THEN 1 WHEN 1 THEN {F16} WHEN 2 THEN {F16 ** 2} WHEN 3 THEN {F16 ** 3} "
+    "ELSE 0 END END")
 
 
 def _recent(conn: sqlite3.Connection, q: _Query, days: _Days, first: int) -> list[tuple[int, ...]]:
     """Per day from index ``first`` on: (day, reviews, time, practice, new, learning, review,
-    relearning); the rest (no prev_state: written before schema 2) is unknown."""
+    relearning); the rest (no recorded state: written before schema 2) is unknown."""
     _days_table(conn, days, "report_recent", [r for r in days.rows() if r[0] >= first])
     out = []
     for k, n, spent, practice, packed in conn.execute(
-            "SELECT d.k, COUNT(*), SUM(duration_ms), SUM(mode != 'scheduled' AND prev_state IS NOT NULL), "
+            "SELECT d.k, COUNT(*), SUM(duration_ms), SUM(mode != 'scheduled' AND prev_code IS NOT NULL), "
             f"SUM({PACKED_CATEGORY_SQL}) FROM temp.report_recent d JOIN reviews "
             f"ON reviewed_at >= max(d.s, :lo) AND reviewed_at < min(d.e, :hi) WHERE 1{q.item_sql} "
             "GROUP BY d.k",
@@ -250,8 +225,7 @@ def _recent(conn: sqlite3.Connection, q: _Query, days: _Days, first: int) -> lis
     return out
 
 
-CORRECT_SQL = ("CASE WHEN result LIKE '{\"correct\": true,%' THEN 1 WHEN result LIKE '{\"correct\": false,%' "
-               "THEN 0 ELSE json_extract(result, '$.correct') END")
+CORRECT_SQL = "correct"
 
 
 def _problems(conn: sqlite3.Connection, q: _Query) -> tuple[list[tuple], dict[str, str]]:

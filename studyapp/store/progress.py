@@ -30,6 +30,14 @@ def utc(value: int | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
+def prev_columns(before: ItemState) -> tuple[int, float | None]:
+    """(prev_code, prev_ivl) of a review: the state before it (0 new, else the FSRS state) and
+    the interval in days it had then; reports count on these without parsing the JSON."""
+    if before.is_new:
+        return 0, None
+    return before.state, before.interval_days()
+
+
 def _item(row: tuple) -> ItemState:
     (item_id, deck, kind, is_new, state, step, stability, difficulty, due, last_review, lapses,
      leech, suspended, buried_until) = row
@@ -163,8 +171,7 @@ class Store:
         """Per deck, (new items introduced, reviews of Review-state items) in scheduled mode
         since ``start``; learning steps count towards neither limit, as in Anki."""
         rows = self.conn.execute(
-            "SELECT i.deck, SUM(json_extract(r.prev_state, '$.is_new')), "
-            "SUM(NOT json_extract(r.prev_state, '$.is_new') AND json_extract(r.prev_state, '$.state') = 2) "
+            "SELECT i.deck, SUM(r.prev_code = 0), SUM(r.prev_code = 2) "
             "FROM reviews r JOIN items i ON i.id = r.item_id "
             "WHERE r.reviewed_at >= ? AND r.mode = 'scheduled' GROUP BY i.deck", (ms(start),))
         return {deck: (int(new or 0), int(rev or 0)) for deck, new, rev in rows}
@@ -182,10 +189,12 @@ class Store:
         with self.transaction() as c:
             cur = c.execute(
                 "INSERT INTO reviews (item_id, reviewed_at, rating, duration_ms, mode, seed, answer, "
-                "result, mistake, session_id, prev_state) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "result, mistake, session_id, prev_state, prev_code, prev_ivl, correct) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (review.item_id, ms(review.reviewed_at), review.rating, review.duration_ms, review.mode,
                  review.seed, review.answer, review.result, review.mistake, review.session_id,
-                 json.dumps(before.to_dict())))
+                 json.dumps(before.to_dict()), *prev_columns(before),
+                 None if review.correct is None else int(review.correct)))
             if after is not None:
                 self._write_item(c, after)
             if review.session_id is not None:

@@ -2,7 +2,10 @@
 
 Times are UTC epoch milliseconds. Version 1 was the first release's schema; version 2
 adds lapses and leeches, study sessions, the state before each review (for undo), a flag
-for items the content no longer has, and partial indexes that serve each study queue.
+for items the content no longer has, and partial indexes that serve each study queue;
+version 3 keeps, beside that JSON, what reports count on every row: the state before the
+review (``prev_code``: 0 new, 1 learning, 2 review, 3 relearning), its interval in days, and
+whether a graded answer was right.
 """
 
 from __future__ import annotations
@@ -72,7 +75,27 @@ UPDATE items SET lapses = (
 UPDATE items SET leech = 1 WHERE lapses >= 8;
 """
 
-MIGRATIONS = {1: V1, 2: V2}
+# The report columns of version 3, filled in from each row's JSON (also used by bench/store.py,
+# which writes its synthetic log straight into the table).
+V3_BACKFILL = """
+UPDATE reviews SET
+    prev_code = CASE WHEN json_extract(prev_state, '$.is_new') THEN 0
+                     ELSE json_extract(prev_state, '$.state') END,
+    prev_ivl = CASE WHEN json_extract(prev_state, '$.is_new') THEN NULL
+                    ELSE julianday(json_extract(prev_state, '$.due'))
+                         - julianday(json_extract(prev_state, '$.last_review')) END
+WHERE prev_state IS NOT NULL AND prev_code IS NULL;
+UPDATE reviews SET correct = json_extract(result, '$.correct') WHERE result IS NOT NULL AND correct IS NULL
+"""
+
+V3 = """
+ALTER TABLE reviews ADD COLUMN prev_code INTEGER;
+ALTER TABLE reviews ADD COLUMN prev_ivl REAL;
+ALTER TABLE reviews ADD COLUMN correct INTEGER;
+CREATE INDEX reviews_retention ON reviews (reviewed_at, mode, prev_code, prev_ivl, rating);
+""" + V3_BACKFILL
+
+MIGRATIONS = {1: V1, 2: V2, 3: V3}
 VERSION = max(MIGRATIONS)
 
 

@@ -336,31 +336,26 @@ def check_figures(fig: dict[str, Any], exp: dict[str, Any]) -> None:
 
 
 # --- the tests ------------------------------------------------------------------------------------
-def test_prev_state_is_written_as_the_fast_path_reads_it(tmp_path: Path) -> None:
-    """The retention query reads prev_state as text: Store.record must keep writing that text."""
+def test_record_writes_the_columns_the_report_counts_on(tmp_path: Path) -> None:
+    """prev_code, prev_ivl and correct agree with the JSON state and result beside them."""
     store = Store(tmp_path / "p.sqlite3")
     t = datetime(2025, 1, 1, 8, 30, 15, 123000, tzinfo=UTC)
     before = ItemState("a|b \"c\"", "d", "card", is_new=False, state=REVIEW, step=None, stability=30.5,
                        difficulty=5.0, due=t + timedelta(days=25), last_review=t, lapses=12, leech=True,
                        buried_until=t + timedelta(days=1))
-    store.record(Review("a|b \"c\"", t + timedelta(days=25), 3, 1000, "scheduled"), before, None)
-    prev = rows(store.path, "SELECT prev_state FROM reviews")[0][0]
-    assert figures.REVIEW_TEXT in prev
-    conn = sqlite3.connect(store.path)
-    mature = conn.execute(f"SELECT {figures.MATURE_SQL}, {figures.TAIL} FROM reviews").fetchone()[0]
-    tail = figures.TAIL
-    fast = conn.execute(f"SELECT julianday(CAST(substr({tail}, instr({tail}, {figures.DUE_KEY}) + 8, 19) "
-                        "AS TEXT)) FROM reviews").fetchone()[0]
-    assert mature == 1 and fast is not None  # read from the tail, not through the JSON fallback
-    key = conn.execute(f"SELECT {figures.STATE_KEY} FROM reviews").fetchone()[0]
-    assert key == 'false, "state": 2'
-    conn.close()
+    store.record(Review("a|b \"c\"", t + timedelta(days=25), 3, 1000, "scheduled", correct=False,
+                        result='{"correct": false}'), before, None)
+    store.record(Review("n", t, 1, 1000, "scheduled"), ItemState("n", "d", "card"), None)
+    (code, ivl, correct), (new_code, new_ivl, new_correct) = rows(
+        store.path, "SELECT prev_code, prev_ivl, correct FROM reviews ORDER BY id")
+    assert (code, correct) == (REVIEW, 0) and ivl == pytest.approx(25.0)
+    assert (new_code, new_ivl, new_correct) == (0, None, None)
     store.close()
 
 
-def test_prev_state_in_another_json_form_is_still_read(capsys: pytest.CaptureFixture[str],
-                                                       tmp_path: Path) -> None:
-    """Compact JSON with sorted keys (not what Store.record writes) goes through json_extract."""
+def test_a_version_2_log_is_migrated_into_the_report_columns(capsys: pytest.CaptureFixture[str],
+                                                            tmp_path: Path) -> None:
+    """Rows written before schema 3 get prev_code and prev_ivl from their JSON on upgrade."""
     db = tmp_path / "j.sqlite3"
     store = Store(db)
     t = NOW - timedelta(hours=30)
@@ -368,10 +363,13 @@ def test_prev_state_in_another_json_form_is_still_read(capsys: pytest.CaptureFix
         before = ItemState(f"i{k}", "convolution", "card", is_new=False, state=REVIEW, step=None,
                            stability=float(days), difficulty=5.0, due=t, last_review=t - timedelta(days=days))
         store.record(Review(f"i{k}", t, 3, 1000, "scheduled"), before, None)
-    store.conn.execute("UPDATE reviews SET prev_state = json(prev_state)")  # compact, same keys
-    compact = rows(db, "SELECT prev_state FROM reviews")[0][0]
-    assert figures.REVIEW_TEXT not in compact and '"is_new":false' in compact
+    # Back to version 2: drop what version 3 added, as an older studyapp would have left it.
+    store.conn.execute("DROP INDEX reviews_retention")
+    for column in ("prev_code", "prev_ivl", "correct"):
+        store.conn.execute(f"ALTER TABLE reviews DROP COLUMN {column}")
+    store.conn.execute("PRAGMA user_version = 2")
     store.close()
+    Store(db).close()  # upgrades
     fig = json.loads(report(capsys, db, "--format", "json"))
     week = fig["retention"]["week"]
     assert (week["mature"]["reviews"], week["mature"]["passed"], week["young"]["reviews"]) == (1, 1, 1)
@@ -555,7 +553,7 @@ def test_study_days_follow_the_local_day_start(capsys: pytest.CaptureFixture[str
     for hh, mm in ((3, 59), (4, 1)):
         t = datetime(day.year, day.month, day.day, hh, mm, tzinfo=zone).astimezone(UTC)
         store.record(Review("c1", t, 3, 60_000, "scheduled"), item, None)
-    store.conn.execute("UPDATE reviews SET prev_state = NULL WHERE id = 1")
+    store.conn.execute("UPDATE reviews SET prev_state = NULL, prev_code = NULL WHERE id = 1")
     store.close()
     fig = json.loads(report(capsys, db, "--format", "json"))
     heat = {h["date"]: h["reviews"] for h in fig["heatmap"] if h["reviews"]}
