@@ -43,6 +43,7 @@ from studyapp.report.cmd_report import CSV_COLUMNS, Progress
 from studyapp.report.report_html import report_html
 from studyapp.report.report_md import md, sparkline
 from studyapp.store.progress import Store
+from tests.report import browser
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
 ZONE = "Asia/Shanghai"
@@ -607,17 +608,8 @@ def test_sparkline() -> None:
 
 # --- in a real browser ----------------------------------------------------------------------------
 def chromium(page: Path, tmp_path: Path, *action: str) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("chromium")
-    if exe is None:
-        pytest.skip("chromium not installed: cannot open the report in a browser")
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    proc = subprocess.run(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", "--window-size=1000,1400",
-         *action, page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return proc
+    return browser.chromium(page, profile, "--window-size=1000,1400", *action, what="the report")
 
 
 class Svgs(HTMLParser):
@@ -640,44 +632,10 @@ class Svgs(HTMLParser):
             self.depth -= 1
 
 
-def png_info(data: bytes) -> tuple[int, int, int, bytes]:
-    """(width, height, bytes per pixel, decompressed scanlines) of an 8-bit PNG."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, header = 8, b"", b""
-    while pos < len(data):
-        (length,), kind = struct.unpack(">I", data[pos:pos + 4]), data[pos + 4:pos + 8]
-        if kind == b"IHDR":
-            header = data[pos + 8:pos + 8 + length]
-        elif kind == b"IDAT":
-            idat += data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-    width, height, bits, color = struct.unpack(">IIBB", header[:10])
-    assert bits == 8 and color in (2, 6)
-    return width, height, 3 if color == 2 else 4, zlib.decompress(idat)
-
-
-def top_colours(width: int, bpp: int, raw: bytes, lines: int) -> int:
-    """Distinct colours in the first ``lines`` rows (unfiltered from the top)."""
-    stride = width * bpp
-    prev, colours = bytearray(stride), set()
-    for y in range(lines):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-            if kind == 1:
-                line[i] = (line[i] + a) & 255
-            elif kind == 2:
-                line[i] = (line[i] + b) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif kind == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        colours.update(bytes(line[x:x + 3]) for x in range(0, stride, bpp * 2))
-        prev = line
-    return len(colours)
+def top_colours(data: bytes, lines: int) -> int:
+    """Distinct colours in the first ``lines`` rows of a PNG."""
+    width, bpp, rows = browser.png_rows(data)
+    return len({row[x:x + 3] for row in rows[:lines] for x in range(0, width * bpp, bpp * 2)})
 
 
 def blank_png(width: int, height: int) -> bytes:
@@ -713,7 +671,6 @@ def test_html_report_in_headless_chromium(capsys: pytest.CaptureFixture[str], db
     shot = chromium(page, tmp_path, f"--screenshot={png}")
     assert "CONSOLE" not in shot.stderr, shot.stderr[-2000:]
     data = png.read_bytes()
-    width, height, bpp, raw = png_info(data)
-    assert len(raw) == height * (1 + width * bpp)
-    assert len(data) > 10 * len(blank_png(width, height))
-    assert top_colours(width, bpp, raw, 120) > 20  # title, tiles and text, not a blank page
+    width, _, rows = browser.png_rows(data)
+    assert len(data) > 10 * len(blank_png(width, len(rows)))
+    assert top_colours(data, 120) > 20  # title, tiles and text, not a blank page

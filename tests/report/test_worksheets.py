@@ -6,10 +6,8 @@ import csv
 import io
 import re
 import shutil
-import struct
 import subprocess
 import textwrap
-import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from studyapp.core.numfmt import depth, format_answer, num
 from studyapp.core.problems import exercise_set
 from studyapp.report.cmd_worksheets import safe_file_stem, student_seeds
 from studyapp.report.worksheet_html import LABELS
+from tests.report import browser
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PAGE_BREAK = re.compile(r"\.key\b[^{]*\{[^}]*(break-before:\s*page|page-break-before:\s*always)")
@@ -381,65 +380,17 @@ def test_student_seeds_are_distinct_and_stable() -> None:
 
 # --- in a browser ----------------------------------------------------------------------------
 
-def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:
-    """Width, height and the rows (RGB or RGBA bytes) of an 8-bit, non-interlaced PNG."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, header = 8, b"", b""
-    while pos < len(data):
-        (length,), kind = struct.unpack(">I", data[pos:pos + 4]), data[pos + 4:pos + 8]
-        chunk = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            header = chunk
-        elif kind == b"IDAT":
-            idat += chunk
-        pos += 12 + length
-    width, height, bits, color, _, _, interlace = struct.unpack(">IIBBBBB", header)
-    assert bits == 8 and interlace == 0 and color in (2, 6)
-    bpp = 3 if color == 2 else 4
-    raw = zlib.decompress(idat)
-    stride = width * bpp
-    rows, prev = [], bytearray(stride)
-    for y in range(height):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b = prev[i]
-            c = prev[i - bpp] if i >= bpp else 0
-            if kind == 1:
-                line[i] = (line[i] + a) & 255
-            elif kind == 2:
-                line[i] = (line[i] + b) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif kind == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line))
-        prev = line
-    return width, bpp, rows
-
-
 def chromium(page: Path, png: Path, tmp_path: Path, *extra: str) -> str:
     """Screenshot ``page``; returns Chromium's log (console messages are logged as CONSOLE lines)."""
-    exe = shutil.which("chromium")
-    if exe is None:
-        pytest.skip("chromium not installed: cannot open the worksheet in a browser")
-    profile = tmp_path / f"profile-{png.stem}"
-    proc = subprocess.run(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *extra,
-         f"--screenshot={png}", "--window-size=480,360", page.as_uri()],
-        capture_output=True, text=True, timeout=90)
-    assert proc.returncode == 0 and png.exists(), proc.stderr[-2000:]
+    proc = browser.chromium(page, tmp_path / f"profile-{png.stem}", *extra, f"--screenshot={png}",
+                            "--window-size=480,360", what="the worksheet")
+    assert png.exists(), proc.stderr[-2000:]
     return proc.stderr
 
 
 def brightness(png: Path) -> tuple[float, int]:
     """Mean brightness (0–255) and the number of distinct colours of a screenshot."""
-    _, bpp, rows = png_pixels(png)
+    _, bpp, rows = browser.png_rows(png.read_bytes())
     total, count, colours = 0, 0, set()
     for row in rows[::3]:
         for x in range(0, len(row), bpp * 3):
