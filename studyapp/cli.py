@@ -135,14 +135,36 @@ def build_parser() -> Parser:
     return parser
 
 
+def _run_tui(db: Path | None) -> int:
+    """Start the study app (Textual is imported only here)."""
+    from studyapp.config import load_settings
+    from studyapp.paths import default_db_path
+    from studyapp.store.db import StoreError
+
+    settings, problems = load_settings()
+    for problem in problems:
+        print(f"studyapp: {problem}", file=sys.stderr)
+    try:
+        from studyapp.tui.app import build_app
+
+        app = build_app(db or default_db_path(), settings)
+    except StoreError as exc:
+        print(f"studyapp: error: {exc}", file=sys.stderr)
+        return 2
+    app.run()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "db", None) is None and getattr(args, "top_db", None) is not None:
-        args.db = args.top_db
+    if getattr(args, "db", None) is None:
+        args.db = getattr(args, "top_db", None)
     if args.command is None:
-        parser.print_help()
-        return 0
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            parser.print_help()  # the study screens need a terminal
+            return 0
+        return _run_tui(args.db)
     from studyapp import commands
 
     try:

@@ -113,7 +113,7 @@ class StudySession:
         self.cards = {c.id: c for c in library.cards}
         self.templates = {t.id: t for t in library.templates}
         store.sync(self._content_items())
-        self.session_id = store.start_session(clock(), mode, self.decks)
+        self.session_id: int | None = None  # the session row is written with the first answer
         self.front: deque[ItemState] = deque()  # undone and related items come back first
         self.related: set[str] = set()
         self.undo_stack: list[tuple[int, StudyItem]] = []
@@ -255,6 +255,8 @@ class StudySession:
             raise ValueError(f"rating must be 1 to 4, got {rating}")
         before = item.state
         after = self.previews.get(rating) if self._schedules(item) else None
+        if self.session_id is None:
+            self.session_id = self.store.start_session(item.shown_at, self.mode, self.decks)
         payload = None if result is None else json.dumps(
             {"correct": result.correct, "score": result.score, "marks": result.marks})
         review = Review(item_id=item.id, reviewed_at=item.shown_at, rating=rating,
@@ -301,7 +303,8 @@ class StudySession:
 
     def finish(self) -> dict[str, Any]:
         now = self.clock()
-        self.store.end_session(self.session_id, now)
+        if self.session_id is not None:
+            self.store.end_session(self.session_id, now)
         due_tomorrow = self.store.count_due(self.day_end, self.day_end + timedelta(days=1), self.decks)
         return {"answered": self.answered, "right": self.right, "wrong": self.wrong,
                 "due_tomorrow": due_tomorrow}

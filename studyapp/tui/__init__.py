@@ -1,0 +1,1 @@
+"""The Textual face of studyapp: a thin layer over ``core.session.StudySession``."""

@@ -1,0 +1,118 @@
+"""The studyapp Textual app: the home screen with the decks, and the factory used by the CLI and tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from studyapp.core.library import Library, load_library
+from studyapp.core.session import StudySession
+from studyapp.core.settings import Settings
+from studyapp.store.progress import Store
+from studyapp.tui.strings import tr
+from studyapp.tui.study import StudyScreen
+
+ALL = "*"
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "study", "Study"),
+        Binding("p", "practice", "Practise"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        assert isinstance(app, StudyApp)
+        lang = app.settings.lang
+        yield Static(f"[b]{tr(lang, 'title')}[/b] · {tr(lang, 'decks')}", id="title")
+        if app.library.errors:
+            first = app.library.errors[0]
+            yield Static(f"[yellow]{tr(lang, 'broken')}: {first}[/yellow]"
+                         + (f" (+{len(app.library.errors) - 1})" if len(app.library.errors) > 1 else ""),
+                         id="notice")
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_counts()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        app = self.app
+        assert isinstance(app, StudyApp)
+        lang = app.settings.lang
+        table = self.query_one("#decks", DataTable)
+        table.clear(columns=True)
+        table.add_columns(tr(lang, "deck"), tr(lang, "new"), tr(lang, "learning"), tr(lang, "due"))
+        total = [0, 0, 0]
+        rows = []
+        for deck in app.library.decks:
+            c = app.session([deck.id]).counts()
+            total = [total[0] + c.new, total[1] + c.learning, total[2] + c.review]
+            rows.append((deck.id, deck.title.get(lang), c.new, c.learning, c.review))
+        all_counts = app.session(None).counts()
+        table.add_row(f"[b]{tr(lang, 'all_decks')}[/b]", str(all_counts.new), str(all_counts.learning),
+                      str(all_counts.review), key=ALL)
+        for deck_id, title, new, learning, review in rows:
+            table.add_row(title, str(new), str(learning), str(review), key=deck_id)
+        table.focus()
+
+    def _selected(self) -> tuple[list[str] | None, str]:
+        app = self.app
+        assert isinstance(app, StudyApp)
+        table = self.query_one("#decks", DataTable)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key in (None, ALL):
+            return None, tr(app.settings.lang, "all_decks")
+        deck = app.library.deck(key)
+        return [key], deck.title.get(app.settings.lang) if deck else key
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_study()
+
+    def action_study(self, mode: str = "scheduled") -> None:
+        app = self.app
+        assert isinstance(app, StudyApp)
+        decks, title = self._selected()
+        app.push_screen(StudyScreen(app.session(decks, mode), title, app.settings.lang))
+
+    def action_practice(self) -> None:
+        self.action_study("practice")
+
+
+class StudyApp(App[None]):
+    CSS_PATH = "studyapp.tcss"
+    TITLE = "studyapp"
+
+    def __init__(self, library: Library, store: Store, settings: Settings,
+                 clock: Callable[[], datetime], rng: np.random.Generator):
+        super().__init__()
+        self.library, self.store, self.settings, self.clock, self.rng = library, store, settings, clock, rng
+
+    def session(self, decks: list[str] | None, mode: str = "scheduled") -> StudySession:
+        return StudySession(self.library, self.store, self.settings, self.clock, self.rng,
+                            decks=decks, mode=mode)
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+
+def build_app(db: Path, settings: Settings | None = None, content: list[Path] | None = None,
+              clock: Callable[[], datetime] | None = None, seed: int | None = None) -> StudyApp:
+    """The app as the CLI starts it and the tests drive it (fixed clock and seed in tests)."""
+    return StudyApp(load_library(content), Store(db), settings or Settings(),
+                    clock or (lambda: datetime.now(UTC)), np.random.default_rng(seed))

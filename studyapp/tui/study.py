@@ -1,0 +1,298 @@
+"""The study screen: one item at a time, graded, rated, committed before the next appears."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.text import Text as RichText
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Static
+
+from studyapp.core.session import AnswerResult, StudyItem, StudySession
+from studyapp.core.steps import render_text
+from studyapp.report.worksheet import matrix_params
+from studyapp.tui.strings import tr
+
+RATING_KEYS = {"1": 1, "2": 2, "3": 3, "4": 4}
+RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+class SummaryScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter,q", "dismiss_summary", "Back")]
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.text, id="summary")
+
+    def action_dismiss_summary(self) -> None:
+        self.dismiss(None)
+
+
+class StudyScreen(Screen[None]):
+    BINDINGS = [
+        Binding("space", "flip", "Show", show=False),
+        Binding("enter", "enter", "Submit / accept", show=False),
+        Binding("1", "rate('1')", "Again"), Binding("2", "rate('2')", "Hard"),
+        Binding("3", "rate('3')", "Good"), Binding("4", "rate('4')", "Easy"),
+        Binding("h", "hint", "Hint"), Binding("u", "undo", "Undo"),
+        Binding("s", "suspend", "Suspend"), Binding("minus", "bury", "Bury"),
+        Binding("escape", "end", "End"),
+    ]
+
+    def __init__(self, session: StudySession, title: str, lang: str):
+        super().__init__()
+        self.session, self.title_text, self.lang = session, title, lang
+        self.item: StudyItem | None = None
+        self.result: AnswerResult | None = None
+        self.answered = False
+        self.hint_used = False
+        self.chosen: set[int] = set()
+        self.started = 0.0
+        self.typed = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with VerticalScroll(id="card"):
+            yield Static(id="prompt")
+            yield Static(id="feedback")
+        yield Input(placeholder=tr(self.lang, "answer_here"), id="answer")
+        yield Static(id="help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_next()
+
+    # --- showing ----------------------------------------------------------------------
+    def show_next(self, item: StudyItem | None = None) -> None:
+        self.item = item or self.session.next()
+        self.result, self.answered, self.hint_used, self.chosen, self.typed = None, False, False, set(), ""
+        self.started = time.monotonic()
+        feedback = self.query_one("#feedback", Static)
+        feedback.update("")
+        answer = self.query_one("#answer", Input)
+        answer.value = ""
+        self.update_status()
+        if self.item is None:
+            self.query_one("#prompt", Static).update(tr(self.lang, "nothing"))
+            answer.display = False
+            self.query_one("#help", Static).update("")
+            return
+        self.query_one("#prompt", Static).update(self.question_text())
+        card = self.item.card
+        typed = self.item.problem is not None or (card is not None and card.type == "cloze")
+        answer.display = typed
+        if typed:
+            answer.focus()
+        else:
+            self.set_focus(None)
+        self.query_one("#help", Static).update(self.help_text())
+
+    def update_status(self) -> None:
+        c = self.session.counts()
+        lang = self.lang
+        status = RichText.assemble((f" {self.title_text} ", "bold"), "  ",
+                                   (f"{tr(lang, 'new')} {c.new}", "blue"), "  ",
+                                   (f"{tr(lang, 'learning')} {c.learning}", "red"), "  ",
+                                   (f"{tr(lang, 'due')} {c.review}", "green"))
+        self.query_one("#status", Static).update(status)
+
+    def question_text(self) -> str:
+        item, lang = self.item, self.lang
+        assert item is not None
+        if item.problem is not None:
+            grids = matrix_params(item.problem.params)
+            body = item.problem.prompt(lang)
+            return body + ("\n\n" + "\n".join(grids) if grids else "")
+        card = item.card
+        assert card is not None
+        if card.type == "basic":
+            return card.front.get(lang) if card.front else ""
+        if card.type == "cloze":
+            return card.masked(lang)
+        lines = [card.question.get(lang) if card.question else "", ""]
+        for shown, index in enumerate(item.option_order, 1):
+            mark = "■" if index in self.chosen else "□"
+            lines.append(f" {mark} {shown}. {card.options[index].text.get(lang)}")
+        return "\n".join(lines)
+
+    def help_text(self) -> str:
+        item = self.item
+        if item is None:
+            return ""
+        if self.answered:
+            labels = self.session.interval_labels(item)
+            parts = []
+            for rating in (1, 2, 3, 4):
+                name = tr(self.lang, RATING_NAMES[rating])
+                interval = f" {labels[rating]}" if rating in labels else ""
+                proposed = self.result is not None and self.result.proposed == rating
+                parts.append(f"[{'reverse ' if proposed else ''}bold]{rating} {name}{interval}[/]")
+            return "  ".join(parts)
+        if item.card is not None and item.card.type == "basic":
+            return tr(self.lang, "flip")
+        if item.card is not None and item.card.type == "choice":
+            return tr(self.lang, "choose")
+        if item.card is not None and item.card.type == "cloze":
+            return tr(self.lang, "cloze_hint")
+        return tr(self.lang, "answer_here")
+
+    # --- answering --------------------------------------------------------------------
+    def elapsed_ms(self) -> int:
+        return int((time.monotonic() - self.started) * 1000)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        item = self.item
+        if event.value == " " and item is not None and item.card is not None and item.card.type == "cloze":
+            event.input.value = ""
+            self.action_flip()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.submit_typed(event.value)
+
+    def submit_typed(self, value: str) -> None:
+        if self.item is None or self.answered:
+            return
+        self.typed = value
+        text: Any = value
+        if self.item.card is not None and self.item.card.type == "cloze":
+            text = [part.strip() for part in value.split(";")]
+        self.result = self.session.answer(self.item, text=text, hint_used=self.hint_used,
+                                          elapsed_ms=self.elapsed_ms())
+        self.show_feedback()
+
+    def on_key(self, event: Any) -> None:
+        item = self.item
+        if item is None or self.answered or item.card is None or item.card.type != "choice":
+            return
+        if event.character and event.character.isdigit():
+            shown = int(event.character)
+            if 1 <= shown <= len(item.option_order):
+                index = item.option_order[shown - 1]
+                self.chosen ^= {index}
+                self.query_one("#prompt", Static).update(self.question_text())
+                event.stop()
+
+    def action_flip(self) -> None:
+        item = self.item
+        if item is None or self.answered or item.problem is not None:
+            return
+        if item.card is not None and item.card.type == "choice":
+            return
+        self.result = self.session.answer(item, elapsed_ms=self.elapsed_ms())
+        self.show_feedback()
+
+    def action_enter(self) -> None:
+        item = self.item
+        if item is None:
+            return
+        if not self.answered:
+            if item.card is not None and item.card.type == "choice":
+                self.result = self.session.answer(item, chosen=set(self.chosen), elapsed_ms=self.elapsed_ms())
+                self.show_feedback()
+            elif item.card is not None and item.card.type == "basic":
+                self.action_flip()
+            else:
+                self.submit_typed(self.query_one("#answer", Input).value)
+            return
+        if self.result is not None and self.result.proposed is not None:
+            self.commit(self.result.proposed)
+
+    def show_feedback(self) -> None:
+        self.answered = True
+        item, result, lang = self.item, self.result, self.lang
+        assert item is not None and result is not None
+        answer = self.query_one("#answer", Input)
+        answer.display = False
+        self.set_focus(None)
+        lines: list[RichText | str] = []
+        if result.correct is None:
+            lines.append(RichText(result.expected, style="bold"))
+        else:
+            ok = bool(result.correct)
+            verdict = tr(lang, "right") if ok else tr(lang, "wrong")
+            lines.append(RichText(f"{verdict}  {result.message.get(lang)}",
+                                  style="bold green" if ok else "bold red"))
+            if self.typed:
+                lines.append(f"{tr(lang, 'yours')}: {self.typed}")
+            lines.append(f"{tr(lang, 'expected')}: {result.expected}")
+            if result.mistake is not None:
+                lines.append(RichText(f"{tr(lang, 'mistake')} [{result.mistake.tag}]: "
+                                      f"{result.mistake.message.get(lang)}", style="yellow"))
+        if item.card is not None and item.card.explanation is not None:
+            lines.append("")
+            lines.append(item.card.explanation.get(lang))
+        if item.problem is not None:
+            lines += ["", RichText(tr(lang, "solution"), style="bold"), render_text(item.problem.steps, lang)]
+        self.query_one("#feedback", Static).update(RichText("\n").join(
+            [line if isinstance(line, RichText) else RichText(line) for line in lines]))
+        self.query_one("#help", Static).update(self.help_text())
+
+    # --- rating and other actions ---------------------------------------------------------
+    def action_rate(self, key: str) -> None:
+        if self.item is None or not self.answered:
+            return
+        self.commit(RATING_KEYS[key])
+
+    def commit(self, rating: int) -> None:
+        item = self.item
+        assert item is not None
+        if self.hint_used and rating > 2:
+            rating = 2  # a hint caps the rating at Hard
+        outcome = self.session.rate(item, rating, self.elapsed_ms(), self.typed or None, self.result)
+        if outcome.became_leech:
+            self.notify(tr(self.lang, "leech"), severity="warning", timeout=6)
+        self.show_next()
+
+    def action_hint(self) -> None:
+        item = self.item
+        if item is None or self.answered:
+            return
+        step = self.session.hint(item)
+        if step is None:
+            return
+        self.hint_used = True
+        hint = render_text([step], self.lang)
+        self.query_one("#feedback", Static).update(f"{tr(self.lang, 'hint')}:\n{hint}")
+
+    def action_undo(self) -> None:
+        undone = self.session.undo()
+        if undone is not None:
+            self.notify(tr(self.lang, "undone"))
+            self.show_next()
+
+    def action_suspend(self) -> None:
+        if self.item is not None:
+            self.session.suspend(self.item)
+            self.notify(tr(self.lang, "suspended"))
+            self.show_next()
+
+    def action_bury(self) -> None:
+        if self.item is not None:
+            self.session.bury(self.item)
+            self.notify(tr(self.lang, "buried"))
+            self.show_next()
+
+    def action_end(self) -> None:
+        answer = self.query_one("#answer", Input)
+        if answer.has_focus:
+            # Escape leaves the answer box first, so that h, u, s and - act as keys again
+            # (inside the box they are letters of an answer).
+            self.set_focus(None)
+            self.query_one("#help", Static).update(tr(self.lang, "keys"))
+            return
+        summary = self.session.finish()
+        lang = self.lang
+        text = (f"{tr(lang, 'summary')}\n\n{summary['answered']} {tr(lang, 'answered')} · "
+                f"{summary['right']} {tr(lang, 'correct')} · {summary['wrong']} {tr(lang, 'incorrect')}\n"
+                f"{summary['due_tomorrow']} {tr(lang, 'due_tomorrow')}\n\n{tr(lang, 'back_home')}")
+        self.app.push_screen(SummaryScreen(text), lambda _: self.app.pop_screen())
+
+
+

@@ -1,0 +1,221 @@
+"""The study screens driven with Textual's Pilot on a fixed clock and seed."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from studyapp.core.numfmt import format_answer
+from studyapp.core.settings import Settings
+from studyapp.tui.app import HomeScreen, build_app
+from studyapp.tui.study import StudyScreen
+
+NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
+
+
+def app_for(tmp_path: Path, **settings):
+    return build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC", **settings), clock=lambda: NOW, seed=1)
+
+
+def reviews(tmp_path: Path) -> list[tuple]:
+    with sqlite3.connect(tmp_path / "p.sqlite3") as conn:
+        return conn.execute("SELECT item_id, rating, mode, answer, correct, mistake FROM reviews "
+                            "ORDER BY id").fetchall()
+
+
+async def open_study(pilot, deck_row: int = 0) -> StudyScreen:
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HomeScreen)
+    for _ in range(deck_row):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, StudyScreen)
+    return screen
+
+
+async def advance_to(pilot, screen: StudyScreen, want) -> None:
+    """Rate Easy until the shown item satisfies ``want``."""
+    for _ in range(200):
+        if screen.item is not None and want(screen.item):
+            return
+        await answer_anything(pilot, screen)
+        await pilot.press("4")
+        await pilot.pause()
+    raise AssertionError("no such item came up")
+
+
+async def leave_answer_box(pilot, screen: StudyScreen) -> None:
+    """Escape out of the answer box (if it has the focus), so that letters act as keys."""
+    if screen.query_one("#answer").has_focus:
+        await pilot.press("escape")
+        await pilot.pause()
+
+
+async def answer_anything(pilot, screen: StudyScreen) -> None:
+    item = screen.item
+    if item.problem is not None or item.card.type == "cloze":
+        screen.query_one("#answer").value = "x"
+        await pilot.press("enter")
+    elif item.card.type == "choice":
+        await pilot.press("enter")
+    else:
+        await pilot.press("space")
+    await pilot.pause()
+
+
+@pytest.mark.asyncio
+async def test_basic_card_flip_and_rate(tmp_path):
+    app = app_for(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_study(pilot)
+        await advance_to(pilot, screen, lambda i: i.card is not None and i.card.type == "basic")
+        item = screen.item
+        await pilot.press("space")
+        await pilot.pause()
+        assert screen.answered and item.card.back.en in str(screen.query_one("#feedback").render())
+        await pilot.press("3")
+        await pilot.pause()
+    assert reviews(tmp_path)[-1][:3] == (item.id, 3, "scheduled")
+
+
+@pytest.mark.asyncio
+async def test_numeric_problem_right_answer_proposes_and_enter_accepts(tmp_path):
+    app = app_for(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_study(pilot)
+        await advance_to(pilot, screen, lambda i: i.problem is not None)
+        problem = screen.item.problem
+        screen.query_one("#answer").value = format_answer(problem.answer, 8)
+        await pilot.press("enter")
+        await pilot.pause()
+        feedback = str(screen.query_one("#feedback").render())
+        assert "✓" in feedback and "Worked solution" in feedback
+        proposed = screen.result.proposed
+        await pilot.press("enter")  # accepts the proposal
+        await pilot.pause()
+    last = reviews(tmp_path)[-1]
+    assert last[0] == problem.template.id and last[1] == proposed and last[4] == 1
+
+
+@pytest.mark.parametrize("shape", ["scalar", "vector", "matrix"])
+@pytest.mark.asyncio
+async def test_wrong_problem_answers_of_each_shape_are_graded_and_logged(tmp_path, shape):
+    app = app_for(tmp_path, new_per_day=500)
+
+    def wanted(item) -> bool:
+        if item.problem is None:
+            return False
+        answer = item.problem.answer
+        depth = 0 if not isinstance(answer, list) else 2 if isinstance(answer[0], list) else 1
+        return not isinstance(answer, dict) and depth == {"scalar": 0, "vector": 1, "matrix": 2}[shape]
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_study(pilot)
+        await advance_to(pilot, screen, wanted)
+        screen.query_one("#answer").value = "[[9999]]" if shape == "matrix" else "9999"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "✗" in str(screen.query_one("#feedback").render())
+        assert screen.result.proposed == 1
+        await pilot.press("2")  # override the proposed Again
+        await pilot.pause()
+    last = reviews(tmp_path)[-1]
+    assert last[1] == 2 and last[3] in ("9999", "[[9999]]") and last[4] == 0
+
+
+@pytest.mark.asyncio
+async def test_choice_and_cloze_cards(tmp_path):
+    app = app_for(tmp_path, new_per_day=500)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_study(pilot)
+        await advance_to(pilot, screen, lambda i: i.card is not None and i.card.type == "choice")
+        item = screen.item
+        graded = [item.id]
+        for shown, index in enumerate(item.option_order, 1):
+            if item.card.options[index].correct:
+                await pilot.press(str(shown))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.result.correct is True
+        await pilot.press("enter")
+        await pilot.pause()
+        await advance_to(pilot, screen, lambda i: i.card is not None and i.card.type == "cloze")
+        cloze = screen.item.card
+        graded.append(cloze.id)
+        screen.query_one("#answer").value = "; ".join(g[0] for g in cloze.gaps("en"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.result.correct is True
+        await pilot.press("enter")
+        await pilot.pause()
+    logged = {r[0]: r[4] for r in reviews(tmp_path)}
+    assert [logged[i] for i in graded] == [1, 1]
+
+
+@pytest.mark.asyncio
+async def test_hint_caps_the_rating_and_undo_takes_it_back(tmp_path):
+    app = app_for(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_study(pilot)
+        await advance_to(pilot, screen, lambda i: i.problem is not None)
+        problem_id = screen.item.id
+        await pilot.press("escape")  # out of the answer box: keys are actions again
+        await pilot.press("h")
+        await pilot.pause()
+        assert "Hint" in str(screen.query_one("#feedback").render())
+        screen.query_one("#answer").value = format_answer(screen.item.problem.answer, 8)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("4")  # Easy asked, Hard given: a hint was used
+        await pilot.pause()
+        assert reviews(tmp_path)[-1][:2] == (problem_id, 2)
+        count = len(reviews(tmp_path))
+        await leave_answer_box(pilot, screen)
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(reviews(tmp_path)) == count - 1 and screen.item.id == problem_id
+
+
+@pytest.mark.asyncio
+async def test_suspend_bury_and_the_summary(tmp_path):
+    app = app_for(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_study(pilot)
+        first = screen.item.id
+        await leave_answer_box(pilot, screen)
+        await pilot.press("s")
+        await pilot.pause()
+        second = screen.item.id
+        await leave_answer_box(pilot, screen)
+        await pilot.press("minus")
+        await pilot.pause()
+        assert screen.item.id not in (first, second)
+        await answer_anything(pilot, screen)
+        await pilot.press("3")
+        await pilot.pause()
+        await leave_answer_box(pilot, screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "1 answered" in str(app.screen.query_one("#summary").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    with sqlite3.connect(tmp_path / "p.sqlite3") as conn:
+        assert conn.execute("SELECT suspended FROM items WHERE id = ?", (first,)).fetchone() == (1,)
+        buried = conn.execute("SELECT buried_until IS NOT NULL FROM items WHERE id = ?", (second,))
+        assert buried.fetchone() == (1,)
+
+
+@pytest.mark.asyncio
+async def test_chinese_interface(tmp_path):
+    app = app_for(tmp_path, lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "全部卡组" in str(app.screen.query_one("#decks").get_row_at(0)[0])
+        screen = await open_study(pilot)
+        assert "新卡" in str(screen.query_one("#status").render())
