@@ -54,7 +54,12 @@ class HomeScreen(Screen[None]):
         lang = app.settings.lang
         table = self.query_one("#decks", DataTable)
         table.clear(columns=True)
-        table.add_columns(tr(lang, "deck"), tr(lang, "new"), tr(lang, "learning"), tr(lang, "due"))
+        from rich.cells import cell_len
+
+        titles = [d.title.get(lang) for d in app.library.decks] + [tr(lang, "all_decks")]
+        table.add_column(tr(lang, "deck"), width=max(cell_len(t) for t in titles))
+        for key in ("new", "learning", "due"):
+            table.add_column(tr(lang, key), width=max(cell_len(tr(lang, key)), 5))
         total = [0, 0, 0]
         rows = []
         for deck in app.library.decks:
