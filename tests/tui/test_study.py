@@ -14,6 +14,7 @@ from studyapp.tui.app import HomeScreen, build_app
 from studyapp.tui.study import StudyScreen
 
 NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
+DECK_ROW = {"convolution": 4, "losses": 8}  # rows of the home table (All decks is row 0)
 
 
 def app_for(tmp_path: Path, **settings):
@@ -87,7 +88,7 @@ async def test_basic_card_flip_and_rate(tmp_path):
 async def test_numeric_problem_right_answer_proposes_and_enter_accepts(tmp_path):
     app = app_for(tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        screen = await open_study(pilot)
+        screen = await open_study(pilot, DECK_ROW["convolution"])
         await advance_to(pilot, screen, lambda i: i.problem is not None)
         problem = screen.item.problem
         screen.query_one("#answer").value = format_answer(problem.answer, 8)
@@ -102,9 +103,10 @@ async def test_numeric_problem_right_answer_proposes_and_enter_accepts(tmp_path)
     assert last[0] == problem.template.id and last[1] == proposed and last[4] == 1
 
 
-@pytest.mark.parametrize("shape", ["scalar", "vector", "matrix"])
+@pytest.mark.parametrize(("shape", "deck"), [("scalar", "convolution"), ("vector", "losses"),
+                                           ("matrix", "convolution")])
 @pytest.mark.asyncio
-async def test_wrong_problem_answers_of_each_shape_are_graded_and_logged(tmp_path, shape):
+async def test_wrong_problem_answers_of_each_shape_are_graded_and_logged(tmp_path, shape, deck):
     app = app_for(tmp_path, new_per_day=500)
 
     def wanted(item) -> bool:
@@ -115,7 +117,7 @@ async def test_wrong_problem_answers_of_each_shape_are_graded_and_logged(tmp_pat
         return not isinstance(answer, dict) and depth == {"scalar": 0, "vector": 1, "matrix": 2}[shape]
 
     async with app.run_test(size=(100, 40)) as pilot:
-        screen = await open_study(pilot)
+        screen = await open_study(pilot, DECK_ROW[deck])
         await advance_to(pilot, screen, wanted)
         screen.query_one("#answer").value = "[[9999]]" if shape == "matrix" else "9999"
         await pilot.press("enter")
@@ -132,10 +134,9 @@ async def test_wrong_problem_answers_of_each_shape_are_graded_and_logged(tmp_pat
 async def test_choice_and_cloze_cards(tmp_path):
     app = app_for(tmp_path, new_per_day=500)
     async with app.run_test(size=(100, 40)) as pilot:
-        screen = await open_study(pilot)
+        screen = await open_study(pilot, DECK_ROW["convolution"])
         await advance_to(pilot, screen, lambda i: i.card is not None and i.card.type == "choice")
         item = screen.item
-        graded = [item.id]
         for shown, index in enumerate(item.option_order, 1):
             if item.card.options[index].correct:
                 await pilot.press(str(shown))
@@ -144,24 +145,23 @@ async def test_choice_and_cloze_cards(tmp_path):
         assert screen.result.correct is True
         await pilot.press("enter")
         await pilot.pause()
+        assert reviews(tmp_path)[-1][0] == item.id and reviews(tmp_path)[-1][4] == 1
         await advance_to(pilot, screen, lambda i: i.card is not None and i.card.type == "cloze")
         cloze = screen.item.card
-        graded.append(cloze.id)
         screen.query_one("#answer").value = "; ".join(g[0] for g in cloze.gaps("en"))
         await pilot.press("enter")
         await pilot.pause()
         assert screen.result.correct is True
         await pilot.press("enter")
         await pilot.pause()
-    logged = {r[0]: r[4] for r in reviews(tmp_path)}
-    assert [logged[i] for i in graded] == [1, 1]
+        assert reviews(tmp_path)[-1][0] == cloze.id and reviews(tmp_path)[-1][4] == 1
 
 
 @pytest.mark.asyncio
 async def test_hint_caps_the_rating_and_undo_takes_it_back(tmp_path):
     app = app_for(tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        screen = await open_study(pilot)
+        screen = await open_study(pilot, DECK_ROW["convolution"])
         await advance_to(pilot, screen, lambda i: i.problem is not None)
         problem_id = screen.item.id
         await pilot.press("escape")  # out of the answer box: keys are actions again
