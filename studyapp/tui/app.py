@@ -16,6 +16,7 @@ from studyapp.core.library import Library, load_library
 from studyapp.core.session import StudySession
 from studyapp.core.settings import Settings
 from studyapp.store.progress import Store
+from studyapp.tui.help import HelpScreen
 from studyapp.tui.strings import tr
 from studyapp.tui.study import StudyScreen
 
@@ -26,6 +27,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "study", "Study"),
         Binding("p", "practice", "Practise"),
+        Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -94,6 +96,11 @@ class HomeScreen(Screen[None]):
 
     def action_practice(self) -> None:
         self.action_study("practice")
+
+    def action_help(self) -> None:
+        app = self.app
+        assert isinstance(app, StudyApp)
+        app.push_screen(HelpScreen(app.settings.lang))
 
 
 class StudyApp(App[None]):

@@ -44,6 +44,7 @@ class StudyScreen(Screen[None]):
         Binding("h", "hint", "Hint"), Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"), Binding("minus", "bury", "Bury"),
         Binding("escape", "end", "End"),
+        Binding("question_mark", "help", "Help", show=False),
     ]
 
     def __init__(self, session: StudySession, title: str, lang: str):
@@ -260,6 +261,11 @@ class StudyScreen(Screen[None]):
         self.hint_used = True
         hint = render_text([step], self.lang)
         self.query_one("#feedback", Static).update(f"{tr(self.lang, 'hint')}:\n{hint}")
+
+    def action_help(self) -> None:
+        from studyapp.tui.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.lang))
 
     def action_undo(self) -> None:
         undone = self.session.undo()

@@ -219,3 +219,18 @@ async def test_chinese_interface(tmp_path):
         assert "全部卡组" in str(app.screen.query_one("#decks").get_row_at(0)[0])
         screen = await open_study(pilot)
         assert "新卡" in str(screen.query_one("#status").render())
+
+
+@pytest.mark.asyncio
+async def test_help_lists_the_keys_in_both_languages(tmp_path):
+    for lang, word in (("en", "undo the last answer"), ("zh", "撤销上一个答案")):
+        app = build_app(tmp_path / f"{lang}.sqlite3", Settings(timezone="UTC", lang=lang),
+                        clock=lambda: NOW, seed=1)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert word in str(app.screen.query_one("#help-box Static").render())
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
