@@ -176,6 +176,12 @@ class Store:
             "WHERE r.reviewed_at >= ? AND r.mode = 'scheduled' GROUP BY i.deck", (ms(start),))
         return {deck: (int(new or 0), int(rev or 0)) for deck, new, rev in rows}
 
+    def activity_since(self, start: datetime) -> tuple[int, int]:
+        """(answers, milliseconds spent) since ``start``, in every mode."""
+        n, spent = self.conn.execute("SELECT COUNT(*), COALESCE(SUM(duration_ms), 0) FROM reviews "
+                                     "WHERE reviewed_at >= ?", (ms(start),)).fetchone()
+        return int(n), int(spent)
+
     def reviews(self, since: datetime | None = None) -> list[tuple]:
         args = () if since is None else (ms(since),)
         where = "" if since is None else "WHERE reviewed_at >= ?"

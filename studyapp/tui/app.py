@@ -36,6 +36,7 @@ class HomeScreen(Screen[None]):
         assert isinstance(app, StudyApp)
         lang = app.settings.lang
         yield Static(f"[b]{tr(lang, 'title')}[/b] · {tr(lang, 'decks')}", id="title")
+        yield Static(id="today")
         if app.library.errors:
             first = app.library.errors[0]
             yield Static(f"[yellow]{tr(lang, 'broken')}: {first}[/yellow]"
@@ -68,7 +69,13 @@ class HomeScreen(Screen[None]):
             c = app.session([deck.id]).counts()
             total = [total[0] + c.new, total[1] + c.learning, total[2] + c.review]
             rows.append((deck.id, deck.title.get(lang), c.new, c.learning, c.review))
-        all_counts = app.session(None).counts()
+        everything = app.session(None)
+        all_counts = everything.counts()
+        answered, spent_ms = app.store.activity_since(everything.day_start)
+        left = all_counts.new + all_counts.learning + all_counts.review
+        self.query_one("#today", Static).update(
+            f"{tr(lang, 'today')}: {answered} {tr(lang, 'done')} · {left} {tr(lang, 'left')} · "
+            f"{spent_ms // 60000} min")
         table.add_row(f"[b]{tr(lang, 'all_decks')}[/b]", str(all_counts.new), str(all_counts.learning),
                       str(all_counts.review), key=ALL)
         for deck_id, title, new, learning, review in rows:

@@ -234,3 +234,21 @@ async def test_help_lists_the_keys_in_both_languages(tmp_path):
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
+
+
+@pytest.mark.asyncio
+async def test_home_shows_todays_progress(tmp_path):
+    app = app_for(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert "Today: 0 done · 20 left" in str(app.screen.query_one("#today").render())
+        screen = await open_study(pilot)
+        await answer_anything(pilot, screen)
+        await pilot.press("3")
+        await pilot.pause()
+        await leave_answer_box(pilot, screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Today: 1 done" in str(app.screen.query_one("#today").render())
