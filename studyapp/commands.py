@@ -47,7 +47,6 @@ def _load(paths: list[Path] | None) -> Library:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from studyapp.core.kinds import KINDS, get_kind
     from studyapp.core.problems import SEED_LIMIT, exercise_set, iter_exercise_set
 
     class_set = args.students is not None or args.roster is not None
@@ -61,18 +60,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise UsageError(f"--count must be from 1 to {MAX_COUNT} (got {args.count})")
     if args.seed is not None and not 0 <= args.seed < SEED_LIMIT:
         raise UsageError(f"--seed must be a whole number from 0 to 2^63 − 1 (got {args.seed})")
-    for kind in args.kind:
-        get_kind(kind) if kind in KINDS else _unknown("kind", kind, KINDS)
-    library = _load(args.content)
-    decks = {d.id for d in library.decks}
-    for topic in args.topic:
-        if topic not in decks:
-            _unknown("topic", topic, sorted(decks))
-    templates = [t for t in library.templates
-                 if (not args.kind or t.kind in args.kind) and (not args.topic or t.deck in args.topic)]
-    if not templates:
-        raise UsageError("no problem template matches --kind/--topic "
-                         f"({len(library.templates)} templates in {len(decks)} decks)")
+    templates = select_templates(args)
     seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
     from studyapp.report.worksheet import exercise_set_json, exercise_set_markdown
 
@@ -86,6 +74,27 @@ def cmd_generate(args: argparse.Namespace) -> int:
         text = exercise_set_markdown(problems, seed, args.lang, args.answers)
     emit(text, args.out, args.force)
     return 0
+
+
+def select_templates(args: argparse.Namespace) -> list:
+    """The problem templates ``--kind`` and ``--topic`` select (all by default); bad names are
+    a UsageError naming what is known."""
+    from studyapp.core.kinds import KINDS
+
+    for kind in args.kind:
+        if kind not in KINDS:
+            _unknown("kind", kind, KINDS)
+    library = _load(args.content)
+    decks = {d.id for d in library.decks}
+    for topic in args.topic:
+        if topic not in decks:
+            _unknown("topic", topic, sorted(decks))
+    templates = [t for t in library.templates
+                 if (not args.kind or t.kind in args.kind) and (not args.topic or t.deck in args.topic)]
+    if not templates:
+        raise UsageError("no problem template matches --kind/--topic "
+                         f"({len(library.templates)} templates in {len(decks)} decks)")
+    return templates
 
 
 def _unknown(what: str, value: str, known: object) -> None:

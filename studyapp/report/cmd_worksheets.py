@@ -21,9 +21,8 @@ import unicodedata
 from pathlib import Path
 
 from studyapp.cli import UsageError
-from studyapp.commands import MAX_COUNT, _load, _unknown, emit
+from studyapp.commands import MAX_COUNT, emit, select_templates
 from studyapp.core.content import ProblemTemplate
-from studyapp.core.kinds import KINDS
 from studyapp.core.problems import SEED_LIMIT, Problem, exercise_set
 
 MAX_STUDENTS = 1000
@@ -39,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--count must be from 1 to {MAX_COUNT} (got {args.count})")
     if args.seed is not None and not 0 <= args.seed < SEED_LIMIT:
         raise UsageError(f"--seed must be a whole number from 0 to 2^63 − 1 (got {args.seed})")
-    templates = _templates(args)
+    templates = select_templates(args)
     seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
     gc.freeze()  # as in cmd_generate: start-up objects never die
     if names is None:
@@ -50,24 +49,6 @@ def run(args: argparse.Namespace) -> int:
         emit(text, args.out, args.force)
         return 0
     return _class_set(args, templates, seed, names)
-
-
-def _templates(args: argparse.Namespace) -> list[ProblemTemplate]:
-    """The templates ``--kind`` and ``--topic`` select, checked as ``cmd_generate`` checks them."""
-    for kind in args.kind:
-        if kind not in KINDS:
-            _unknown("kind", kind, KINDS)
-    library = _load(args.content)
-    decks = {d.id for d in library.decks}
-    for topic in args.topic:
-        if topic not in decks:
-            _unknown("topic", topic, sorted(decks))
-    templates = [t for t in library.templates
-                 if (not args.kind or t.kind in args.kind) and (not args.topic or t.deck in args.topic)]
-    if not templates:
-        raise UsageError("no problem template matches --kind/--topic "
-                         f"({len(library.templates)} templates in {len(decks)} decks)")
-    return templates
 
 
 def _class_names(args: argparse.Namespace) -> list[str | None] | None:
