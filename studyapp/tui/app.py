@@ -24,9 +24,14 @@ ALL = "*"
 
 
 class HomeScreen(Screen[None]):
+    composed_lang = ""
     BINDINGS = [
         Binding("enter", "study", "Study"),
         Binding("p", "practice", "Practise"),
+        Binding("e", "app.open('exam')", "Exam"),
+        Binding("b", "app.open('browse')", "Browse"),
+        Binding("s", "app.open('stats')", "Statistics"),
+        Binding("comma", "app.open('settings')", "Settings"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -34,7 +39,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.app
         assert isinstance(app, StudyApp)
-        lang = app.settings.lang
+        lang = self.composed_lang = app.settings.lang
         yield Static(f"[b]{tr(lang, 'title')}[/b] · {tr(lang, 'decks')}", id="title")
         yield Static(id="today")
         if app.library.errors:
@@ -48,7 +53,11 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_counts()
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
+        app = self.app
+        assert isinstance(app, StudyApp)
+        if app.settings.lang != self.composed_lang:  # the language changed in the settings screen
+            await self.recompose()
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
@@ -110,28 +119,57 @@ class HomeScreen(Screen[None]):
         app.push_screen(HelpScreen(app.settings.lang))
 
 
+# screen name -> (module, class); imported on first use so that start-up stays fast
+SCREENS = {
+    "exam": ("studyapp.tui.exam", "ExamSetupScreen"),
+    "browse": ("studyapp.tui.browse", "BrowseScreen"),
+    "stats": ("studyapp.tui.stats", "StatsScreen"),
+    "settings": ("studyapp.tui.settings_screen", "SettingsScreen"),
+}
+
+
 class StudyApp(App[None]):
     CSS_PATH = "studyapp.tcss"
     TITLE = "studyapp"
 
     def __init__(self, library: Library, store: Store, settings: Settings,
-                 clock: Callable[[], datetime], rng: np.random.Generator):
+                 clock: Callable[[], datetime], rng: np.random.Generator, config_file: Path | None = None):
         super().__init__()
         self.library, self.store, self.settings, self.clock, self.rng = library, store, settings, clock, rng
+        self.config_file = config_file  # where the settings screen saves; None: the user's config path
+
+    def action_open(self, name: str) -> None:
+        """Open one of the secondary screens (exam, browse, stats, settings)."""
+        import importlib
+
+        module, cls = SCREENS[name]
+        self.push_screen(getattr(importlib.import_module(module), cls)())
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use new settings at once: the language of every screen, the theme, the limits."""
+        self.settings = settings
+        self.theme = textual_theme(settings.theme)
 
     def session(self, decks: list[str] | None, mode: str = "scheduled") -> StudySession:
         return StudySession(self.library, self.store, self.settings, self.clock, self.rng,
                             decks=decks, mode=mode)
 
     def on_mount(self) -> None:
+        self.theme = textual_theme(self.settings.theme)
         self.push_screen(HomeScreen())
 
     def on_unmount(self) -> None:
         self.store.close()
 
 
+def textual_theme(name: str) -> str:
+    """Our setting's name for a theme -> Textual's (``dark``/``light`` are the plain Textual ones)."""
+    return {"dark": "textual-dark", "light": "textual-light"}.get(name, name)
+
+
 def build_app(db: Path, settings: Settings | None = None, content: list[Path] | None = None,
-              clock: Callable[[], datetime] | None = None, seed: int | None = None) -> StudyApp:
+              clock: Callable[[], datetime] | None = None, seed: int | None = None,
+              config_file: Path | None = None) -> StudyApp:
     """The app as the CLI starts it and the tests drive it (fixed clock and seed in tests)."""
     return StudyApp(load_library(content), Store(db), settings or Settings(),
-                    clock or (lambda: datetime.now(UTC)), np.random.default_rng(seed))
+                    clock or (lambda: datetime.now(UTC)), np.random.default_rng(seed), config_file)
