@@ -136,23 +136,19 @@ def build_parser() -> Parser:
 
 
 def _run_tui(db: Path | None) -> int:
-    """Start the study app (Textual is imported only here)."""
+    """Start the study app (Textual is imported only here). The content and the database load
+    after the first screen is drawn; a database that cannot be opened ends the app with one line."""
     from studyapp.config import load_settings
     from studyapp.paths import default_db_path
-    from studyapp.store.db import StoreError
 
     settings, problems = load_settings()
     for problem in problems:
         print(f"studyapp: {problem}", file=sys.stderr)
-    try:
-        from studyapp.tui.app import build_app
+    from studyapp.tui.app import build_app
 
-        app = build_app(db or default_db_path(), settings)
-    except StoreError as exc:
-        print(f"studyapp: error: {exc}", file=sys.stderr)
-        return 2
+    app = build_app(db or default_db_path(), settings, eager=False)
     app.run()
-    return 0
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

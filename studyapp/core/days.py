@@ -51,3 +51,26 @@ def day_bounds(now: datetime, zone: tzinfo, hour: int) -> tuple[datetime, dateti
     """(start, end) in UTC of the study day containing ``now``."""
     day = study_date(now, zone, hour)
     return day_start(day, zone, hour), day_start(day + timedelta(days=1), zone, hour)
+
+
+def daily_counts(buckets: list[tuple[int, int]], zone: tzinfo, hour: int) -> dict[date, int]:
+    """Answers per study day from (bucket start in ms since the epoch, answers) pairs.
+
+    Buckets are a quarter of an hour wide (the store groups by that), fine enough for
+    every zone's offset, so each lands in the right local study day across DST changes.
+    """
+    days: dict[date, int] = {}
+    for start_ms, n in buckets:
+        day = study_date(datetime.fromtimestamp(start_ms / 1000, UTC), zone, hour)
+        days[day] = days.get(day, 0) + n
+    return days
+
+
+def streak(counts: dict[date, int], today: date) -> int:
+    """Consecutive study days with answers ending today, or yesterday while today is still open."""
+    day = today if counts.get(today) else today - timedelta(days=1)
+    run = 0
+    while counts.get(day):
+        run += 1
+        day -= timedelta(days=1)
+    return run

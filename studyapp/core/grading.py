@@ -14,7 +14,7 @@ import numpy as np
 
 from studyapp.core.answer_parse import ParseError, parse_value, split_parts
 from studyapp.core.bilingual import T, Text
-from studyapp.core.numfmt import shape_text
+from studyapp.core.numfmt import shape_text, shape_zh
 
 DEFAULT_REL = 0.005
 
@@ -77,11 +77,11 @@ def grade_value(text: str, expected: Any, tol: Tolerance, exact: bool = False) -
         value = parse_value(text)
     except ParseError as exc:
         return Grade(False, 0.0, T(f"{exc}; expected {shape_text(shape)}",
-                                   f"{exc.zh};应为{_shape_zh(shape)}"))
+                                   f"{exc.zh};应为{shape_zh(shape)}"))
     got = _fit_shape(value, shape)
     if got is None:
         return Grade(False, 0.0, T(f"expected {shape_text(shape)}, got {shape_text(_shape_of(value))}",
-                                   f"应为{_shape_zh(shape)},实际为{_shape_zh(_shape_of(value))}"),
+                                   f"应为{shape_zh(shape)},实际为{shape_zh(_shape_of(value))}"),
                      value=value)
     exp = np.asarray(expected, dtype=float)
     if exact:
@@ -127,11 +127,3 @@ def grade(text: str, expected: Any, tol: Tolerance, exact: bool = False) -> Grad
     en = "; ".join(f"{k}: {parts[k].message.en}" for k in bad)
     zh = "; ".join(f"{k}:{parts[k].message.zh}" for k in bad)
     return Grade(False, score, T(en, zh), parts=parts)
-
-
-def _shape_zh(shape: tuple[int, ...]) -> str:
-    if not shape:
-        return "一个数"
-    if len(shape) == 1:
-        return f"长度为 {shape[0]} 的向量"
-    return "×".join(map(str, shape)) + " 矩阵"

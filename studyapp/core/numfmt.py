@@ -108,3 +108,11 @@ def shape_text(shape: tuple[int, ...]) -> str:
     if len(shape) == 1:
         return f"a vector of {shape[0]}"
     return "a " + "×".join(str(s) for s in shape) + " matrix"
+
+
+def shape_zh(shape: tuple[int, ...]) -> str:
+    if not shape:
+        return "一个数"
+    if len(shape) == 1:
+        return f"长度为 {shape[0]} 的向量"
+    return "×".join(map(str, shape)) + " 矩阵"

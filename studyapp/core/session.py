@@ -85,6 +85,7 @@ class AnswerResult:
     marks: Any = None
     steps: list[Step] = field(default_factory=list)
     mistake: Any = None
+    value: Any = None  # what was read from a typed problem answer (a dict for parts)
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,8 @@ class StudySession:
             marks = {k: g.marks for k, g in grade.parts.items()} if grade.parts else grade.marks
             return AnswerResult(grade.correct, grade.score,
                                 propose_rating(grade.correct, grade.score, hint_used, elapsed_ms, seconds),
-                                grade.message, expected, marks, item.problem.steps, grade.mistake)
+                                grade.message, expected, marks, item.problem.steps, grade.mistake,
+                                grade.values())
         card = item.card
         assert card is not None
         if card.type == "choice":

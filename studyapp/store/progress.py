@@ -182,6 +182,13 @@ class Store:
                                      "WHERE reviewed_at >= ?", (ms(start),)).fetchone()
         return int(n), int(spent)
 
+    def answers_per_quarter_hour(self, since: datetime) -> list[tuple[int, int]]:
+        """(bucket start ms, answers) per 15-minute bucket since ``since``, in every mode; the
+        core turns them into study days (``core.days.daily_counts``)."""
+        rows = self.conn.execute("SELECT reviewed_at / 900000, COUNT(*) FROM reviews WHERE reviewed_at >= ? "
+                                 "GROUP BY 1", (ms(since),))
+        return [(int(b) * 900000, int(n)) for b, n in rows]
+
     def reviews(self, since: datetime | None = None) -> list[tuple]:
         args = () if since is None else (ms(since),)
         where = "" if since is None else "WHERE reviewed_at >= ?"

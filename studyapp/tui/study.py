@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich.console import Group
 from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,9 +13,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
+from studyapp.core.numfmt import depth, shape_text, shape_zh
 from studyapp.core.session import AnswerResult, StudyItem, StudySession
 from studyapp.core.steps import render_text
 from studyapp.report.worksheet import matrix_params
+from studyapp.tui.answer_view import comparison
+from studyapp.tui.matrix_editor import MatrixEditor
 from studyapp.tui.strings import tr
 
 RATING_KEYS = {"1": 1, "2": 2, "3": 3, "4": 4}
@@ -41,7 +45,8 @@ class StudyScreen(Screen[None]):
         Binding("enter", "enter", "Submit / accept", show=False),
         Binding("1", "rate('1')", "Again"), Binding("2", "rate('2')", "Hard"),
         Binding("3", "rate('3')", "Good"), Binding("4", "rate('4')", "Easy"),
-        Binding("h", "hint", "Hint"), Binding("u", "undo", "Undo"),
+        Binding("h", "hint", "Hint"), Binding("n", "next_step", "Next step"),
+        Binding("a", "all_steps", "All steps", show=False), Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"), Binding("minus", "bury", "Bury"),
         Binding("escape", "end", "End"),
         Binding("question_mark", "help", "Help", show=False),
@@ -56,7 +61,9 @@ class StudyScreen(Screen[None]):
         self.hint_used = False
         self.chosen: set[int] = set()
         self.started = 0.0
+        self.answered_after_ms: int | None = None
         self.typed = ""
+        self.steps_shown = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -64,30 +71,45 @@ class StudyScreen(Screen[None]):
             yield Static(id="prompt")
             yield Static(id="feedback")
         yield Input(placeholder=tr(self.lang, "answer_here"), id="answer")
+        yield MatrixEditor(id="matrix")
         yield Static(id="help")
         yield Footer()
 
     def on_mount(self) -> None:
         self.show_next()
+        self.set_interval(1.0, self.update_status)
+
+    def editor(self) -> Input | MatrixEditor:
+        """The answer box in use: the multi-line editor for a matrix answer, else the line."""
+        problem = self.item.problem if self.item is not None else None
+        if problem is not None and not isinstance(problem.answer, dict) and depth(problem.answer) == 2:
+            return self.query_one("#matrix", MatrixEditor)
+        return self.query_one("#answer", Input)
 
     # --- showing ----------------------------------------------------------------------
     def show_next(self, item: StudyItem | None = None) -> None:
         self.item = item or self.session.next()
         self.result, self.answered, self.hint_used, self.chosen, self.typed = None, False, False, set(), ""
-        self.started = time.monotonic()
+        self.started, self.answered_after_ms, self.steps_shown = time.monotonic(), None, 0
         feedback = self.query_one("#feedback", Static)
         feedback.update("")
-        answer = self.query_one("#answer", Input)
-        answer.value = ""
+        line, matrix = self.query_one("#answer", Input), self.query_one("#matrix", MatrixEditor)
+        line.value = ""
+        matrix.text = ""
+        line.display = matrix.display = False
         self.update_status()
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         if self.item is None:
             self.query_one("#prompt", Static).update(tr(self.lang, "nothing"))
-            answer.display = False
             self.query_one("#help", Static).update("")
             return
         self.query_one("#prompt", Static).update(self.question_text())
         card = self.item.card
         typed = self.item.problem is not None or (card is not None and card.type == "cloze")
+        answer = self.editor()
+        if isinstance(answer, MatrixEditor) and self.item.problem is not None:
+            answer.rows = len(self.item.problem.answer)
+            answer.styles.height = answer.rows + 2
         answer.display = typed
         if typed:
             answer.focus()
@@ -102,6 +124,9 @@ class StudyScreen(Screen[None]):
                                    (f"{tr(lang, 'new')} {c.new}", "blue"), "  ",
                                    (f"{tr(lang, 'learning')} {c.learning}", "red"), "  ",
                                    (f"{tr(lang, 'due')} {c.review}", "green"))
+        if self.item is not None:
+            ms = self.answered_after_ms if self.answered_after_ms is not None else self.elapsed_ms()
+            status.append(f"  ⏱ {ms // 60000}:{ms // 1000 % 60:02d}", style="dim")
         self.query_one("#status", Static).update(status)
 
     def question_text(self) -> str:
@@ -142,7 +167,24 @@ class StudyScreen(Screen[None]):
             return tr(self.lang, "choose")
         if item.card is not None and item.card.type == "cloze":
             return tr(self.lang, "cloze_hint")
-        return tr(self.lang, "answer_here")
+        return f"{tr(self.lang, 'shape')}: {self.shape_label()} · {tr(self.lang, self.shape_help())}"
+
+    def shape_label(self) -> str:
+        """The expected answer's shape, e.g. "a 3×3 matrix" (parts: one per label)."""
+        assert self.item is not None and self.item.problem is not None
+        import numpy as np
+
+        answer = self.item.problem.answer
+        name = shape_zh if self.lang == "zh" else shape_text
+        if isinstance(answer, dict):
+            return "; ".join(f"{k}: {name(np.shape(v))}" for k, v in answer.items())
+        return name(np.shape(answer))
+
+    def shape_help(self) -> str:
+        problem = self.item.problem if self.item is not None else None
+        if problem is not None and isinstance(problem.answer, dict):
+            return "parts_help"
+        return "matrix_help" if isinstance(self.editor(), MatrixEditor) else "answer_here"
 
     # --- answering --------------------------------------------------------------------
     def elapsed_ms(self) -> int:
@@ -155,6 +197,9 @@ class StudyScreen(Screen[None]):
             self.action_flip()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.submit_typed(event.value)
+
+    def on_matrix_editor_submitted(self, event: MatrixEditor.Submitted) -> None:
         self.submit_typed(event.value)
 
     def submit_typed(self, value: str) -> None:
@@ -200,40 +245,67 @@ class StudyScreen(Screen[None]):
             elif item.card is not None and item.card.type == "basic":
                 self.action_flip()
             else:
-                self.submit_typed(self.query_one("#answer", Input).value)
+                answer = self.editor()
+                self.submit_typed(answer.value if isinstance(answer, Input) else answer.text)
             return
         if self.result is not None and self.result.proposed is not None:
             self.commit(self.result.proposed)
 
     def show_feedback(self) -> None:
         self.answered = True
+        self.answered_after_ms = self.elapsed_ms()
+        self.steps_shown = 1
+        self.query_one("#answer", Input).display = False
+        self.query_one("#matrix", MatrixEditor).display = False
+        self.set_focus(None)
+        self.render_feedback()
+        self.update_status()
+        self.query_one("#help", Static).update(self.help_text())
+
+    def render_feedback(self) -> None:
         item, result, lang = self.item, self.result, self.lang
         assert item is not None and result is not None
-        answer = self.query_one("#answer", Input)
-        answer.display = False
-        self.set_focus(None)
-        lines: list[RichText | str] = []
+        parts: list = []
         if result.correct is None:
-            lines.append(RichText(result.expected, style="bold"))
+            parts.append(RichText(result.expected, style="bold"))
         else:
             ok = bool(result.correct)
             verdict = tr(lang, "right") if ok else tr(lang, "wrong")
-            lines.append(RichText(f"{verdict}  {result.message.get(lang)}",
+            parts.append(RichText(f"{verdict}  {result.message.get(lang)}",
                                   style="bold green" if ok else "bold red"))
-            if self.typed:
-                lines.append(f"{tr(lang, 'yours')}: {self.typed}")
-            lines.append(f"{tr(lang, 'expected')}: {result.expected}")
+            table = None
+            if item.problem is not None:
+                table = comparison(result.value, item.problem.answer, result.marks, item.problem.decimals,
+                                   lang, (tr(lang, "yours"), tr(lang, "expected")))
+            if table is not None:
+                parts.append(table)
+            else:
+                if self.typed:
+                    parts.append(RichText(f"{tr(lang, 'yours')}: {self.typed}"))
+                parts.append(RichText(f"{tr(lang, 'expected')}: {result.expected}"))
             if result.mistake is not None:
-                lines.append(RichText(f"{tr(lang, 'mistake')} [{result.mistake.tag}]: "
+                parts.append(RichText(f"{tr(lang, 'mistake')} [{result.mistake.tag}]: "
                                       f"{result.mistake.message.get(lang)}", style="yellow"))
         if item.card is not None and item.card.explanation is not None:
-            lines.append("")
-            lines.append(item.card.explanation.get(lang))
+            parts += [RichText(""), RichText(item.card.explanation.get(lang))]
         if item.problem is not None:
-            lines += ["", RichText(tr(lang, "solution"), style="bold"), render_text(item.problem.steps, lang)]
-        self.query_one("#feedback", Static).update(RichText("\n").join(
-            [line if isinstance(line, RichText) else RichText(line) for line in lines]))
-        self.query_one("#help", Static).update(self.help_text())
+            steps = item.problem.steps
+            shown = min(self.steps_shown, len(steps))
+            more = f"  ({shown}/{len(steps)} · {tr(lang, 'steps_keys')})" if shown < len(steps) else ""
+            parts += [RichText(""), RichText.assemble((tr(lang, "solution"), "bold"), (more, "dim")),
+                      RichText(render_text(steps[:shown], lang))]
+        self.query_one("#feedback", Static).update(Group(*parts))
+
+    def action_next_step(self) -> None:
+        if self.answered and self.item is not None and self.item.problem is not None:
+            self.steps_shown += 1
+            self.render_feedback()
+            self.query_one("#card", VerticalScroll).scroll_end(animate=False)
+
+    def action_all_steps(self) -> None:
+        if self.answered and self.item is not None and self.item.problem is not None:
+            self.steps_shown = len(self.item.problem.steps)
+            self.render_feedback()
 
     # --- rating and other actions ---------------------------------------------------------
     def action_rate(self, key: str) -> None:
@@ -286,8 +358,7 @@ class StudyScreen(Screen[None]):
             self.show_next()
 
     def action_end(self) -> None:
-        answer = self.query_one("#answer", Input)
-        if answer.has_focus:
+        if self.query_one("#answer", Input).has_focus or self.query_one("#matrix", MatrixEditor).has_focus:
             # Escape leaves the answer box first, so that h, u, s and - act as keys again
             # (inside the box they are letters of an answer).
             self.set_focus(None)

@@ -3,70 +3,24 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from studyapp.core.numfmt import format_answer
 from studyapp.core.settings import Settings
 from studyapp.tui.app import HomeScreen, build_app
-from studyapp.tui.study import StudyScreen
-
-NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
-DECK_ROW = {"convolution": 4, "losses": 8}  # rows of the home table (All decks is row 0)
-
-
-def app_for(tmp_path: Path, **settings):
-    return build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC", **settings), clock=lambda: NOW, seed=1)
-
-
-def reviews(tmp_path: Path) -> list[tuple]:
-    with sqlite3.connect(tmp_path / "p.sqlite3") as conn:
-        return conn.execute("SELECT item_id, rating, mode, answer, correct, mistake FROM reviews "
-                            "ORDER BY id").fetchall()
-
-
-async def open_study(pilot, deck_row: int = 0) -> StudyScreen:
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, HomeScreen)
-    for _ in range(deck_row):
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, StudyScreen)
-    return screen
-
-
-async def advance_to(pilot, screen: StudyScreen, want) -> None:
-    """Rate Easy until the shown item satisfies ``want``."""
-    for _ in range(200):
-        if screen.item is not None and want(screen.item):
-            return
-        await answer_anything(pilot, screen)
-        await pilot.press("4")
-        await pilot.pause()
-    raise AssertionError("no such item came up")
-
-
-async def leave_answer_box(pilot, screen: StudyScreen) -> None:
-    """Escape out of the answer box (if it has the focus), so that letters act as keys."""
-    if screen.query_one("#answer").has_focus:
-        await pilot.press("escape")
-        await pilot.pause()
-
-
-async def answer_anything(pilot, screen: StudyScreen) -> None:
-    item = screen.item
-    if item.problem is not None or item.card.type == "cloze":
-        screen.query_one("#answer").value = "x"
-        await pilot.press("enter")
-    elif item.card.type == "choice":
-        await pilot.press("enter")
-    else:
-        await pilot.press("space")
-    await pilot.pause()
+from tests.tui.pilot import (
+    DECK_ROW,
+    NOW,
+    advance_to,
+    answer_anything,
+    app_for,
+    leave_answer_box,
+    open_study,
+    reviews,
+    text_of,
+    type_answer,
+)
 
 
 @pytest.mark.asyncio
@@ -78,7 +32,7 @@ async def test_basic_card_flip_and_rate(tmp_path):
         item = screen.item
         await pilot.press("space")
         await pilot.pause()
-        assert screen.answered and item.card.back.en in str(screen.query_one("#feedback").render())
+        assert screen.answered and item.card.back.en in text_of(screen.query_one("#feedback"))
         await pilot.press("3")
         await pilot.pause()
     assert reviews(tmp_path)[-1][:3] == (item.id, 3, "scheduled")
@@ -91,10 +45,10 @@ async def test_numeric_problem_right_answer_proposes_and_enter_accepts(tmp_path)
         screen = await open_study(pilot, DECK_ROW["convolution"])
         await advance_to(pilot, screen, lambda i: i.problem is not None)
         problem = screen.item.problem
-        screen.query_one("#answer").value = format_answer(problem.answer, 8)
+        type_answer(screen, format_answer(problem.answer, 8))
         await pilot.press("enter")
         await pilot.pause()
-        feedback = str(screen.query_one("#feedback").render())
+        feedback = text_of(screen.query_one("#feedback"))
         assert "✓" in feedback and "Worked solution" in feedback
         proposed = screen.result.proposed
         await pilot.press("enter")  # accepts the proposal
@@ -119,10 +73,10 @@ async def test_wrong_problem_answers_of_each_shape_are_graded_and_logged(tmp_pat
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_study(pilot, DECK_ROW[deck])
         await advance_to(pilot, screen, wanted)
-        screen.query_one("#answer").value = "[[9999]]" if shape == "matrix" else "9999"
+        type_answer(screen, "[[9999]]" if shape == "matrix" else "9999")
         await pilot.press("enter")
         await pilot.pause()
-        assert "✗" in str(screen.query_one("#feedback").render())
+        assert "✗" in text_of(screen.query_one("#feedback"))
         assert screen.result.proposed == 1
         await pilot.press("2")  # override the proposed Again
         await pilot.pause()
@@ -167,8 +121,8 @@ async def test_hint_caps_the_rating_and_undo_takes_it_back(tmp_path):
         await pilot.press("escape")  # out of the answer box: keys are actions again
         await pilot.press("h")
         await pilot.pause()
-        assert "Hint" in str(screen.query_one("#feedback").render())
-        screen.query_one("#answer").value = format_answer(screen.item.problem.answer, 8)
+        assert "Hint" in text_of(screen.query_one("#feedback"))
+        type_answer(screen, format_answer(screen.item.problem.answer, 8))
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("4")  # Easy asked, Hard given: a hint was used

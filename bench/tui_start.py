@@ -1,0 +1,97 @@
+"""Start-up of the TUI in a real terminal, against a bare Textual app; prints JSON lines.
+
+- first_screen_ratio (goal <= 1.3): median time for ``studyapp`` to draw its Home screen
+  (the deck table is on the screen) divided by the median time a bare Textual app
+  (one ``Static("hello")``) takes to draw its first screen. Both run in the same tmux
+  (a real pseudo-terminal) at 80x24, measured alternately in one run so that the
+  machine's noise falls on both alike.
+- first_screen_s / hello_first_screen_s: the two medians; *_best: the best runs.
+
+The clock starts before tmux starts the process and stops when ``capture-pane`` first
+shows the text; the polling (every 5 ms) costs both apps the same. studyapp runs on a
+temporary STUDYAPP_HOME whose database was created by one warm-up start beforehand (a
+learner's everyday start, not the very first one).
+
+Usage: bench/tui_start.py [--rounds N]. Needs tmux and the installed ``studyapp``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HELLO = """
+from textual.app import App
+from textual.widgets import Static
+
+
+class Hello(App):
+    def compose(self):
+        yield Static("hello, bare textual")
+
+
+Hello().run()
+"""
+
+
+def line(name: str, value: float, unit: str) -> None:
+    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit}), flush=True)
+
+
+def first_screen(command: str, text: str, session: str, timeout: float = 30.0) -> float:
+    """Seconds from starting ``command`` in a fresh 80x24 tmux session until ``text`` shows."""
+    start = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command], check=True)
+    try:
+        while time.perf_counter() - start < timeout:
+            shown = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                                   capture_output=True, text=True).stdout
+            if text in shown:
+                return time.perf_counter() - start
+            time.sleep(0.005)
+        raise SystemExit(f"tui_start: {text!r} did not appear within {timeout} s running {command}")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    binary = Path(sys.executable).parent / "studyapp"
+    if shutil.which("tmux") is None:
+        print("tui_start: tmux is not installed (apt-get install tmux)", file=sys.stderr)
+        return 2
+    if not binary.exists():
+        print(f"tui_start: no installed studyapp at {binary} (pip install -e .)", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        hello = Path(tmp) / "hello.py"
+        hello.write_text(HELLO, encoding="utf-8")
+        ours = f"STUDYAPP_HOME={tmp}/home {binary}"
+        bare = f"{sys.executable} {hello}"
+        first_screen(ours, "All decks", "bench-warm")  # creates the database once
+        first_screen(bare, "hello, bare textual", "bench-warm")
+        times: dict[str, list[float]] = {"ours": [], "bare": []}
+        for i in range(args.rounds):
+            order = [("ours", ours, "All decks"), ("bare", bare, "hello, bare textual")]
+            for name, command, text in order if i % 2 == 0 else order[::-1]:
+                times[name].append(first_screen(command, text, f"bench-{name}-{i}"))
+    ours_m, bare_m = statistics.median(times["ours"]), statistics.median(times["bare"])
+    line("first_screen_ratio", ours_m / bare_m, "x")
+    line("first_screen_s", ours_m, "s")
+    line("hello_first_screen_s", bare_m, "s")
+    line("first_screen_s_best", min(times["ours"]), "s")
+    line("hello_first_screen_s_best", min(times["bare"]), "s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

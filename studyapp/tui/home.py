@@ -1,0 +1,150 @@
+"""The home screen: the decks with today's counts, today's progress, the streak and recent weeks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from studyapp.tui.charts import Heatmap
+from studyapp.tui.strings import tr
+
+if TYPE_CHECKING:
+    from studyapp.tui.app import StudyApp
+
+ALL = "*"
+RECENT_WEEKS = 16
+
+
+class HomeScreen(Screen[None]):
+    composed_lang = ""
+    BINDINGS = [
+        Binding("enter", "study", "Study"),
+        Binding("p", "practice", "Practise"),
+        Binding("e", "app.open('exam')", "Exam"),
+        Binding("b", "app.open('browse')", "Browse"),
+        Binding("s", "app.open('stats')", "Statistics"),
+        Binding("comma", "app.open('settings')", "Settings"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    @property
+    def studyapp(self) -> StudyApp:
+        return cast("StudyApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        app = self.studyapp
+        lang = self.composed_lang = app.settings.lang
+        yield Static(f"[b]{tr(lang, 'title')}[/b] · {tr(lang, 'decks')}", id="title")
+        yield Static(tr(lang, "loading"), id="today")
+        yield Static(id="notice")
+        with Horizontal(id="home-body"):
+            yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="recent-box"):
+                yield Static(id="streak")
+                yield Heatmap([], RECENT_WEEKS, lang, id="recent")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        lang = self.composed_lang
+        table.add_column(tr(lang, "deck"))
+        table.add_row(f"[b]{tr(lang, 'all_decks')}[/b]", key=ALL)
+        if self.studyapp.loaded:
+            self.refresh_counts()
+
+    async def on_screen_resume(self) -> None:
+        if self.studyapp.settings.lang != self.composed_lang:  # the language changed in the settings
+            await self.recompose()
+            self.on_mount()
+        elif self.studyapp.loaded:
+            self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        app = self.studyapp
+        lang = app.settings.lang
+        if app.library.errors:
+            first = app.library.errors[0]
+            more = f" (+{len(app.library.errors) - 1})" if len(app.library.errors) > 1 else ""
+            self.query_one("#notice", Static).update(f"[yellow]{tr(lang, 'broken')}: {first}{more}[/yellow]")
+        table = self.query_one("#decks", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        titles = [d.title.get(lang) for d in app.library.decks] + [tr(lang, "all_decks")]
+        table.add_column(tr(lang, "deck"), width=max(cell_len(t) for t in titles))
+        for key in ("new", "learning", "due"):
+            table.add_column(tr(lang, key), width=max(cell_len(tr(lang, key)), 5))
+        rows = []
+        for deck in app.library.decks:
+            c = app.session([deck.id]).counts()
+            rows.append((deck.id, deck.title.get(lang), c.new, c.learning, c.review))
+        everything = app.session(None)
+        all_counts = everything.counts()
+        answered, spent_ms = app.store.activity_since(everything.day_start)
+        left = all_counts.new + all_counts.learning + all_counts.review
+        self.query_one("#today", Static).update(
+            f"{tr(lang, 'today')}: {answered} {tr(lang, 'done')} · {left} {tr(lang, 'left')} · "
+            f"{spent_ms // 60000} min")
+        table.add_row(f"[b]{tr(lang, 'all_decks')}[/b]", str(all_counts.new), str(all_counts.learning),
+                      str(all_counts.review), key=ALL)
+        for deck_id, title, new, learning, review in rows:
+            table.add_row(title, str(new), str(learning), str(review), key=deck_id)
+        table.move_cursor(row=min(cursor, table.row_count - 1))
+        table.focus()
+        self.show_recent(everything.zone, everything.day_start)
+
+    def show_recent(self, zone, day_start) -> None:  # noqa: ANN001 - tzinfo, datetime
+        """The streak and a heatmap of the last weeks' answers."""
+        from studyapp.core.days import daily_counts, streak, study_date
+
+        app = self.studyapp
+        lang, hour = app.settings.lang, app.settings.day_start_hour
+        today: date = study_date(app.clock(), zone, hour)
+        weeks = RECENT_WEEKS
+        while True:  # look further back only while the streak reaches the window's start
+            since = day_start - timedelta(weeks=weeks)
+            counts = daily_counts(app.store.answers_per_quarter_hour(since), zone, hour)
+            run = streak(counts, today)
+            if run < weeks * 7 - 7 or weeks >= 52 * 30:
+                break
+            weeks *= 4
+        days = [(today - timedelta(days=i), counts.get(today - timedelta(days=i), 0))
+                for i in range(RECENT_WEEKS * 7)][::-1]
+        self.query_one("#streak", Static).update(f"{tr(lang, 'streak')}: [b]{run}[/b] {tr(lang, 'days')}")
+        self.query_one("#recent", Heatmap).update_days(days, today)
+
+    def _selected(self) -> tuple[list[str] | None, str]:
+        app = self.studyapp
+        table = self.query_one("#decks", DataTable)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key in (None, ALL):
+            return None, tr(app.settings.lang, "all_decks")
+        deck = app.library.deck(key)
+        return [key], deck.title.get(app.settings.lang) if deck else key
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_study()
+
+    def action_study(self, mode: str = "scheduled") -> None:
+        app = self.studyapp
+        if not app.loaded:
+            return
+        from studyapp.tui.study import StudyScreen
+
+        decks, title = self._selected()
+        app.push_screen(StudyScreen(app.session(decks, mode), title, app.settings.lang))
+
+    def action_practice(self) -> None:
+        self.action_study("practice")
+
+    def action_help(self) -> None:
+        from studyapp.tui.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.studyapp.settings.lang))
