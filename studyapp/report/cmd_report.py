@@ -74,8 +74,9 @@ class Progress:
             self.stream.flush()
 
 
-def _connector(path: Path) -> Callable[[], sqlite3.Connection]:
-    """Read-only connections to the database (each worker has its own)."""
+def connector(path: Path) -> Callable[[], sqlite3.Connection]:
+    """Read-only connections to the database (each worker has its own; the statistics screen uses
+    them too)."""
     uri = path.resolve().as_uri() + "?mode=ro"
 
     def connect() -> sqlite3.Connection:
@@ -135,6 +136,37 @@ def _names(lang: str) -> Any:
     return names
 
 
+def library_names(library: Any, lang: str) -> Any:
+    """The same titles from content already loaded (a ``core.library.Library``): what the
+    statistics screen shows, for the decks the app studies."""
+    from studyapp.core.content import GAP
+    from studyapp.report.figures import Names
+
+    names = Names()
+    for deck in library.decks:
+        names.decks[deck.id] = deck.title.get(lang) or deck.id
+        for card in deck.cards:
+            text = card.front or card.question
+            label = text.get(lang) if text else GAP.sub("[…]", card.text.get(lang) if card.text else "")
+            names.items[card.id] = _short(label) or card.id
+        for template in deck.problems:
+            title = template.title.get(lang) if template.title else ""
+            names.items[template.id] = _short(title) or template.id
+    return names
+
+
+def scope_for(settings: Any, now: datetime, since: date | None = None, decks: tuple[str, ...] = ()) -> Any:
+    """The report's ``Scope`` under ``settings`` (a ``core.settings.Settings``): its time zone, day
+    start and FSRS forgetting curve."""
+    from studyapp.core.days import local_zone
+    from studyapp.core.scheduler import Scheduler
+    from studyapp.report.figures import Scope, curve_of
+
+    factor, decay = curve_of(Scheduler(settings))
+    return Scope(now=now, zone=local_zone(settings.timezone), day_hour=settings.day_start_hour, since=since,
+                 decks=decks, factor=factor, decay=decay)
+
+
 def _pick(value: object, lang: str) -> str:
     if isinstance(value, dict):
         value = value.get(lang) or value.get("en")
@@ -149,9 +181,7 @@ def _short(text: str, limit: int = 90) -> str:
 def run(args: argparse.Namespace) -> int:
     from studyapp.commands import db_path, open_store
     from studyapp.config import load_settings
-    from studyapp.core.days import local_zone
-    from studyapp.core.scheduler import Scheduler
-    from studyapp.report.figures import Scope, compute, curve_of
+    from studyapp.report.figures import compute
 
     now = now_from_env()
     since = _since(args.since)
@@ -167,7 +197,7 @@ def run(args: argparse.Namespace) -> int:
     path = db_path(args)
     if path.exists():
         open_store(args).close()  # refuses a newer schema, upgrades an older one
-        connect = _connector(path)
+        connect = connector(path)
     else:
         print(f"studyapp report: no progress database at {path}; the report is empty", file=sys.stderr)
         connect = _memory
@@ -183,10 +213,7 @@ def run(args: argparse.Namespace) -> int:
         for deck in decks:
             if deck not in known:
                 raise UsageError(f"unknown deck '{deck}' (known: {', '.join(sorted(known)) or 'none'})")
-    zone = local_zone(settings.timezone)
-    factor, decay = curve_of(Scheduler(settings))
-    scope = Scope(now=now, zone=zone, day_hour=settings.day_start_hour, since=since, decks=decks,
-                  factor=factor, decay=decay)
+    scope = scope_for(settings, now, since, decks)
     if args.format == "csv":
         return _csv(connect, scope, args)
     progress = Progress("studyapp report")

@@ -13,8 +13,8 @@ Definitions (every one of them is what the tests recompute independently):
   whose interval ``due - last_review`` is under / at least 21 days), relearning.
 - True retention: among the scheduled reviews of the window of an item in the Review state
   (``prev_code`` 2), the share of answers other than Again (rating > 1);
-  young and mature by the interval the item had before the review. Windows are the last 7, 30
-  and 365 study days, today included.
+  young and mature by the interval the item had before the review. Windows are today's study
+  day and the last 7, 30 and 365 study days, today included.
 - Mastery of a deck: the mean FSRS retrievability now (``Scheduler.retrievability``: new items
   count 0) over its items that are not suspended; ``recall`` is the same mean over the studied
   ones only. Problem accuracy: the share of ``result.correct`` among the graded answers to the
@@ -48,7 +48,7 @@ DAY_MS = 86_400_000
 MATURE_DAYS = 21
 STATES = ("new", "learning", "young", "mature", "relearning", "suspended")
 CATEGORIES = ("new", "learning", "review", "relearning", "practice", "unknown")
-WINDOWS = (("week", 7), ("month", 30), ("year", 365))
+WINDOWS = (("today", 1), ("week", 7), ("month", 30), ("year", 365))
 STABILITY_EDGES = (1, 2, 4, 7, 14, 30, 60, 90, 180, 365)  # days; bins [0,1), [1,2), ... [365, ∞)
 HEATMAP_DAYS = 365
 RECENT_DAYS = 30
@@ -345,7 +345,7 @@ def compute(connect: Callable[[], sqlite3.Connection], scope: Scope, *, names: N
     jobs: dict[str, Any] = {}
     try:
         # The longest query first; then the review log in chunks of ids (time spent, and retention
-        # in the year's band before the month), the month's and the week's bands, the rest.
+        # in the year's band before the month), the month's, the week's and today's bands, the rest.
         jobs["problems"] = pool.submit(_problems, q)
         bounds = {name: max(ms(day_start(today - timedelta(days=n - 1), zone, hour)), lo)
                   for name, n in WINDOWS}
@@ -356,7 +356,8 @@ def compute(connect: Callable[[], sqlite3.Connection], scope: Scope, *, names: N
             for first in range(min_id, max_id + 1, CHUNK):
                 chunks.append(pool.submit(_chunk, q, first, first + CHUNK, *band_year))
         jobs["ret_m"] = pool.submit(_retention, q, bounds["month"], max(bounds["week"], bounds["month"]))
-        jobs["ret_w"] = pool.submit(_retention, q, bounds["week"], today_end)
+        jobs["ret_w"] = pool.submit(_retention, q, bounds["week"], max(bounds["today"], bounds["week"]))
+        jobs["ret_t"] = pool.submit(_retention, q, bounds["today"], today_end)
         jobs["recent"] = pool.submit(_recent, q, days, first_recent)
         jobs["days"] = pool.submit(_day_counts, q, days)
         jobs["forecast"] = pool.submit(_forecast, q, future.starts[-1], bucket)
@@ -441,8 +442,9 @@ def _assemble(res: dict[str, Any], scope: Scope, now: datetime, today: date, day
     for m in top:
         del m["last_id"]
 
-    # retention: bands are disjoint; windows are nested (week ⊂ month ⊂ year)
-    bands = {"week": [res["ret_w"]], "month": [res["ret_m"]], "year": [res["ret_y"]]}
+    # retention: bands are disjoint; windows are nested (today ⊂ week ⊂ month ⊂ year)
+    bands = {"today": [res["ret_t"]], "week": [res["ret_w"]], "month": [res["ret_m"]],
+             "year": [res["ret_y"]]}
     retention = {}
     acc_n = acc_mn = acc_yp = acc_mp = 0
     for name, _ in WINDOWS:

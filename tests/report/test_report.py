@@ -198,7 +198,7 @@ def expected(db: Path, since: date | None = None, decks: tuple[str, ...] = ()) -
         current, d = current + 1, d - timedelta(days=1)
     # retention
     retention = {}
-    for name, n in (("week", 7), ("month", 30), ("year", 365)):
+    for name, n in (("today", 1), ("week", 7), ("month", 30), ("year", 365)):
         start = max(day_start(today - timedelta(days=n - 1), zone, HOUR), lo)
         young, mature = [0, 0], [0, 0]
         for r in log:
@@ -292,7 +292,7 @@ def check_figures(fig: dict[str, Any], exp: dict[str, Any]) -> None:
     assert fig["today"] == exp["today"].isoformat()
     for state in figures.STATES:
         assert s["items"][state] == exp["labels"][state], state
-    for name in ("week", "month", "year"):
+    for name in ("today", "week", "month", "year"):
         got, want = fig["retention"][name], exp["retention"][name]
         for cls in ("young", "mature"):
             assert (got[cls]["reviews"], got[cls]["passed"]) == tuple(want[cls]), (name, cls)
@@ -564,6 +564,27 @@ def test_study_days_follow_the_local_day_start(capsys: pytest.CaptureFixture[str
     recent = {d["date"]: d for d in fig["per_day"]}
     assert recent["2025-05-29"]["unknown"] == 1 and recent["2025-05-30"]["new"] == 1
     assert fig["retention"]["year"]["all"]["reviews"] == 0
+
+
+def test_retention_today_is_the_current_study_day(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A review one minute before today's 04:00 counts for the week, not for today."""
+    db = tmp_path / "t.sqlite3"
+    store = Store(db)
+    zone = local_zone(ZONE)
+    start = day_start(study_date(NOW, zone, HOUR), zone, HOUR)
+    answers = [("m1", 30, start + timedelta(minutes=1), 3), ("y1", 5, start + timedelta(hours=2), 1),
+               ("y2", 5, start - timedelta(minutes=1), 3), ("m2", 40, start - timedelta(days=3), 1)]
+    for name, days, t, rating in answers:
+        before = ItemState(name, "convolution", "card", is_new=False, state=REVIEW, step=None,
+                           stability=float(days), difficulty=5.0, due=t, last_review=t - timedelta(days=days))
+        store.record(Review(name, t, rating, 1000, "scheduled"), before, None)
+    store.close()
+    ret = json.loads(report(capsys, db, "--format", "json"))["retention"]
+    counts = {w: {c: (ret[w][c]["reviews"], ret[w][c]["passed"]) for c in ("young", "mature", "all")}
+              for w in ("today", "week")}
+    assert counts["today"] == {"young": (1, 0), "mature": (1, 1), "all": (2, 1)}
+    assert counts["week"] == {"young": (2, 1), "mature": (2, 1), "all": (4, 2)}
+    assert ret["today"]["young"]["rate"] == 0.0 and ret["today"]["mature"]["rate"] == 1.0
 
 
 def test_forecast_days_follow_the_local_day_start(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
