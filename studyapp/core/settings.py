@@ -9,7 +9,19 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 LEECH_ACTIONS = ("tag", "suspend")
-THEMES = ("dark", "light")
+# Textual's built-in themes (the core must not import Textual; a TUI test checks this list against it)
+TEXTUAL_THEMES = (
+    "textual-dark", "textual-light", "nord", "gruvbox", "catppuccin-mocha", "catppuccin-macchiato",
+    "catppuccin-frappe", "catppuccin-latte", "dracula", "tokyo-night", "monokai", "flexoki",
+    "solarized-dark", "solarized-light", "rose-pine", "rose-pine-moon", "rose-pine-dawn",
+    "atom-one-dark", "atom-one-light", "ansi-dark", "ansi-light",
+)
+THEMES = ("dark", "light", *TEXTUAL_THEMES)  # dark and light: our names for textual-dark and textual-light
+# inclusive bounds of the numeric settings, shared by the checks and the settings screen's messages
+RANGES: dict[str, tuple[Any, Any]] = {
+    "desired_retention": (0.70, 0.97), "new_per_day": (0, 9999), "reviews_per_day": (0, 9999),
+    "day_start_hour": (0, 23), "maximum_interval_days": (1, 36500), "leech_threshold": (1, 99),
+}
 
 
 @dataclass(frozen=True)
@@ -69,28 +81,28 @@ def _is_num(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
+def _check_range(key: str, v: Any) -> str | None:
+    low, high = RANGES[key]
+    if key == "desired_retention":
+        return None if _is_num(v) and low <= v <= high else f"expected {low:.2f} to {high:.2f}, got {v!r}"
+    what = "an hour" if key == "day_start_hour" else "a whole number"
+    return None if _is_int(v) and low <= v <= high else f"expected {what} {low} to {high}, got {v!r}"
+
+
 def _check(key: str, v: Any) -> str | None:
     if key == "lang":
         return None if v in ("en", "zh") else f"expected en or zh, got {v!r}"
-    if key == "desired_retention":
-        return None if _is_num(v) and 0.70 <= v <= 0.97 else f"expected 0.70 to 0.97, got {v!r}"
-    if key in ("new_per_day", "reviews_per_day"):
-        return None if _is_int(v) and 0 <= v <= 9999 else f"expected a whole number 0 to 9999, got {v!r}"
-    if key == "day_start_hour":
-        return None if _is_int(v) and 0 <= v <= 23 else f"expected an hour 0 to 23, got {v!r}"
+    if key in RANGES:
+        return _check_range(key, v)
     if key == "timezone":
         return _check_zone(v)
     if key in ("learning_steps_minutes", "relearning_steps_minutes"):
         ok = isinstance(v, list) and all(_is_num(x) and 0 < x <= 1440 * 7 for x in v)
         return None if ok else f"expected a list of minutes (each from >0 to 10080), got {v!r}"
-    if key == "maximum_interval_days":
-        return None if _is_int(v) and 1 <= v <= 36500 else f"expected 1 to 36500, got {v!r}"
-    if key == "leech_threshold":
-        return None if _is_int(v) and 1 <= v <= 99 else f"expected 1 to 99, got {v!r}"
     if key == "leech_action":
         return None if v in LEECH_ACTIONS else f"expected tag or suspend, got {v!r}"
     if key == "theme":
-        return None if v in THEMES else f"expected dark or light, got {v!r}"
+        return None if v in THEMES else f"expected one of {', '.join(THEMES)}; got {v!r}"
     if key == "deck_limits":
         if not isinstance(v, dict):
             return "expected a table of deck ids, each with new and/or reviews"

@@ -50,7 +50,8 @@ async def test_matrix_typed_row_by_row_wrong_entry_marked_and_steps_revealed(tmp
             render_text(steps[:1], "en"))[1]
         await pilot.press("n")
         await pilot.pause()
-        assert screen.steps_shown == 2 and render_text(steps[:2], "en") in text_of(screen.query_one("#feedback"))
+        assert screen.steps_shown == 2
+        assert render_text(steps[:2], "en") in text_of(screen.query_one("#feedback"))
         await pilot.press("a")
         await pilot.pause()
         assert render_text(steps, "en") in text_of(screen.query_one("#feedback"))

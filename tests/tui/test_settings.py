@@ -1,0 +1,154 @@
+"""The settings screen: every valid change is used at once and saved; a bad one is explained."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from textual.app import App
+from textual.widgets import Input, Select
+
+from studyapp.config import load_settings
+from studyapp.core.settings import TEXTUAL_THEMES, THEMES, Settings
+from studyapp.tui.app import HomeScreen, build_app, textual_theme
+from studyapp.tui.settings_screen import S, SettingsScreen
+
+NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
+
+
+def app_for(tmp_path, **settings):
+    return build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC", **settings), clock=lambda: NOW, seed=1,
+                     config_file=tmp_path / "config.toml")
+
+
+async def open_settings(pilot) -> SettingsScreen:
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HomeScreen)
+    await pilot.press("comma")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, SettingsScreen)
+    return screen
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+def test_every_theme_name_is_a_textual_theme():
+    available = App().available_themes
+    assert set(TEXTUAL_THEMES) <= set(available)
+    assert all(textual_theme(name) in available for name in THEMES)
+
+
+def test_both_languages_have_every_string():
+    assert set(S["en"]) == set(S["zh"])
+
+
+@pytest.mark.asyncio
+async def test_settings_change_language_and_persist(tmp_path):
+    config = tmp_path / "config.toml"
+    app = app_for(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(pilot)
+        assert "Language" in text_of(screen, "#settings-form .field-name")
+        screen.query_one("#lang", Select).value = "zh"
+        await settle(pilot)
+        assert 'lang = "zh"' in config.read_text(encoding="utf-8")
+        assert app.settings.lang == "zh"
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)  # relabelled in place
+        assert "设置" in text_of(screen, "#settings-title") and "语言" in text_of(screen, ".field-name")
+        assert "返回" in [b.binding.description for b in screen.active_bindings.values()]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "卡组" in text_of(app.screen, "#title")
+        assert "全部卡组" in str(app.screen.query_one("#decks").get_row_at(0)[0])
+    settings, problems = load_settings(config)
+    assert problems == [] and settings.lang == "zh"
+    again = build_app(tmp_path / "p.sqlite3", settings, clock=lambda: NOW, seed=1, config_file=config)
+    async with again.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert "卡组" in text_of(again.screen, "#title")
+
+
+@pytest.mark.asyncio
+async def test_a_bad_retention_is_explained_and_not_saved_a_good_one_is(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('# mine\nnew_per_day = 30\ntimezone = "UTC"\n', encoding="utf-8")
+    app = app_for(tmp_path, new_per_day=30)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        box = screen.query_one("#desired_retention", Input)
+        box.focus()
+        box.value = "1.5"
+        await pilot.press("enter")
+        await settle(pilot)
+        problem = screen.query_one("#problem-desired_retention")
+        assert problem.display
+        assert "expected 0.70 to 0.97, got 1.5" in text_of(screen, "#problem-desired_retention")
+        assert app.settings.desired_retention == 0.9
+        assert config.read_text(encoding="utf-8") == '# mine\nnew_per_day = 30\ntimezone = "UTC"\n'
+        box.value = "0.85"
+        await pilot.press("tab")  # leaving the box saves it too
+        await settle(pilot)
+        assert not problem.display and app.settings.desired_retention == 0.85
+        assert config.read_text(encoding="utf-8") == ('# mine\nnew_per_day = 30\ntimezone = "UTC"\n'
+                                                        'desired_retention = 0.85\n')
+
+
+@pytest.mark.asyncio
+async def test_escape_saves_a_box_left_unsubmitted_and_asks_twice_for_a_bad_one(tmp_path):
+    app = app_for(tmp_path, lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        screen.query_one("#new_per_day", Input).value = "４５"  # full-width digits, as a Chinese IME types
+        screen.query_one("#leech_threshold", Input).value = "abc"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and app.settings.new_per_day == 45
+        assert "应为 1 到 99 之间的整数" in text_of(screen, "#problem-leech_threshold")
+        assert screen.query_one("#leech_threshold", Input).has_focus
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    saved = load_settings(tmp_path / "config.toml")
+    assert saved == (Settings(lang="zh", new_per_day=45, timezone="UTC"), [])
+
+
+@pytest.mark.asyncio
+async def test_theme_changes_at_once_and_is_saved(tmp_path):
+    app = app_for(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        assert app.theme == "textual-dark"
+        screen.query_one("#theme", Select).value = "nord"
+        await settle(pilot)
+        assert app.theme == "nord"
+        screen.query_one("#leech_action", Select).value = "suspend"
+        screen.query_one("#day_start_hour", Select).value = 6
+        await settle(pilot)
+    saved, problems = load_settings(tmp_path / "config.toml")
+    assert problems == []
+    assert (saved.theme, saved.leech_action, saved.day_start_hour) == ("nord", "suspend", 6)
+
+
+@pytest.mark.asyncio
+async def test_an_unwritable_config_file_is_one_notice(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    app = build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC"), clock=lambda: NOW, seed=1,
+                    config_file=blocker / "config.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        screen.query_one("#theme", Select).value = "light"
+        await settle(pilot)
+        notices = [n.message for n in app._notifications]  # noqa: SLF001
+        assert any(m.startswith("Not saved: cannot save the settings to") for m in notices)
+        assert app.theme == "textual-light"  # still used for this session
