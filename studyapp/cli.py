@@ -152,6 +152,8 @@ def _run_tui(db: Path | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if not (sys.argv[1:] if argv is None else argv) and sys.stdin.isatty() and sys.stdout.isatty():
+        return _run_tui(None)  # the everyday start: no parser to build, the app draws sooner
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "db", None) is None:

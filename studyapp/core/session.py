@@ -197,6 +197,11 @@ class StudySession:
                 return self._show(ahead[0], "learning", now)
         return None
 
+    def show(self, item_id: str) -> StudyItem | None:
+        """One item on request (e.g. to look at it again): practised, its schedule unchanged."""
+        state = self.store.get(item_id)
+        return None if state is None else self._show(state, "practice", self.clock())
+
     def _show(self, state: ItemState, reason: str, now: datetime) -> StudyItem:
         item = StudyItem(state=state, reason=reason, shown_at=now)
         if state.item_id in self.cards:

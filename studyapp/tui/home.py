@@ -6,13 +6,15 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from studyapp.tui.charts import Heatmap
+from studyapp.tui.charts import Heatmap, fit
+from studyapp.tui.keys import localize_bindings
 from studyapp.tui.strings import tr
 
 if TYPE_CHECKING:
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 ALL = "*"
 RECENT_WEEKS = 16
+HEATMAP_ROOM = 24  # columns kept for the recent weeks beside the deck table
 
 
 class HomeScreen(Screen[None]):
@@ -29,7 +32,7 @@ class HomeScreen(Screen[None]):
         Binding("p", "practice", "Practise"),
         Binding("e", "app.open('exam')", "Exam"),
         Binding("b", "app.open('browse')", "Browse"),
-        Binding("s", "app.open('stats')", "Statistics"),
+        Binding("s", "app.open('stats')", "Stats"),
         Binding("comma", "app.open('settings')", "Settings"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -44,7 +47,9 @@ class HomeScreen(Screen[None]):
         lang = self.composed_lang = app.settings.lang
         yield Static(f"[b]{tr(lang, 'title')}[/b] · {tr(lang, 'decks')}", id="title")
         yield Static(tr(lang, "loading"), id="today")
-        yield Static(id="notice")
+        notice = Static(id="notice")
+        notice.display = False
+        yield notice
         with Horizontal(id="home-body"):
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             with Vertical(id="recent-box"):
@@ -53,10 +58,15 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        localize_bindings(self, self.composed_lang)
         table = self.query_one("#decks", DataTable)
         lang = self.composed_lang
         table.add_column(tr(lang, "deck"))
         table.add_row(f"[b]{tr(lang, 'all_decks')}[/b]", key=ALL)
+        if self.studyapp.loaded:
+            self.refresh_counts()
+
+    def on_resize(self) -> None:
         if self.studyapp.loaded:
             self.refresh_counts()
 
@@ -70,21 +80,27 @@ class HomeScreen(Screen[None]):
     def refresh_counts(self) -> None:
         app = self.studyapp
         lang = app.settings.lang
+        notice = self.query_one("#notice", Static)
+        notice.display = bool(app.library.errors)
         if app.library.errors:
             first = app.library.errors[0]
             more = f" (+{len(app.library.errors) - 1})" if len(app.library.errors) > 1 else ""
-            self.query_one("#notice", Static).update(f"[yellow]{tr(lang, 'broken')}: {first}{more}[/yellow]")
+            notice.update(Text(f"{tr(lang, 'broken')}: {first}{more}", style="yellow"))
         table = self.query_one("#decks", DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
         titles = [d.title.get(lang) for d in app.library.decks] + [tr(lang, "all_decks")]
-        table.add_column(tr(lang, "deck"), width=max(cell_len(t) for t in titles))
-        for key in ("new", "learning", "due"):
-            table.add_column(tr(lang, key), width=max(cell_len(tr(lang, key)), 5))
+        counts_w = [max(cell_len(tr(lang, key)), 5) for key in ("new", "learning", "due")]
+        # long deck titles give way (cut with …) so that the counts and the heatmap fit 80 columns
+        room = self.app.size.width - HEATMAP_ROOM - sum(w + 2 for w in counts_w) - 2
+        title_w = max(12, min(max(cell_len(t) for t in titles), room))
+        table.add_column(tr(lang, "deck"), width=title_w)
+        for key, width in zip(("new", "learning", "due"), counts_w, strict=True):
+            table.add_column(tr(lang, key), width=width)
         rows = []
         for deck in app.library.decks:
             c = app.session([deck.id]).counts()
-            rows.append((deck.id, deck.title.get(lang), c.new, c.learning, c.review))
+            rows.append((deck.id, fit(deck.title.get(lang), title_w).rstrip(), c.new, c.learning, c.review))
         everything = app.session(None)
         all_counts = everything.counts()
         answered, spent_ms = app.store.activity_since(everything.day_start)

@@ -18,6 +18,7 @@ from studyapp.core.session import AnswerResult, StudyItem, StudySession
 from studyapp.core.steps import render_text
 from studyapp.report.worksheet import matrix_params
 from studyapp.tui.answer_view import comparison
+from studyapp.tui.keys import localize_bindings
 from studyapp.tui.matrix_editor import MatrixEditor
 from studyapp.tui.strings import tr
 
@@ -76,6 +77,7 @@ class StudyScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        localize_bindings(self, self.lang)
         self.show_next()
         self.set_interval(1.0, self.update_status)
 
