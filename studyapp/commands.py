@@ -77,23 +77,20 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def select_templates(args: argparse.Namespace) -> list:
-    """The problem templates ``--kind`` and ``--topic`` select (all by default); bad names are
-    a UsageError naming what is known."""
-    from studyapp.core.kinds import KINDS
+    """The problem templates ``--kind`` and ``--topic`` select (all by default), chosen by the
+    core's ``select_templates`` as the exam chooses them; bad names are a UsageError naming what
+    is known."""
+    from studyapp.core.problems import SelectionError
+    from studyapp.core.problems import select_templates as select
 
-    for kind in args.kind:
-        if kind not in KINDS:
-            _unknown("kind", kind, KINDS)
     library = _load(args.content)
-    decks = {d.id for d in library.decks}
-    for topic in args.topic:
-        if topic not in decks:
-            _unknown("topic", topic, sorted(decks))
-    templates = [t for t in library.templates
-                 if (not args.kind or t.kind in args.kind) and (not args.topic or t.deck in args.topic)]
+    try:
+        templates = select(library, args.kind, args.topic)
+    except SelectionError as exc:
+        _unknown("topic" if exc.what == "deck" else exc.what, exc.value, exc.known)
     if not templates:
         raise UsageError("no problem template matches --kind/--topic "
-                         f"({len(library.templates)} templates in {len(decks)} decks)")
+                         f"({len(library.templates)} templates in {len(library.decks)} decks)")
     return templates
 
 

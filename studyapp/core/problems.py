@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -13,6 +13,9 @@ from studyapp.core.diagnosis import diagnose
 from studyapp.core.grading import Grade, Tolerance, grade
 from studyapp.core.kinds import KINDS, Kind, Knobs
 from studyapp.core.steps import Step
+
+if TYPE_CHECKING:
+    from studyapp.core.library import Library
 
 SEED_LIMIT = 2**63
 
@@ -115,3 +118,29 @@ def iter_exercise_set(templates: list[ProblemTemplate], count: int, seed: int) -
 
 def exercise_set(templates: list[ProblemTemplate], count: int, seed: int) -> list[Problem]:
     return list(iter_exercise_set(templates, count, seed))
+
+
+class SelectionError(ValueError):
+    """An unknown kind or deck name in a template selection."""
+
+    def __init__(self, what: str, value: str, known: list[str]):
+        super().__init__(f"unknown {what} '{value}' (known: {', '.join(known)})")
+        self.what, self.value, self.known = what, value, known
+
+
+def select_templates(library: Library, kinds: Iterable[str] = (),
+                     decks: Iterable[str] = ()) -> list[ProblemTemplate]:
+    """The templates of any of ``kinds`` in any of ``decks`` (an empty filter keeps all), in
+    content order: what ``studyapp generate --kind --topic`` and the exam draw their sets from,
+    so that one seed gives one set in both. An unknown name raises ``SelectionError``; a
+    selection that matches nothing is an empty list (each caller words that its own way)."""
+    kinds, decks = list(kinds), list(decks)
+    for kind in kinds:
+        if kind not in KINDS:
+            raise SelectionError("kind", kind, list(KINDS))
+    deck_ids = sorted(d.id for d in library.decks)
+    for deck in decks:
+        if deck not in deck_ids:
+            raise SelectionError("deck", deck, deck_ids)
+    return [t for t in library.templates
+            if (not kinds or t.kind in kinds) and (not decks or t.deck in decks)]

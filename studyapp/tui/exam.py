@@ -1,0 +1,217 @@
+"""The exam's set-up screen (decks or kinds, count, seed, time limit) and the strings of every exam
+screen. The exam itself is ``exam_screen``, its result ``exam_result``; grading, logging and
+timing are the core's (``core.exam``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text as RichText
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, ProgressBar, SelectionList, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from studyapp.core.exam import Exam, ExamError, ExamSpec, read_spec
+from studyapp.core.kinds import KINDS
+
+S = {
+    "en": {
+        "setup": "Exam · choose the problems", "decks": "Decks (none ticked: all)",
+        "kinds": "Kinds (none ticked: all)", "count": "Problems", "seed": "Seed",
+        "minutes": "Time limit (min)", "seed_blank": "blank: random", "minutes_blank": "blank: none",
+        "start": "Start", "making": "Making the problems…",
+        "no_templates": "No deck has problem templates: there is nothing to examine.",
+        "exam": "Exam", "answered": "answered", "left": "left", "no_limit": "no time limit",
+        "form": "Answer as", "box": "Your answer (Enter saves it and goes to the next problem)",
+        "help": "Enter saves the answer and goes on. Nothing is graded before the end.",
+        "last": "That was the last problem: ctrl+f finishes, ctrl+b goes back.",
+        "unanswered": "{n} of {total} problems are unanswered and will count as wrong. Finish anyway?",
+        "leave": "Leave the exam? What you answered is graded and saved; unanswered problems count "
+                 "as wrong.",
+        "yes": "y / Enter: yes", "no": "n / Esc: no", "time_up": "Time is up: the exam is finished.",
+        "saving": "Grading and saving your answers…", "save_failed": "Could not save the exam",
+        "result": "Exam result", "score": "Score", "seed_used": "seed", "again": "The same problems again",
+        "timed_out": "time ran out", "yours": "Your answer", "expected": "Right answer",
+        "blank": "(no answer)", "mistake": "Likely mistake", "step": " (see step {n})",
+        "solution": "Worked solution", "right": "✓ right", "wrong": "✗ wrong",
+        "page": "problems {first}–{last} of {total}",
+    },
+    "zh": {
+        "setup": "考试 · 选择题目", "decks": "卡组(不勾选即全部)", "kinds": "题型(不勾选即全部)",
+        "count": "题数", "seed": "种子", "minutes": "限时(分钟)",
+        "seed_blank": "留空则随机", "minutes_blank": "留空则不限时",
+        "start": "开始", "making": "正在出题…",
+        "no_templates": "没有任何卡组含有题目模板,无法考试。",
+        "exam": "考试", "answered": "已答", "left": "剩余", "no_limit": "不限时",
+        "form": "作答形式", "box": "你的答案(回车保存并进入下一题)",
+        "help": "回车保存答案并进入下一题。交卷前不评分。",
+        "last": "这是最后一题:ctrl+f 交卷,ctrl+b 返回上一题。",
+        "unanswered": "共 {total} 题,有 {n} 题未作答,将按错误计分。仍要交卷吗?",
+        "leave": "离开考试吗?已作答的题目会评分并保存;未作答的按错误计分。",
+        "yes": "y / 回车:是", "no": "n / Esc:否", "time_up": "时间到,考试已结束。",
+        "saving": "正在评分并保存答案…", "save_failed": "无法保存考试结果",
+        "result": "考试结果", "score": "得分", "seed_used": "种子", "again": "再出同一套题",
+        "timed_out": "时间到", "yours": "你的答案", "expected": "正确答案",
+        "blank": "(未作答)", "mistake": "可能的错误", "step": "(见第 {n} 步)",
+        "solution": "解题过程", "right": "✓ 正确", "wrong": "✗ 错误",
+        "page": "第 {first}–{last} 题,共 {total} 题",
+    },
+}
+
+# Footer descriptions: BINDINGS are written in English; ``localize`` swaps in the Chinese.
+KEY_NAMES_ZH = {
+    "Start": "开始", "Back": "返回", "Next": "下一题", "Previous": "上一题", "Finish": "交卷",
+    "Leave": "离开", "Yes": "是", "No": "否", "Next page": "下一页", "Previous page": "上一页",
+    "Home": "回主页",
+}
+
+
+def t(lang: str, key: str) -> str:
+    return S.get(lang, S["en"]).get(key, S["en"][key])
+
+
+def localize(node: DOMNode, lang: str) -> None:
+    """Give this node's key bindings Footer descriptions in ``lang``."""
+    if lang != "zh":
+        return
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [replace(b, description=KEY_NAMES_ZH.get(b.description, b.description))
+                      for b in bindings]
+
+
+class Cancelled(Exception):
+    """The setup screen went away while its problems were being made."""
+
+
+class ExamSetupScreen(Screen[None]):
+    CSS_PATH = "exam.tcss"
+    BINDINGS = [Binding("ctrl+s", "start", "Start"), Binding("escape", "back", "Back")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = "en"
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        self.lang = lang = app.settings.lang  # type: ignore[attr-defined]
+        localize(self, lang)
+        library = app.library  # type: ignore[attr-defined]
+        decks = [d for d in library.decks if d.problems]
+        kinds: dict[str, int] = {}
+        for template in library.templates:
+            kinds[template.kind] = kinds.get(template.kind, 0) + 1
+        yield Static(f"[b]{t(lang, 'setup')}[/b]", id="exam-status")
+        with Horizontal(id="exam-lists"):
+            with Vertical():
+                yield Label(t(lang, "decks"))
+                yield SelectionList[str](*[(RichText(f"{d.title.get(lang)} ({len(d.problems)})"), d.id)
+                                           for d in decks], id="exam-decks")
+            with Vertical():
+                yield Label(t(lang, "kinds"))
+                yield SelectionList[str](*[(RichText(f"{k} ({n})"), k) for k, n in sorted(kinds.items())],
+                                         id="exam-kinds")
+        yield Static(id="exam-info")
+        with Horizontal(id="exam-fields"):
+            for name, value, blank in (("count", "10", ""), ("seed", "", t(lang, "seed_blank")),
+                                       ("minutes", "", t(lang, "minutes_blank"))):
+                with Vertical():
+                    yield Label(t(lang, name))
+                    yield Input(value, placeholder=blank, id=f"exam-{name}")
+            yield Button(t(lang, "start"), id="exam-start", variant="primary")
+        yield Static(t(lang, "no_templates") if not decks else "", id="exam-error")
+        yield ProgressBar(id="exam-progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#exam-progress").display = False
+
+    def on_selection_list_selection_highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        """Say what the highlighted kind is about, or which kinds the highlighted deck asks."""
+        value = event.selection.value
+        if value in KINDS:
+            text = KINDS[value].summary.get(self.lang)
+        else:
+            deck = self.app.library.deck(value)  # type: ignore[attr-defined]
+            kinds = sorted({p.kind for p in deck.problems}) if deck is not None else []
+            text = f"{deck.title.get(self.lang) if deck else value}: {', '.join(kinds)}"
+        self.query_one("#exam-info", Static).update(RichText(text, style="italic"))
+
+    def on_input_submitted(self) -> None:
+        self.action_start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "exam-start":
+            self.action_start()
+
+    def action_start(self) -> None:
+        if self.busy:
+            return
+        app = self.app
+        error = self.query_one("#exam-error", Static)
+        try:
+            spec = read_spec(self.query_one("#exam-count", Input).value,
+                             self.query_one("#exam-seed", Input).value,
+                             self.query_one("#exam-minutes", Input).value, app.rng,  # type: ignore[attr-defined]
+                             decks=self.query_one("#exam-decks", SelectionList).selected,
+                             kinds=self.query_one("#exam-kinds", SelectionList).selected)
+        except ExamError as exc:
+            error.update(RichText(exc.message.get(self.lang), style="bold red"))
+            return
+        error.update(t(self.lang, "making"))
+        self.busy = True
+        bar = self.query_one("#exam-progress", ProgressBar)
+        bar.update(total=spec.count, progress=0)
+        bar.display = True
+        self.make_exam(spec)
+
+    @work(thread=True, exclusive=True, group="exam-setup")
+    def make_exam(self, spec: ExamSpec) -> Exam | str | None:
+        """Generate off the event loop: a big count takes seconds (about 10,000 problems/s).
+        The exam, or what is wrong with the choice, or None when the screen went away."""
+        worker = get_current_worker()
+        app = self.app
+        step = max(spec.count // 50, 1)  # about 50 updates of the bar, whatever the count
+
+        def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise Cancelled
+            if done % step == 0 or done == total:
+                app.call_from_thread(self.advance, done)
+
+        try:
+            return Exam.create(app.library, spec, app.clock, progress)  # type: ignore[attr-defined]
+        except Cancelled:
+            return None
+        except ExamError as exc:
+            return exc.message.get(self.lang)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Acted on here, once the worker is done, not from inside it: switching screens
+        # cancels the screen's workers, and the worker must not be one of them.
+        if event.worker.group != "exam-setup" or event.state != WorkerState.SUCCESS:
+            return
+        outcome = event.worker.result
+        if isinstance(outcome, Exam):
+            from studyapp.tui.exam_screen import ExamScreen
+
+            self.app.switch_screen(ExamScreen(outcome, self.lang))
+        elif isinstance(outcome, str):
+            self.failed(outcome)
+
+    def advance(self, done: int) -> None:
+        self.query_one("#exam-progress", ProgressBar).update(progress=done)
+
+    def failed(self, message: str) -> None:
+        self.busy = False
+        self.query_one("#exam-progress").display = False
+        self.query_one("#exam-error", Static).update(RichText(message, style="bold red"))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()  # a running generation is cancelled with the screen's workers
