@@ -11,10 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from studyapp.tui.charts import Heatmap, fit
-from studyapp.tui.keys import localize_bindings
+from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.strings import tr
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class HomeScreen(Screen[None]):
             with Vertical(id="recent-box"):
                 yield Static(id="streak")
                 yield Heatmap([], RECENT_WEEKS, lang, id="recent")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         localize_bindings(self, self.composed_lang)

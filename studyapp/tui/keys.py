@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.style import Style
+from rich.text import Text
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Static
 
 ZH = {
     "Study": "学习", "Practise": "练习", "Exam": "考试", "Browse": "浏览", "Stats": "统计",
@@ -20,6 +24,8 @@ ZH = {
     "Search": "搜索", "Details": "详情", "Suspend/unsuspend": "暂停/恢复", "Start": "开始",
     "Finish": "交卷", "Next": "下一题", "Previous": "上一题", "Save": "保存", "Sort": "排序",
 }
+
+PALETTE = {"en": "palette", "zh": "命令面板"}
 
 
 def localize_bindings(node: DOMNode, lang: str) -> None:
@@ -35,3 +41,60 @@ def localize_bindings(node: DOMNode, lang: str) -> None:
                                       for group in english.key_to_bindings.values() for b in group])
     if node.is_attached:
         node.refresh_bindings()
+
+
+class KeyFooter(Static):
+    """The shown keys of the screen on one line, each clickable, as ``key label`` pairs.
+
+    One Static rather than Textual's Footer (a widget per key): the keys change whenever the
+    focus moves into or out of the answer box, and rebuilding the stock Footer then cost more
+    than grading the answer and drawing the feedback together.
+    """
+
+    DEFAULT_CSS = """
+    KeyFooter { dock: bottom; height: 1; background: $footer-background; color: $footer-foreground;
+                text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    _shown: tuple | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        shown = []
+        actions = set()
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if not binding.show or binding.action in actions:
+                continue
+            actions.add(binding.action)
+            shown.append((self._target(node, binding.action), self.app.get_key_display(binding),
+                          binding.description, enabled))
+        if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in screen.active_bindings:
+            shown.append(("app.command_palette", "^p", PALETTE.get(self.app_lang(), "palette"), True))
+        signature = tuple(shown)
+        if signature == self._shown:
+            return
+        self._shown = signature
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for action, key, description, enabled in shown:
+            style = Style(dim=not enabled, meta={"@click": action} if action and enabled else {})
+            text.append(f" {key} ", style=Style(bold=True, reverse=True) + style)
+            text.append(f" {description}  ", style=style)
+        self.update(text)
+
+    def app_lang(self) -> str:
+        settings = getattr(self.app, "settings", None)
+        return getattr(settings, "lang", "en")
+
+    def _target(self, node: DOMNode, action: str) -> str:
+        """The action as a click runs it: clicks on this bar would otherwise look for it here."""
+        if action.startswith(("app.", "screen.")):
+            return action
+        if node is self.app:
+            return f"app.{action}"
+        return f"screen.{action}" if node is self.screen else ""

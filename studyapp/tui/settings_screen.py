@@ -17,11 +17,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from studyapp.config import SettingsSaveError, save_settings
 from studyapp.core.settings import RANGES, THEMES, Settings
 from studyapp.paths import config_path
+from studyapp.tui.keys import KeyFooter
 
 if TYPE_CHECKING:
     from studyapp.tui.app import StudyApp
@@ -143,7 +144,7 @@ class SettingsScreen(Screen[None]):
                                  self._control(key), classes="field")
                 yield Static("", id=f"problem-{key}", classes="problem", markup=False)
             yield Static(t(lang, "file_only"), id="file-only")
-        yield Footer()
+        yield KeyFooter()
 
     def _control(self, key: str) -> Widget:
         s: Settings = self.studyapp.settings

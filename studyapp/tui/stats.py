@@ -18,10 +18,11 @@ from textual.binding import Binding, BindingsMap
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, ProgressBar, Static
+from textual.widgets import LoadingIndicator, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from studyapp.tui.charts import BarChart, Heatmap, fit, meter, rfit
+from studyapp.tui.keys import KeyFooter
 
 S = {
     "en": {
@@ -196,7 +197,7 @@ class StatsScreen(Screen[None]):
             yield Static(id="stats-mistakes")
             yield Static(t(lang, "leeches"), classes="stats-heading")
             yield Static(id="stats-leeches")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def lang(self) -> str:

@@ -11,14 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from studyapp.core.numfmt import depth, shape_text, shape_zh
 from studyapp.core.session import AnswerResult, StudyItem, StudySession
 from studyapp.core.steps import render_text
 from studyapp.report.worksheet import matrix_params
 from studyapp.tui.answer_view import comparison
-from studyapp.tui.keys import localize_bindings
+from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.matrix_editor import MatrixEditor
 from studyapp.tui.strings import tr
 
@@ -74,7 +74,7 @@ class StudyScreen(Screen[None]):
         yield Input(placeholder=tr(self.lang, "answer_here"), id="answer")
         yield MatrixEditor(id="matrix")
         yield Static(id="help")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
