@@ -4,20 +4,18 @@ timing are the core's (``core.exam``)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.text import Text as RichText
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, ProgressBar, SelectionList, Static
+from textual.widgets import Button, Input, Label, ProgressBar, SelectionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from studyapp.core.exam import Exam, ExamError, ExamSpec, read_spec
 from studyapp.core.kinds import KINDS
+from studyapp.tui.keys import KeyFooter, localize_bindings
 
 S = {
     "en": {
@@ -63,26 +61,8 @@ S = {
     },
 }
 
-# Footer descriptions: BINDINGS are written in English; ``localize`` swaps in the Chinese.
-KEY_NAMES_ZH = {
-    "Start": "开始", "Back": "返回", "Next": "下一题", "Previous": "上一题", "Finish": "交卷",
-    "Leave": "离开", "Yes": "是", "No": "否", "Next page": "下一页", "Previous page": "上一页",
-    "Home": "回主页",
-}
-
-
 def t(lang: str, key: str) -> str:
     return S.get(lang, S["en"]).get(key, S["en"][key])
-
-
-def localize(node: DOMNode, lang: str) -> None:
-    """Give this node's key bindings Footer descriptions in ``lang``."""
-    if lang != "zh":
-        return
-    table = node._bindings.key_to_bindings
-    for key, bindings in table.items():
-        table[key] = [replace(b, description=KEY_NAMES_ZH.get(b.description, b.description))
-                      for b in bindings]
 
 
 class Cancelled(Exception):
@@ -101,7 +81,7 @@ class ExamSetupScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.app
         self.lang = lang = app.settings.lang  # type: ignore[attr-defined]
-        localize(self, lang)
+        localize_bindings(self, lang)
         library = app.library  # type: ignore[attr-defined]
         decks = [d for d in library.decks if d.problems]
         kinds: dict[str, int] = {}
@@ -127,7 +107,7 @@ class ExamSetupScreen(Screen[None]):
             yield Button(t(lang, "start"), id="exam-start", variant="primary")
         yield Static(t(lang, "no_templates") if not decks else "", id="exam-error")
         yield ProgressBar(id="exam-progress", show_eta=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#exam-progress").display = False

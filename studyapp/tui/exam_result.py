@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from studyapp.core.exam import ExamItem, ExamResult
 from studyapp.core.steps import render_text
 from studyapp.report.worksheet import matrix_params
 from studyapp.tui.answer_view import comparison
-from studyapp.tui.exam import localize, t
+from studyapp.tui.exam import t
+from studyapp.tui.keys import KeyFooter, localize_bindings
 
 PAGE = 20  # problems per page: a 1,000-problem exam must not build 1,000 widgets at once
 
@@ -64,7 +65,7 @@ class ExamResultScreen(Screen[None]):
         self.result, self.lang = result, lang
         self.page = 0
         self.pages = max((result.total + PAGE - 1) // PAGE, 1)
-        localize(self, lang)
+        localize_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
         result, lang = self.result, self.lang
@@ -79,7 +80,7 @@ class ExamResultScreen(Screen[None]):
                      id="exam-again")
         yield Static(id="exam-page")
         yield VerticalScroll(id="exam-results")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await self.show_page()

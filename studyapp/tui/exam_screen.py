@@ -11,12 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from studyapp.core.exam import Exam, ExamError, ExamResult, answer_form
+from studyapp.core.numfmt import depth
 from studyapp.report.worksheet import matrix_params
-from studyapp.tui.exam import localize, t
+from studyapp.tui.exam import t
+from studyapp.tui.keys import KeyFooter, localize_bindings
+from studyapp.tui.matrix_editor import MatrixEditor
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -26,13 +29,13 @@ class ConfirmScreen(ModalScreen[bool]):
     def __init__(self, question: str, lang: str):
         super().__init__()
         self.question, self.lang = question, lang
-        localize(self, lang)
+        localize_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="exam-confirm"):
             yield Static(self.question)
             yield Static(f"[b]{t(self.lang, 'yes')}[/b]    [b]{t(self.lang, 'no')}[/b]")
-        yield Footer()
+        yield KeyFooter()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -52,21 +55,29 @@ class ExamScreen(Screen[None]):
         super().__init__()
         self.exam, self.lang = exam, lang
         self.finishing = False
-        localize(self, lang)
+        localize_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
         yield Static(id="exam-status")
         with VerticalScroll(id="exam-card"):
             yield Static(id="exam-prompt")
             yield Static(id="exam-form")
-        yield self.make_answer_box()
+        yield Input(placeholder=t(self.lang, "box"), id="exam-answer")
+        yield MatrixEditor(id="exam-matrix")
         yield Static(t(self.lang, "help"), id="exam-help")
         yield ProgressBar(id="exam-progress", show_eta=False)
-        yield Footer()
+        yield KeyFooter()
 
-    def make_answer_box(self) -> Input:
-        """The answer box (one line; a multi-line matrix editor may take its place)."""
-        return Input(placeholder=t(self.lang, "box"), id="exam-answer")
+    def box(self) -> Input | MatrixEditor:
+        """The answer box of the current problem: the multi-line editor for a matrix, else the line."""
+        answer = self.exam.problems[self.exam.current].answer
+        if not isinstance(answer, dict) and depth(answer) == 2:
+            return self.query_one("#exam-matrix", MatrixEditor)
+        return self.query_one("#exam-answer", Input)
+
+    def box_text(self) -> str:
+        box = self.box()
+        return box.value if isinstance(box, Input) else box.text
 
     def on_mount(self) -> None:
         self.query_one("#exam-progress").display = False
@@ -85,8 +96,16 @@ class ExamScreen(Screen[None]):
             "\n\n" + "\n".join(grids) if grids else ""))
         self.query_one("#exam-form", Static).update(
             RichText(f"{t(lang, 'form')}: {answer_form(problem.answer).get(lang)}", style="dim"))
-        box = self.query_one("#exam-answer", Input)
-        box.value = exam.answers[index]
+        line, matrix = self.query_one("#exam-answer", Input), self.query_one("#exam-matrix", MatrixEditor)
+        box = self.box()
+        line.display, matrix.display = box is line, box is matrix
+        if isinstance(box, MatrixEditor):
+            box.rows = len(problem.answer)
+            box.styles.height = box.rows + 2
+            box.text = exam.answers[index]
+            box.move_cursor(box.document.end)
+        else:
+            box.value = exam.answers[index]
         box.focus()
         self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
         self.update_status()
@@ -110,6 +129,13 @@ class ExamScreen(Screen[None]):
         if event.value.strip() != self.exam.answers[self.exam.current]:
             self.save()
 
+    def on_text_area_changed(self, event: MatrixEditor.Changed) -> None:
+        if event.text_area.text.strip() != self.exam.answers[self.exam.current]:
+            self.save()
+
+    def on_matrix_editor_submitted(self) -> None:
+        self.on_input_submitted()
+
     def save(self) -> bool:
         """Keep what the box says as the answer; False when time is up (the exam then ends)."""
         if self.finishing:
@@ -118,7 +144,7 @@ class ExamScreen(Screen[None]):
             self.time_up()
             return False
         try:
-            self.exam.answer(self.exam.current, self.query_one("#exam-answer", Input).value)
+            self.exam.answer(self.exam.current, self.box_text())
         except ExamError:
             return False  # a finish that failed half-way has fixed the answers; ctrl+f retries it
         return True

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -22,7 +22,7 @@ from textual.widgets import LoadingIndicator, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from studyapp.tui.charts import BarChart, Heatmap, fit, meter, rfit
-from studyapp.tui.keys import KeyFooter
+from studyapp.tui.keys import KeyFooter, localize_bindings
 
 S = {
     "en": {
@@ -204,11 +204,7 @@ class StatsScreen(Screen[None]):
         return self.app.settings.lang  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
-        # The footer in the learner's language: Binding descriptions are fixed per class, so this
-        # screen's map is rebuilt with translated ones.
-        self._bindings = BindingsMap([Binding("escape", "back", t(self.lang, "back")),
-                                      Binding("r", "refresh", t(self.lang, "refresh"))])
-        self.refresh_bindings()
+        localize_bindings(self, self.lang)
         self.action_refresh()
 
     def action_back(self) -> None:
