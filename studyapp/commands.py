@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 # The core (NumPy, YAML, every problem kind) is imported inside the commands that need it,
 # so that `report`, `export` and `locate` start without paying for it.
 
-MAX_COUNT = 100_000
-
 
 def emit(text: str, out: Path | None, force: bool) -> None:
     """Print ``text`` or write it to ``out``, never overwriting a file unless ``force``."""
@@ -47,7 +45,7 @@ def _load(paths: list[Path] | None) -> Library:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from studyapp.core.problems import SEED_LIMIT, exercise_set, iter_exercise_set
+    from studyapp.core.problems import MAX_COUNT, SEED_LIMIT, exercise_set, iter_exercise_set
 
     class_set = args.students is not None or args.roster is not None
     args.format = args.format or ("html" if class_set else "md")

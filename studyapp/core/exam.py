@@ -21,14 +21,18 @@ from studyapp.core.bilingual import T, Text
 from studyapp.core.grading import Grade
 from studyapp.core.library import Library
 from studyapp.core.numfmt import format_answer, shape_text, shape_zh
-from studyapp.core.problems import SEED_LIMIT, Problem, SelectionError, iter_exercise_set, select_templates
+from studyapp.core.problems import (
+    MAX_COUNT,
+    SEED_LIMIT,
+    Problem,
+    SelectionError,
+    iter_exercise_set,
+    select_templates,
+)
 from studyapp.core.review_log import Review
 from studyapp.core.scheduler import AGAIN, GOOD, ItemState
 from studyapp.core.steps import Step
 
-# The bound of `studyapp generate --count` (commands.MAX_COUNT; a test keeps the two equal:
-# the core cannot import the command layer).
-MAX_COUNT = 100_000
 MAX_MINUTES = 24 * 60
 RANDOM_SEEDS = 2**32  # a blank seed draws from [0, 2^32), as `generate` does without --seed
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from studyapp.core.library import Library
 
 SEED_LIMIT = 2**63
+MAX_COUNT = 100_000  # problems in one set: `studyapp generate --count`, worksheets, an exam
 
 
 @dataclass(frozen=True)

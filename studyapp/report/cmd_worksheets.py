@@ -21,9 +21,9 @@ import unicodedata
 from pathlib import Path
 
 from studyapp.cli import UsageError
-from studyapp.commands import MAX_COUNT, emit, select_templates
+from studyapp.commands import emit, select_templates
 from studyapp.core.content import ProblemTemplate
-from studyapp.core.problems import SEED_LIMIT, Problem, exercise_set
+from studyapp.core.problems import MAX_COUNT, SEED_LIMIT, Problem, exercise_set
 
 MAX_STUDENTS = 1000
 MAX_NAME_CHARS = 60

@@ -12,10 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studyapp import commands
 from studyapp.cli import main
 from studyapp.core.exam import (
-    MAX_COUNT,
     Exam,
     ExamError,
     ExamSpec,
@@ -72,10 +70,6 @@ def test_the_exam_is_the_set_generate_prints_for_the_same_seed(spec, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["seed"] == spec.seed
     assert doc["problems"] == [as_json(p) for p in exam.problems]
-
-
-def test_count_bound_is_the_one_of_generate():
-    assert MAX_COUNT == commands.MAX_COUNT
 
 
 def right_mistake_blank(exam: Exam) -> tuple[str, str, str]:
