@@ -6,6 +6,7 @@ afterwards: a learner sees the app at once, and the counts appear a moment later
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,10 +45,12 @@ class StudyApp(App[None]):
     TITLE = "studyapp"
 
     def __init__(self, db: Path, settings: Settings, clock: Callable[[], datetime], seed: int | None,
-                 content: list[Path] | None = None, config_file: Path | None = None, eager: bool = True):
+                 content: list[Path] | None = None, config_file: Path | None = None, eager: bool = True,
+                 ticker: Callable[[], float] = time.monotonic):
         super().__init__()
         self.db, self.content, self.seed = db, content, seed
         self.settings, self.clock = settings, clock
+        self.ticker = ticker  # seconds, for the time spent on an item (tests fix it)
         self.config_file = config_file  # where the settings screen saves; None: the user's config path
         self._library: Library | None = None
         self._store: Store | None = None
@@ -158,8 +161,9 @@ def textual_theme(name: str) -> str:
 
 def build_app(db: Path, settings: Settings | None = None, content: list[Path] | None = None,
               clock: Callable[[], datetime] | None = None, seed: int | None = None,
-              config_file: Path | None = None, eager: bool = True) -> StudyApp:
+              config_file: Path | None = None, eager: bool = True,
+              ticker: Callable[[], float] = time.monotonic) -> StudyApp:
     """The app as the CLI starts it (``eager=False``: load after the first screen) and the tests
     drive it (fixed clock and seed; loaded before it starts)."""
     return StudyApp(db, settings or Settings(), clock or (lambda: datetime.now(UTC)), seed,
-                    content, config_file, eager)
+                    content, config_file, eager, ticker)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from rich.console import Group
@@ -76,6 +75,9 @@ class StudyScreen(Screen[None]):
         yield Static(id="help")
         yield KeyFooter()
 
+    def ticker(self) -> float:
+        return self.app.ticker()  # type: ignore[attr-defined, no-any-return]
+
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
         self.show_next()
@@ -92,7 +94,7 @@ class StudyScreen(Screen[None]):
     def show_next(self, item: StudyItem | None = None) -> None:
         self.item = item or self.session.next()
         self.result, self.answered, self.hint_used, self.chosen, self.typed = None, False, False, set(), ""
-        self.started, self.answered_after_ms, self.steps_shown = time.monotonic(), None, 0
+        self.started, self.answered_after_ms, self.steps_shown = self.ticker(), None, 0
         feedback = self.query_one("#feedback", Static)
         feedback.update("")
         line, matrix = self.query_one("#answer", Input), self.query_one("#matrix", MatrixEditor)
@@ -190,7 +192,7 @@ class StudyScreen(Screen[None]):
 
     # --- answering --------------------------------------------------------------------
     def elapsed_ms(self) -> int:
-        return int((time.monotonic() - self.started) * 1000)
+        return int((self.ticker() - self.started) * 1000)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         item = self.item
