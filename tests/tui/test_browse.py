@@ -1,0 +1,244 @@
+"""The browser driven with Textual's Pilot: search, details with the history, suspending."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+from textual.widgets import DataTable, Input
+
+from studyapp.core.content import Card
+from studyapp.core.kinds import KINDS
+from studyapp.core.review_log import Review
+from studyapp.core.scheduler import ItemState, Scheduler
+from studyapp.core.settings import Settings
+from studyapp.tui.app import HomeScreen, build_app
+from studyapp.tui.browse import CHUNK, BrowseScreen
+from studyapp.tui.browse_item import ItemScreen
+
+NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
+
+
+def make_app(tmp_path: Path, lang: str = "en"):
+    return build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC", lang=lang), clock=lambda: NOW, seed=1,
+                     config_file=tmp_path / "config.toml")
+
+
+def text_of(widget) -> str:
+    console = Console(width=300, file=io.StringIO(), record=True, color_system=None)
+    console.print(widget.render(), soft_wrap=True)
+    return console.export_text()
+
+
+def db_rows(tmp_path: Path, sql: str, *args) -> list[tuple]:
+    with sqlite3.connect(tmp_path / "p.sqlite3") as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def answer(app, item_id: str, rating: int = 3, typed: str | None = None, correct: bool | None = None) -> None:
+    """One scheduled answer, yesterday, written straight into the store."""
+    thing = next(x for x in (*app.library.cards, *app.library.templates) if x.id == item_id)
+    before = app.store.get(item_id) or ItemState(item_id, thing.deck,
+                                                 "card" if isinstance(thing, Card) else "problem")
+    at = NOW - timedelta(days=1)
+    review = Review(item_id=item_id, reviewed_at=at, rating=rating, duration_ms=65_000, mode="scheduled",
+                    answer=typed, correct=correct)
+    app.store.record(review, before, Scheduler(app.settings).review(before, rating, at))
+
+
+async def open_browser(pilot) -> BrowseScreen:
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HomeScreen)
+    await pilot.press("b")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, BrowseScreen)
+    return screen
+
+
+async def search(pilot, screen: BrowseScreen, line: str) -> None:
+    screen.query_one("#search", Input).value = line
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def shown(screen: BrowseScreen) -> list[str]:
+    """The items the search found, in the table's order (the table holds the first of them)."""
+    table = screen.query_one("#items", DataTable)
+    in_table = [str(row.key.value) for row in table.ordered_rows]
+    assert in_table == screen.shown[:len(in_table)] and len(in_table) >= min(len(screen.shown), CHUNK)
+    return screen.shown
+
+
+def all_texts(thing) -> str:
+    """Every text of a card or template in both languages, lower-cased (the test's own reading)."""
+    if isinstance(thing, Card):
+        texts = [thing.front, thing.back, thing.text, thing.question, thing.explanation,
+                 *(o.text for o in thing.options)]
+    else:
+        texts = [thing.title, KINDS[thing.kind].summary]
+    return " ".join(f"{t.en} {t.zh}" for t in texts if t is not None).lower() + " " + thing.id
+
+
+@pytest.mark.asyncio
+async def test_browse_search_filters_and_counts(tmp_path):
+    app = make_app(tmp_path)
+    deck = app.library.deck("convolution")
+    conv = [x.id for x in (*deck.cards, *deck.problems)]
+    answer(app, conv[0])
+    answer(app, conv[-1])
+    everything = [*app.library.cards, *app.library.templates]
+    total = len(everything)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_browser(pilot)
+        assert len(shown(screen)) == total and f"{total} of {total} items" in text_of(screen.query_one(
+            "#browse-status"))
+        table = screen.query_one("#items", DataTable)
+        assert table.row_count == CHUNK < total  # more rows come as the cursor nears the end
+        table.move_cursor(row=CHUNK - 10)
+        await pilot.pause()
+        assert table.row_count == total and [str(r.key.value) for r in table.ordered_rows] == screen.shown
+
+        await search(pilot, screen, "deck:convolution is:new")
+        studied = {i for (i,) in db_rows(tmp_path, "SELECT id FROM items WHERE is_new = 0")}
+        expected = [i for i in conv if i not in studied]
+        assert studied == {conv[0], conv[-1]} and shown(screen) == expected
+        assert f"{len(expected)} of {total} items" in text_of(screen.query_one("#browse-status"))
+
+        for word in ("stride", "步幅"):
+            await search(pilot, screen, word)
+            assert set(shown(screen)) == {x.id for x in everything if word in all_texts(x)} != set()
+        before = shown(screen)
+
+        await search(pilot, screen, "is:bogus")
+        error = screen.query_one("#browse-error")
+        assert error.display and "unknown is:bogus (expected one of: new, learn" in text_of(error)
+        assert shown(screen) == before  # the last good results stay
+
+        await search(pilot, screen, "kind:cloze -deck:convolution")
+        assert not error.display
+        assert set(shown(screen)) == {c.id for c in app.library.cards
+                                      if c.type == "cloze" and c.deck != "convolution"}
+
+
+@pytest.mark.asyncio
+async def test_enter_shows_the_item_with_its_history(tmp_path):
+    app = make_app(tmp_path)
+    cloze = next(c for c in app.library.cards if c.type == "cloze" and c.deck == "convolution")
+    answer(app, cloze.id, rating=2, typed="2P; S", correct=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_browser(pilot)
+        await search(pilot, screen, f"id:{cloze.id}")
+        assert shown(screen) == [cloze.id]
+        await pilot.press("enter")  # from the search line to the table
+        assert isinstance(screen.focused, DataTable)
+        await pilot.press("enter")
+        await pilot.pause()
+        details = pilot.app.screen
+        assert isinstance(details, ItemScreen)
+        content = text_of(details.query_one("#item-content"))
+        assert cloze.id in content and cloze.gaps("en")[0][0] in content and "{{" not in content
+        schedule = text_of(details.query_one("#item-schedule"))
+        assert "learn" in schedule and "2026-03-01 10:05 (overdue 1d)" in schedule
+        history = details.query_one("#item-history", DataTable)
+        assert history.row_count == 1
+        row = " ".join(str(cell) for cell in history.get_row_at(0))
+        assert "Hard" in row and "2P; S" in row and "✗" in row and "1m05s" in row and "2026-03-01" in row
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+
+        other = next(c for c in app.library.cards if c.type == "choice")
+        await search(pilot, screen, f"id:{other.id}")
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert "No answers yet." in text_of(pilot.app.screen.query_one("#item-no-history"))
+        assert other.options[0].text.en.split()[0] in text_of(pilot.app.screen.query_one("#item-content"))
+
+
+@pytest.mark.asyncio
+async def test_s_suspends_and_unsuspends_and_it_is_saved(tmp_path):
+    app = make_app(tmp_path)
+    first, never_stored = app.library.cards[0].id, app.library.templates[0].id
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        app.store.conn.execute("DELETE FROM items WHERE id = ?", (never_stored,))
+        screen = await open_browser(pilot)
+
+        await search(pilot, screen, f"id:{first}")
+        await pilot.press("s")  # in the search line, a letter
+        assert screen.query_one("#search", Input).value == f"id:{first}s"
+        await search(pilot, screen, f"id:{first}")
+        await pilot.press("enter", "s")
+        await pilot.pause()
+        assert db_rows(tmp_path, "SELECT suspended FROM items WHERE id = ?", first) == [(1,)]
+        assert "susp." in str(screen.query_one("#items", DataTable).get_row_at(0)[3])
+        await search(pilot, screen, "is:suspended")
+        assert shown(screen) == [first]
+        await pilot.press("down", "s")
+        await pilot.pause()
+        assert db_rows(tmp_path, "SELECT suspended FROM items WHERE id = ?", first) == [(0,)]
+        assert "susp." not in str(screen.query_one("#items", DataTable).get_row_at(0)[3])
+
+        assert db_rows(tmp_path, "SELECT * FROM items WHERE id = ?", never_stored) == []
+        await search(pilot, screen, f"id:{never_stored}")
+        assert shown(screen) == [never_stored]
+        assert "new" in str(screen.query_one("#items", DataTable).get_row_at(0)[3])
+        await pilot.press("slash")
+        assert isinstance(screen.focused, Input)
+        await pilot.press("enter", "s")
+        await pilot.pause()
+        assert db_rows(tmp_path, "SELECT suspended, is_new FROM items WHERE id = ?", never_stored) == [(1, 1)]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HomeScreen)
+
+
+@pytest.mark.asyncio
+async def test_sorting_by_a_column_and_reversing(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_browser(pilot)
+        await pilot.press("enter", "o")  # to the table; sort by the first column (deck)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        decks = [app.store.get(i).deck for i in shown(screen)]
+        assert decks == sorted(decks) and "sorted by Deck" in text_of(screen.query_one("#browse-status"))
+        await pilot.press("r")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [app.store.get(i).deck for i in shown(screen)] == sorted(decks, reverse=True)
+        table = screen.query_one("#items", DataTable)
+        columns = list(table.columns.values())
+        x = sum(c.get_render_width(table) for c in columns[:7]) + 1  # the Lapses header
+        await pilot.click("#items", offset=(x, 0))
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "sorted by Lapses" in text_of(screen.query_one("#browse-status"))
+
+
+@pytest.mark.asyncio
+async def test_chinese_at_80_by_24_every_cell_fits_its_column(tmp_path):
+    app = make_app(tmp_path, lang="zh")
+    answer(app, app.library.cards[0].id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browser(pilot)
+        table = screen.query_one("#items", DataTable)
+        widths = [column.width for column in table.ordered_columns]
+        assert sum(widths) + 2 <= 80  # no sideways scrolling at 80 columns
+        assert [str(c.label).strip() for c in table.ordered_columns][:3] == ["卡组", "类型", "内容"]
+        for row in range(12):
+            cells = table.get_row_at(row)
+            assert [cell_len(str(cell)) for cell in cells] == widths
+        assert "已熟练" in str(table.get_row_at(0)[3]) or "未熟练" in str(table.get_row_at(0)[3]) \
+            or "学习中" in str(table.get_row_at(0)[3])
+        await search(pilot, screen, "is:bogus")
+        assert "未知的 is:bogus" in text_of(screen.query_one("#browse-error"))
+        assert "项" in text_of(screen.query_one("#browse-status"))
