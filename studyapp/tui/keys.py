@@ -82,11 +82,25 @@ class KeyFooter(Static):
         if signature == self._shown:
             return
         self._shown = signature
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for action, key, description, enabled in shown:
-            style = Style(dim=not enabled, meta={"@click": action} if action and enabled else {})
-            text.append(f" {key} ", style=Style(bold=True, reverse=True) + style)
-            text.append(f" {description}  ", style=style)
+        self.render_keys()
+
+    def on_resize(self) -> None:
+        self.render_keys()
+
+    def render_keys(self) -> None:
+        """Roomy when the keys fit, tighter when they do not, then without the palette's key."""
+        shown = list(self._shown or ())
+        width = self.size.width or 80
+        for gap in (2, 1, 1):
+            text = Text(no_wrap=True, overflow="ellipsis")
+            for action, key, description, enabled in shown:
+                style = Style(dim=not enabled, meta={"@click": action} if action and enabled else {})
+                text.append(f" {key} ", style=Style(bold=True, reverse=True) + style)
+                text.append(f" {description}{' ' * gap}", style=style)
+            if text.cell_len <= width:
+                break
+            if gap == 1 and shown and shown[-1][0] == "app.command_palette":
+                shown.pop()
         self.update(text)
 
     def app_lang(self) -> str:

@@ -75,6 +75,20 @@ class StudyScreen(Screen[None]):
         yield Static(id="help")
         yield KeyFooter()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys that do something now are shown: ratings once answered, the hint before."""
+        if action == "rate":
+            return self.answered
+        if action in ("next_step", "all_steps"):
+            return self.answered and self.item is not None and self.item.problem is not None
+        if action == "hint":
+            return not self.answered and self.item is not None and self.item.problem is not None
+        if action in ("undo",):
+            return bool(self.session.undo_stack)
+        if action in ("suspend", "bury"):
+            return self.item is not None
+        return True
+
     def ticker(self) -> float:
         return self.app.ticker()  # type: ignore[attr-defined, no-any-return]
 
@@ -106,6 +120,7 @@ class StudyScreen(Screen[None]):
         if self.item is None:
             self.query_one("#prompt", Static).update(tr(self.lang, "nothing"))
             self.query_one("#help", Static).update("")
+            self.refresh_bindings()
             return
         self.query_one("#prompt", Static).update(self.question_text())
         card = self.item.card
@@ -120,6 +135,7 @@ class StudyScreen(Screen[None]):
         else:
             self.set_focus(None)
         self.query_one("#help", Static).update(self.help_text())
+        self.refresh_bindings()
 
     def update_status(self) -> None:
         c = self.session.counts()
@@ -265,6 +281,7 @@ class StudyScreen(Screen[None]):
         self.render_feedback()
         self.update_status()
         self.query_one("#help", Static).update(self.help_text())
+        self.refresh_bindings()
 
     def render_feedback(self) -> None:
         item, result, lang = self.item, self.result, self.lang
