@@ -153,7 +153,12 @@ def _run_tui(db: Path | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     if not (sys.argv[1:] if argv is None else argv) and sys.stdin.isatty() and sys.stdout.isatty():
-        return _run_tui(None)  # the everyday start: no parser to build, the app draws sooner
+        # The everyday start: no parser to build, and no garbage collection while Textual and
+        # the content are imported (the app turns it back on once loaded): Home draws sooner.
+        import gc
+
+        gc.disable()
+        return _run_tui(None)
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "db", None) is None:

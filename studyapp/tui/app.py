@@ -54,6 +54,7 @@ class StudyApp(App[None]):
         self.config_file = config_file  # where the settings screen saves; None: the user's config path
         self._library: Library | None = None
         self._store: Store | None = None
+        self._pending: Callable[[], None] | None = None  # a key pressed before the decks had loaded
         self.rng: np.random.Generator
         self.load_error: str | None = None
         if eager:
@@ -82,12 +83,26 @@ class StudyApp(App[None]):
         self.call_from_thread(self._loaded)
 
     def _loaded(self) -> None:
+        import gc
+
+        gc.freeze()  # what start-up made lives as long as the app: keep it out of every collection
+        gc.enable()  # the CLI turns collection off while the app starts
         if self.load_error is not None:
             self.exit(return_code=2, message=f"studyapp: error: {self.load_error}")
             return
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_counts()
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending()
+
+    def when_loaded(self, action: Callable[[], None]) -> bool:
+        """False, and ``action`` kept for later, while the decks are loading."""
+        if self.loaded:
+            return True
+        self._pending = action
+        return False
 
     @property
     def loaded(self) -> bool:
@@ -110,9 +125,12 @@ class StudyApp(App[None]):
                             decks=decks, mode=mode)
 
     # --- screens and actions ------------------------------------------------------------
+    def get_default_screen(self) -> Screen[Any]:
+        return HomeScreen()  # the first screen itself, not a blank one with Home pushed on top
+
     def on_mount(self) -> None:
-        self.theme = textual_theme(self.settings.theme)
-        self.push_screen(HomeScreen())
+        if textual_theme(self.settings.theme) != self.theme:  # setting it re-applies every style
+            self.theme = textual_theme(self.settings.theme)
         if not self.loaded:
             self.call_after_refresh(self.load_in_background)
 
@@ -124,14 +142,14 @@ class StudyApp(App[None]):
         """Open one of the secondary screens (exam, browse, stats, settings)."""
         import importlib
 
-        if not self.loaded:
+        if not self.when_loaded(lambda: self.action_open(name)):
             return
         module, cls = SCREENS[name]
         self.push_screen(getattr(importlib.import_module(module), cls)())
 
     def action_home(self, action: str) -> None:
         """Run a Home action from the command palette (going back to Home first)."""
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
         if isinstance(self.screen, HomeScreen):
             getattr(self.screen, f"action_{action}")()

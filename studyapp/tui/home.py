@@ -13,7 +13,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from studyapp.tui.charts import Heatmap, fit
 from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.strings import tr
 
@@ -54,7 +53,6 @@ class HomeScreen(Screen[None]):
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             with Vertical(id="recent-box"):
                 yield Static(id="streak")
-                yield Heatmap([], RECENT_WEEKS, lang, id="recent")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -78,6 +76,8 @@ class HomeScreen(Screen[None]):
             self.refresh_counts()
 
     def refresh_counts(self) -> None:
+        from studyapp.tui.charts import fit
+
         app = self.studyapp
         lang = app.settings.lang
         notice = self.query_one("#notice", Static)
@@ -119,6 +119,7 @@ class HomeScreen(Screen[None]):
     def show_recent(self, zone, day_start) -> None:  # noqa: ANN001 - tzinfo, datetime
         """The streak and a heatmap of the last weeks' answers."""
         from studyapp.core.days import daily_counts, streak, study_date
+        from studyapp.tui.charts import Heatmap  # after the first screen: it is not on it
 
         app = self.studyapp
         lang, hour = app.settings.lang, app.settings.day_start_hour
@@ -134,7 +135,12 @@ class HomeScreen(Screen[None]):
         days = [(today - timedelta(days=i), counts.get(today - timedelta(days=i), 0))
                 for i in range(RECENT_WEEKS * 7)][::-1]
         self.query_one("#streak", Static).update(f"{tr(lang, 'streak')}: [b]{run}[/b] {tr(lang, 'days')}")
-        self.query_one("#recent", Heatmap).update_days(days, today)
+        found = self.query("#recent")
+        if found:
+            cast(Heatmap, found.first()).update_days(days, today)
+        else:
+            self.query_one("#recent-box", Vertical).mount(Heatmap(days, RECENT_WEEKS, lang, today=today,
+                                                                  id="recent"))
 
     def _selected(self) -> tuple[list[str] | None, str]:
         app = self.studyapp
@@ -150,7 +156,7 @@ class HomeScreen(Screen[None]):
 
     def action_study(self, mode: str = "scheduled") -> None:
         app = self.studyapp
-        if not app.loaded:
+        if not app.when_loaded(lambda: self.action_study(mode)):
             return
         from studyapp.tui.study import StudyScreen
 

@@ -1,0 +1,97 @@
+"""Home: drawn before the decks load, the streak and recent weeks, the command palette."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from studyapp.core.days import daily_counts, day_start, streak
+from studyapp.core.session import StudySession
+from studyapp.core.settings import Settings
+from studyapp.tui.app import SCREENS, HomeScreen, build_app
+from studyapp.tui.study import StudyScreen
+from tests.report.test_report import Clock
+from tests.tui.pilot import NOW, app_for, text_of
+
+UTC_SETTINGS = Settings(timezone="UTC")
+
+
+def test_streak_counts_back_from_today_or_from_yesterday_while_today_is_open():
+    today = date(2026, 3, 2)
+    counts = {today - timedelta(days=i): 1 for i in (1, 2, 3, 5)}
+    assert streak(counts, today) == 3  # today not studied yet: the run up to yesterday stands
+    counts[today] = 4
+    assert streak(counts, today) == 4
+    assert streak({today - timedelta(days=2): 1}, today) == 0
+
+
+def test_daily_counts_put_answers_in_study_days_that_start_at_four():
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Asia/Shanghai")
+    start = day_start(date(2026, 3, 2), zone, 4)  # 04:00 in Shanghai = 20:00 UTC the day before
+    ms = int(start.timestamp() * 1000)
+    buckets = [(ms - 900_000, 2), (ms, 3), (ms + 23 * 3_600_000, 1)]
+    assert daily_counts(buckets, zone, 4) == {date(2026, 3, 1): 2, date(2026, 3, 2): 4}
+
+
+def answer_on(app, when) -> None:
+    session = StudySession(app.library, app.store, app.settings, Clock(when), np.random.default_rng(0))
+    item = session.next()
+    result = session.answer(item, text="0" if item.problem is not None else None)
+    session.rate(item, 3, 1000, "0", result)
+
+
+@pytest.mark.asyncio
+async def test_home_shows_the_streak_and_the_recent_weeks(tmp_path):
+    app = app_for(tmp_path)
+    for days_ago in (1, 2, 3):
+        answer_on(app, NOW - timedelta(days=days_ago))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Streak: 3 days" in text_of(app.screen.query_one("#streak"))
+        heatmap = app.screen.query_one("#recent")
+        got = dict(heatmap.days)
+        for days_ago in (1, 2, 3):
+            assert got[(NOW - timedelta(days=days_ago)).date()] == 1
+        assert got[NOW.date()] == 0
+
+
+@pytest.mark.asyncio
+async def test_home_draws_before_loading_and_a_key_pressed_meanwhile_waits(tmp_path):
+    app = build_app(tmp_path / "p.sqlite3", UTC_SETTINGS, clock=lambda: NOW, seed=1, eager=False)
+    assert not app.loaded
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")  # the decks may not have loaded yet
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.loaded
+        assert isinstance(app.screen, StudyScreen)  # the Enter was kept and acted on once loaded
+
+
+@pytest.mark.asyncio
+async def test_a_database_that_cannot_open_ends_the_app_with_one_line(tmp_path):
+    (tmp_path / "p.sqlite3").mkdir()  # a folder where the database file should be
+    app = build_app(tmp_path / "p.sqlite3", UTC_SETTINGS, clock=lambda: NOW, seed=1, eager=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2 and app.load_error and "\n" not in app.load_error
+
+
+@pytest.mark.parametrize(("lang", "title"), [("en", "Browse"), ("zh", "浏览")])
+@pytest.mark.asyncio
+async def test_the_command_palette_lists_every_home_action(tmp_path, lang, title):
+    app = app_for(tmp_path, lang=lang)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert len([c for c in commands if c]) >= len(SCREENS) + 3
+        commands[title].callback()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "BrowseScreen"
+        app.pop_screen()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
