@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -29,6 +30,20 @@ KEYS = {
         ("Matrix answers", [("Enter", "next row; on the last row (or after a one-line answer): submit"),
                             ("↑ ↓ ← →", "move between rows and entries"),
                             ("Escape", "leave the editor (then h, u, s, - act as keys)")]),
+        ("Exam", [("Ctrl+S", "set-up: start (none ticked = every deck)"),
+                  ("Space / Tab", "tick / next field"),
+                  ("Enter", "save the answer, next problem"), ("Ctrl+N / PgDn", "next problem"),
+                  ("Ctrl+B / PgUp", "previous problem"), ("Ctrl+F", "finish (asks if some are unanswered)"),
+                  ("Escape", "leave: asks, then scores and logs what was answered"),
+                  ("n / p", "result: next / previous page")]),
+        ("Browse", [("type", "search: deck:ID is:new|learn|review|due|suspended|leech|buried kind:K tag:T "
+                             "prop:ivl>10 -term \"a phrase\" a or b"),
+                    ("Enter / ↓", "into the table; on a row: details and review history"),
+                    ("s", "suspend / unsuspend"), ("o / r", "sort by the next column / reverse"),
+                    ("/", "back to the search line"), ("Escape", "back")]),
+        ("Statistics", [("r", "recompute"), ("↑ ↓ PgUp PgDn", "scroll"), ("Escape", "back")]),
+        ("Settings", [("Tab", "next field"), ("Enter", "save the value in a box (a list saves when chosen)"),
+                      ("Escape", "back (a box not yet saved is saved first)")]),
         ("Answers", [("numbers", "3, -0.25, .5, 1e-3, 3/4"), ("vectors", "[1, 2, 3] or 1 2 3"),
                      ("matrices", "[[1, 2], [3, 4]] or 1 2; 3 4"),
                      ("parts", "loss: 0.42; grad: [0.1, -0.3]"), ("cloze gaps", "first; second")]),
@@ -46,6 +61,17 @@ KEYS = {
                  ("s", "暂停该卡"), ("-", "搁置到明天")]),
         ("矩阵答案", [("回车", "换到下一行;在最后一行(或一行写完整个答案时)提交"),
                    ("↑ ↓ ← →", "在行和元素之间移动"), ("Esc", "离开编辑框(之后 h、u、s、- 作为按键)")]),
+        ("考试", [("Ctrl+S", "设置页:开始(不勾选=全部卡组)"), ("空格 / Tab", "勾选 / 下一栏"),
+                 ("回车", "保存答案并进入下一题"), ("Ctrl+N / PgDn", "下一题"), ("Ctrl+B / PgUp", "上一题"),
+                 ("Ctrl+F", "交卷(有未答题时先确认)"), ("Esc", "离开:确认后评分并记录已答部分"),
+                 ("n / p", "结果页:下一页 / 上一页")]),
+        ("浏览", [("输入", "搜索:deck:ID is:new|learn|review|due|suspended|leech|buried kind:K tag:T "
+                          "prop:ivl>10 -取反 \"短语\" a or b"),
+                 ("回车 / ↓", "进入表格;在某行上:详情与复习记录"), ("s", "暂停 / 恢复"),
+                 ("o / r", "按下一列排序 / 倒序"), ("/", "回到搜索框"), ("Esc", "返回")]),
+        ("统计", [("r", "重新计算"), ("↑ ↓ PgUp PgDn", "滚动"), ("Esc", "返回")]),
+        ("设置", [("Tab", "下一项"), ("回车", "保存输入框中的值(下拉列表选中即保存)"),
+                 ("Esc", "返回(未保存的输入框先保存)")]),
         ("答案格式", [("数字", "3、-0.25、.5、1e-3、3/4"), ("向量", "[1, 2, 3] 或 1 2 3"),
                    ("矩阵", "[[1, 2], [3, 4]] 或 1 2; 3 4"), ("多个部分", "loss: 0.42; grad: [0.1, -0.3]"),
                    ("填空", "第一空; 第二空")]),
@@ -64,14 +90,16 @@ class HelpScreen(ModalScreen[None]):
         localize_bindings(self, self.lang)
 
     def compose(self) -> ComposeResult:
-        lines = []
+        text = Text()
         for section, keys in KEYS.get(self.lang, KEYS["en"]):
-            lines.append(f"[b]{section}[/b]")
-            # padded by cells, not characters: 回车 is four cells wide
-            lines += [f"  [b]{key}{' ' * max(14 - cell_len(key), 1)}[/b] {what}" for key, what in keys]
-            lines.append("")
+            text.append(f"{section}\n", style="bold")
+            for key, what in keys:
+                # padded by cells, not characters: 回车 is four cells wide
+                text.append(f"  {key}{' ' * max(14 - cell_len(key), 1)}", style="bold")
+                text.append(f" {what}\n")
+            text.append("\n")
         with VerticalScroll(id="help-box"):
-            yield Static("\n".join(lines))
+            yield Static(text)
 
     def action_close(self) -> None:
         self.dismiss(None)

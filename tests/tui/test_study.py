@@ -177,14 +177,15 @@ async def test_chinese_interface(tmp_path):
 
 @pytest.mark.asyncio
 async def test_help_lists_the_keys_in_both_languages(tmp_path):
-    for lang, word in (("en", "undo the last answer"), ("zh", "撤销上一个答案")):
+    for lang, word in (("en", "undo the last answer"), ("zh", "撤销上一个答案"), ("en", "[1, 2, 3] or 1 2 3"),
+                       ("en", "is:new|learn"), ("zh", "暂停 / 恢复")):
         app = build_app(tmp_path / f"{lang}.sqlite3", Settings(timezone="UTC", lang=lang),
                         clock=lambda: NOW, seed=1)
         async with app.run_test(size=(100, 40)) as pilot:
             await pilot.pause()
             await pilot.press("question_mark")
             await pilot.pause()
-            assert word in str(app.screen.query_one("#help-box Static").render())
+            assert word in text_of(app.screen.query_one("#help-box Static"))
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
