@@ -119,7 +119,8 @@ class StudySession:
         self.related: set[str] = set()
         self.undo_stack: list[tuple[int, StudyItem]] = []
         self.previews: dict[int, ItemState] = {}
-        self.answered = self.right = self.wrong = 0
+        self.answered = self.right = self.wrong = self.spent_ms = 0
+        self.outcomes: dict[int, tuple[bool, int]] = {}  # review id -> (failed, ms), for undo
         self.tag = tag
         self._build()
 
@@ -278,6 +279,8 @@ class StudySession:
         failed = rating == AGAIN or (result is not None and result.correct is False)
         self.right += int(not failed)
         self.wrong += int(failed)
+        self.spent_ms += review.duration_ms
+        self.outcomes[review_id] = (failed, review.duration_ms)
         if item.problem is not None and failed:
             for ref in item.problem.template.related:
                 if ref in self.cards and ref not in self.related:
@@ -297,6 +300,10 @@ class StudySession:
         if restored is None:
             return None
         self.answered -= 1
+        failed, spent = self.outcomes.pop(review_id, (False, 0))
+        self.right -= int(not failed)
+        self.wrong -= int(failed)
+        self.spent_ms -= spent
         self.front.appendleft(restored)
         return item
 
@@ -314,7 +321,7 @@ class StudySession:
             self.store.end_session(self.session_id, now)
         due_tomorrow = self.store.count_due(self.day_end, self.day_end + timedelta(days=1), self.decks)
         return {"answered": self.answered, "right": self.right, "wrong": self.wrong,
-                "due_tomorrow": due_tomorrow}
+                "due_tomorrow": due_tomorrow, "time_ms": self.spent_ms}
 
 
 def _interleave(groups: list[list[ItemState]]) -> list[ItemState]:

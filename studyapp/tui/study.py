@@ -388,7 +388,8 @@ class StudyScreen(Screen[None]):
         summary = self.session.finish()
         lang = self.lang
         text = (f"{tr(lang, 'summary')}\n\n{summary['answered']} {tr(lang, 'answered')} · "
-                f"{summary['right']} {tr(lang, 'correct')} · {summary['wrong']} {tr(lang, 'incorrect')}\n"
+                f"{summary['right']} {tr(lang, 'correct')} · {summary['wrong']} {tr(lang, 'incorrect')} · "
+                f"{summary['time_ms'] // 60000} min {summary['time_ms'] // 1000 % 60} s\n"
                 f"{summary['due_tomorrow']} {tr(lang, 'due_tomorrow')}\n\n{tr(lang, 'back_home')}")
         self.app.push_screen(SummaryScreen(text), lambda _: self.app.pop_screen())
 

@@ -135,6 +135,19 @@ def test_rating_applies_the_previewed_interval(store, clock):
     assert outcome.after.due == expected.due
 
 
+def test_the_summary_counts_time_and_results_and_undo_takes_them_back(store, clock):
+    s = session(store, clock)
+    for rating, ms in ((GOOD, 1000), (AGAIN, 2000), (EASY, 4000)):
+        s.rate(s.next(), rating, ms)
+        clock.advance(seconds=5)
+    summary = s.finish()
+    assert (summary["answered"], summary["right"], summary["wrong"], summary["time_ms"]) == (3, 2, 1, 7000)
+    s.undo()  # the Easy one
+    s.undo()  # the Again one
+    summary = s.finish()
+    assert (summary["answered"], summary["right"], summary["wrong"], summary["time_ms"]) == (1, 1, 0, 1000)
+
+
 def test_undo_several_answers_restores_each_state(store, clock):
     s = session(store, clock)
     items, before = [], []

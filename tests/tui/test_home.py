@@ -95,3 +95,22 @@ async def test_the_command_palette_lists_every_home_action(tmp_path, lang, title
         app.pop_screen()
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+@pytest.mark.asyncio
+async def test_a_broken_deck_is_a_notice_with_file_and_line_and_the_rest_works(tmp_path):
+    from studyapp.paths import bundled_content_dir
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: broken\ntitle: {en: Broken\n  zh: 坏的\n", encoding="utf-8")
+    app = build_app(tmp_path / "p.sqlite3", UTC_SETTINGS, content=[bundled_content_dir(), broken],
+                    clock=lambda: NOW, seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        notice = text_of(app.screen.query_one("#notice"))
+        assert f"{broken}:3:" in notice and "A deck could not be loaded" in notice
+        table = app.screen.query_one("#decks")
+        assert table.row_count == 1 + len(app.library.decks) == 13  # every deck that loaded
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen) and app.screen.item is not None
