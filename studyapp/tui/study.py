@@ -4,39 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group
 from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from studyapp.core.numfmt import depth, shape_text, shape_zh
+from studyapp.core.numfmt import depth
 from studyapp.core.session import AnswerResult, StudyItem, StudySession
 from studyapp.core.steps import render_text
-from studyapp.report.worksheet import matrix_params
-from studyapp.tui.answer_view import comparison
 from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.matrix_editor import MatrixEditor
 from studyapp.tui.strings import tr
+from studyapp.tui.study_view import feedback, question, shape_label
+from studyapp.tui.summary import SummaryScreen, summary_text
 
 RATING_KEYS = {"1": 1, "2": 2, "3": 3, "4": 4}
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
-
-
-class SummaryScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,enter,q", "dismiss_summary", "Back")]
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        yield Static(self.text, id="summary")
-
-    def action_dismiss_summary(self) -> None:
-        self.dismiss(None)
 
 
 class StudyScreen(Screen[None]):
@@ -149,25 +134,6 @@ class StudyScreen(Screen[None]):
             status.append(f"  ⏱ {ms // 60000}:{ms // 1000 % 60:02d}", style="dim")
         self.query_one("#status", Static).update(status)
 
-    def question_text(self) -> str:
-        item, lang = self.item, self.lang
-        assert item is not None
-        if item.problem is not None:
-            grids = matrix_params(item.problem.params)
-            body = item.problem.prompt(lang)
-            return body + ("\n\n" + "\n".join(grids) if grids else "")
-        card = item.card
-        assert card is not None
-        if card.type == "basic":
-            return card.front.get(lang) if card.front else ""
-        if card.type == "cloze":
-            return card.masked(lang)
-        lines = [card.question.get(lang) if card.question else "", ""]
-        for shown, index in enumerate(item.option_order, 1):
-            mark = "■" if index in self.chosen else "□"
-            lines.append(f" {mark} {shown}. {card.options[index].text.get(lang)}")
-        return "\n".join(lines)
-
     def help_text(self) -> str:
         item = self.item
         if item is None:
@@ -187,18 +153,18 @@ class StudyScreen(Screen[None]):
             return tr(self.lang, "choose")
         if item.card is not None and item.card.type == "cloze":
             return tr(self.lang, "cloze_hint")
-        return f"{tr(self.lang, 'shape')}: {self.shape_label()} · {tr(self.lang, self.shape_help())}"
+        assert item.problem is not None
+        return (f"{tr(self.lang, 'shape')}: {shape_label(item.problem, self.lang)} · "
+                f"{tr(self.lang, self.shape_help())}")
 
-    def shape_label(self) -> str:
-        """The expected answer's shape, e.g. "a 3×3 matrix" (parts: one per label)."""
-        assert self.item is not None and self.item.problem is not None
-        import numpy as np
+    def question_text(self) -> RichText:
+        assert self.item is not None
+        return question(self.item, self.lang, self.chosen)
 
-        answer = self.item.problem.answer
-        name = shape_zh if self.lang == "zh" else shape_text
-        if isinstance(answer, dict):
-            return "; ".join(f"{k}: {name(np.shape(v))}" for k, v in answer.items())
-        return name(np.shape(answer))
+    def render_feedback(self) -> None:
+        assert self.item is not None and self.result is not None
+        self.query_one("#feedback", Static).update(
+            feedback(self.item, self.result, self.typed, self.steps_shown, self.lang))
 
     def shape_help(self) -> str:
         problem = self.item.problem if self.item is not None else None
@@ -283,40 +249,6 @@ class StudyScreen(Screen[None]):
         self.query_one("#help", Static).update(self.help_text())
         self.refresh_bindings()
 
-    def render_feedback(self) -> None:
-        item, result, lang = self.item, self.result, self.lang
-        assert item is not None and result is not None
-        parts: list = []
-        if result.correct is None:
-            parts.append(RichText(result.expected, style="bold"))
-        else:
-            ok = bool(result.correct)
-            verdict = tr(lang, "right") if ok else tr(lang, "wrong")
-            parts.append(RichText(f"{verdict}  {result.message.get(lang)}",
-                                  style="bold green" if ok else "bold red"))
-            table = None
-            if item.problem is not None:
-                table = comparison(result.value, item.problem.answer, result.marks, item.problem.decimals,
-                                   lang, (tr(lang, "yours"), tr(lang, "expected")))
-            if table is not None:
-                parts.append(table)
-            else:
-                if self.typed:
-                    parts.append(RichText(f"{tr(lang, 'yours')}: {self.typed}"))
-                parts.append(RichText(f"{tr(lang, 'expected')}: {result.expected}"))
-            if result.mistake is not None:
-                parts.append(RichText(f"{tr(lang, 'mistake')} [{result.mistake.tag}]: "
-                                      f"{result.mistake.message.get(lang)}", style="yellow"))
-        if item.card is not None and item.card.explanation is not None:
-            parts += [RichText(""), RichText(item.card.explanation.get(lang))]
-        if item.problem is not None:
-            steps = item.problem.steps
-            shown = min(self.steps_shown, len(steps))
-            more = f"  ({shown}/{len(steps)} · {tr(lang, 'steps_keys')})" if shown < len(steps) else ""
-            parts += [RichText(""), RichText.assemble((tr(lang, "solution"), "bold"), (more, "dim")),
-                      RichText(render_text(steps[:shown], lang))]
-        self.query_one("#feedback", Static).update(Group(*parts))
-
     def action_next_step(self) -> None:
         if self.answered and self.item is not None and self.item.problem is not None:
             self.steps_shown += 1
@@ -353,7 +285,7 @@ class StudyScreen(Screen[None]):
             return
         self.hint_used = True
         hint = render_text([step], self.lang)
-        self.query_one("#feedback", Static).update(f"{tr(self.lang, 'hint')}:\n{hint}")
+        self.query_one("#feedback", Static).update(RichText(f"{tr(self.lang, 'hint')}:\n{hint}"))
 
     def action_help(self) -> None:
         from studyapp.tui.help import HelpScreen
@@ -385,13 +317,5 @@ class StudyScreen(Screen[None]):
             self.set_focus(None)
             self.query_one("#help", Static).update(tr(self.lang, "keys"))
             return
-        summary = self.session.finish()
-        lang = self.lang
-        text = (f"{tr(lang, 'summary')}\n\n{summary['answered']} {tr(lang, 'answered')} · "
-                f"{summary['right']} {tr(lang, 'correct')} · {summary['wrong']} {tr(lang, 'incorrect')} · "
-                f"{summary['time_ms'] // 60000} min {summary['time_ms'] // 1000 % 60} s\n"
-                f"{summary['due_tomorrow']} {tr(lang, 'due_tomorrow')}\n\n{tr(lang, 'back_home')}")
-        self.app.push_screen(SummaryScreen(text), lambda _: self.app.pop_screen())
-
-
-
+        self.app.push_screen(SummaryScreen(summary_text(self.session.finish(), self.lang)),
+                             lambda _: self.app.pop_screen())

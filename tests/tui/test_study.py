@@ -155,7 +155,8 @@ async def test_suspend_bury_and_the_summary(tmp_path):
         await leave_answer_box(pilot, screen)
         await pilot.press("escape")
         await pilot.pause()
-        assert "1 answered" in str(app.screen.query_one("#summary").render())
+        summary = text_of(app.screen.query_one("#summary"))
+        assert "1 answered · " in summary and " min " in summary and "due tomorrow" in summary
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
