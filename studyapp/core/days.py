@@ -7,6 +7,7 @@ daylight-saving change is 23 or 25 hours long rather than shifting the boundary.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -74,3 +75,15 @@ def streak(counts: dict[date, int], today: date) -> int:
         run += 1
         day -= timedelta(days=1)
     return run
+
+
+def answer_days(answers_since: Callable[[datetime], list[tuple[int, int]]], start: datetime, today: date,
+                zone: tzinfo, hour: int, weeks: int) -> dict[date, int]:
+    """Answers per study day before ``start`` (today's start): at least ``weeks`` weeks, and
+    further back while the streak of study days reaches the window's beginning."""
+    while True:
+        counts = daily_counts(answers_since(start - timedelta(weeks=weeks)), zone, hour)
+        counts.pop(today, None)
+        if streak(counts, today) < weeks * 7 - 7 or weeks >= 52 * 30:
+            return counts
+        weeks *= 4

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from studyapp.core.settings import Settings
-from studyapp.tui.home import ALL, HomeScreen
+from studyapp.tui.home import ALL, RECENT_WEEKS, HomeScreen
 from studyapp.tui.strings import tr
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ class StudyApp(App[None]):
         self._library: Library | None = None
         self._store: Store | None = None
         self._pending: Callable[[], None] | None = None  # a key pressed before the decks had loaded
+        self._past_days: tuple[tuple[datetime, str], dict[date, int]] | None = None
         self.rng: np.random.Generator
         self.load_error: str | None = None
         if eager:
@@ -71,6 +72,7 @@ class StudyApp(App[None]):
         library = load_library(self.content)
         self._store = Store(self.db)
         self._library = library
+        self.recent_days()  # the slow part of Home's heatmap, while still in the worker
 
     @work(thread=True, exclusive=True, group="load")
     def load_in_background(self) -> None:
@@ -117,6 +119,22 @@ class StudyApp(App[None]):
     def store(self) -> Store:
         assert self._store is not None, "the database is still opening"
         return self._store
+
+    def recent_days(self) -> tuple[date, dict[date, int]]:
+        """Today's study date and the answers per study day up to today, for the streak and the
+        heatmap. Past days are read once a day (a scan of weeks of reviews); today's each time."""
+        from studyapp.core.days import answer_days, daily_counts, day_start, local_zone, study_date
+
+        zone, hour = local_zone(self.settings.timezone), self.settings.day_start_hour
+        today = study_date(self.clock(), zone, hour)
+        start = day_start(today, zone, hour)
+        key = (start, str(zone))
+        if self._past_days is None or self._past_days[0] != key:
+            self._past_days = key, answer_days(self.store.answers_per_quarter_hour, start, today, zone, hour,
+                                               RECENT_WEEKS)
+        counts = dict(self._past_days[1])
+        counts.update(daily_counts(self.store.answers_per_quarter_hour(start), zone, hour))
+        return today, counts
 
     def session(self, decks: list[str] | None, mode: str = "scheduled") -> StudySession:
         from studyapp.core.session import StudySession

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
@@ -114,26 +114,19 @@ class HomeScreen(Screen[None]):
             table.add_row(title, str(new), str(learning), str(review), key=deck_id)
         table.move_cursor(row=min(cursor, table.row_count - 1))
         table.focus()
-        self.show_recent(everything.zone, everything.day_start)
+        self.show_recent()
 
-    def show_recent(self, zone, day_start) -> None:  # noqa: ANN001 - tzinfo, datetime
+    def show_recent(self) -> None:
         """The streak and a heatmap of the last weeks' answers."""
-        from studyapp.core.days import daily_counts, streak, study_date
+        from studyapp.core.days import streak
         from studyapp.tui.charts import Heatmap  # after the first screen: it is not on it
 
         app = self.studyapp
-        lang, hour = app.settings.lang, app.settings.day_start_hour
-        today: date = study_date(app.clock(), zone, hour)
-        weeks = RECENT_WEEKS
-        while True:  # look further back only while the streak reaches the window's start
-            since = day_start - timedelta(weeks=weeks)
-            counts = daily_counts(app.store.answers_per_quarter_hour(since), zone, hour)
-            run = streak(counts, today)
-            if run < weeks * 7 - 7 or weeks >= 52 * 30:
-                break
-            weeks *= 4
+        lang = app.settings.lang
+        today, counts = app.recent_days()
         days = [(today - timedelta(days=i), counts.get(today - timedelta(days=i), 0))
                 for i in range(RECENT_WEEKS * 7)][::-1]
+        run = streak(counts, today)
         self.query_one("#streak", Static).update(f"{tr(lang, 'streak')}: [b]{run}[/b] {tr(lang, 'days')}")
         found = self.query("#recent")
         if found:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from studyapp.core.days import day_bounds, local_zone, study_date
+from studyapp.core.days import day_bounds, day_start, local_zone, study_date
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -45,3 +45,21 @@ def test_local_zone_prefers_the_setting_then_tz(monkeypatch):
     assert local_zone("") == SHANGHAI
     monkeypatch.setenv("TZ", "Not/AZone")
     assert local_zone("") is not None
+
+
+def test_answer_days_look_back_as_far_as_the_streak_goes():
+    from studyapp.core.days import answer_days, streak
+
+    zone, hour = ZoneInfo("UTC"), 4
+    today = date(2026, 3, 2)
+    start = day_start(today, zone, hour)
+    asked: list[datetime] = []
+
+    def answers_since(since: datetime) -> list[tuple[int, int]]:
+        asked.append(since)
+        noon = [day_start(today - timedelta(days=k), zone, hour) + timedelta(hours=8) for k in range(1, 301)]
+        return [(int(t.timestamp() * 1000), 1) for t in noon if t >= since]
+
+    counts = answer_days(answers_since, start, today, zone, hour, weeks=16)
+    assert today not in counts and streak(counts, today) == 300  # 16 weeks were not enough
+    assert len(asked) >= 2 and asked[0] == start - timedelta(weeks=16)

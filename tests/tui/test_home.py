@@ -13,7 +13,7 @@ from studyapp.core.settings import Settings
 from studyapp.tui.app import SCREENS, HomeScreen, build_app
 from studyapp.tui.study import StudyScreen
 from tests.report.test_report import Clock
-from tests.tui.pilot import NOW, app_for, text_of
+from tests.tui.pilot import NOW, answer_anything, app_for, leave_answer_box, text_of
 
 UTC_SETTINGS = Settings(timezone="UTC")
 
@@ -46,9 +46,11 @@ def answer_on(app, when) -> None:
 
 @pytest.mark.asyncio
 async def test_home_shows_the_streak_and_the_recent_weeks(tmp_path):
-    app = app_for(tmp_path)
+    earlier = app_for(tmp_path)  # three days of study, then the app is started again
     for days_ago in (1, 2, 3):
-        answer_on(app, NOW - timedelta(days=days_ago))
+        answer_on(earlier, NOW - timedelta(days=days_ago))
+    earlier.store.close()
+    app = app_for(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "Streak: 3 days" in text_of(app.screen.query_one("#streak"))
@@ -57,6 +59,15 @@ async def test_home_shows_the_streak_and_the_recent_weeks(tmp_path):
         for days_ago in (1, 2, 3):
             assert got[(NOW - timedelta(days=days_ago)).date()] == 1
         assert got[NOW.date()] == 0
+        await pilot.press("enter")
+        await answer_anything(pilot, app.screen)
+        await pilot.press("3")
+        await leave_answer_box(pilot, app.screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Streak: 4 days" in text_of(app.screen.query_one("#streak"))  # today counts once studied
 
 
 @pytest.mark.asyncio
