@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from studyapp.core.scheduler import ItemState
-from studyapp.store.progress import Store, _item, utc
+from studyapp.store.progress import Store, item_from_row, utc
 
 ITEM_COLUMNS = ("i.id, i.deck, i.kind, i.is_new, i.state, i.step, i.stability, i.difficulty, i.due, "
                 "i.last_review, i.lapses, i.leech, i.suspended, i.buried_until")
@@ -57,7 +57,7 @@ def item_rows(store: Store, ids: Iterable[str] | None = None) -> dict[str, ItemR
         where, args = "WHERE i.id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
     out = {}
     for row in store.conn.execute(item_rows_sql(where), args):
-        state = _item(row[:14])
+        state = item_from_row(row[:14])
         out[state.item_id] = ItemRow(state, row[14], utc(row[15]), int(row[16]))
     return out
 

@@ -38,7 +38,7 @@ def prev_columns(before: ItemState) -> tuple[int, float | None]:
     return before.state, before.interval_days()
 
 
-def _item(row: tuple) -> ItemState:
+def item_from_row(row: tuple) -> ItemState:
     (item_id, deck, kind, is_new, state, step, stability, difficulty, due, last_review, lapses,
      leech, suspended, buried_until) = row
     return ItemState(item_id=item_id, deck=deck, kind=kind, is_new=bool(is_new), state=state,
@@ -119,7 +119,7 @@ class Store:
     # --- reading ------------------------------------------------------------------------
     def get(self, item_id: str) -> ItemState | None:
         row = self.conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
-        return _item(row) if row else None
+        return item_from_row(row) if row else None
 
     def items(self, decks: Iterable[str] | None = None) -> list[ItemState]:
         if decks is None:
@@ -128,13 +128,13 @@ class Store:
             decks = list(decks)
             marks = ",".join("?" * len(decks))
             rows = self.conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE deck IN ({marks})", decks)
-        return [_item(r) for r in rows]
+        return [item_from_row(r) for r in rows]
 
     def _select(self, where: str, args: list, decks: list[str] | None, order: str, limit: int) -> list:
         if decks is not None:
             where += f" AND deck IN ({','.join('?' * len(decks))})"
             args = [*args, *decks]
-        return [_item(r) for r in self.conn.execute(
+        return [item_from_row(r) for r in self.conn.execute(
             f"SELECT {ITEM_COLUMNS} FROM items WHERE {where} ORDER BY {order} LIMIT ?", [*args, limit])]
 
     def _count(self, where: str, args: list, decks: list[str] | None) -> int:
