@@ -149,6 +149,7 @@ class StudyApp(App[None]):
     def on_mount(self) -> None:
         if textual_theme(self.settings.theme) != self.theme:  # setting it re-applies every style
             self.theme = textual_theme(self.settings.theme)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         if not self.loaded:
             self.call_after_refresh(self.load_in_background)
 
@@ -183,6 +184,26 @@ class StudyApp(App[None]):
             yield SystemCommand(tr(lang, f"cmd_{name}"), tr(lang, f"cmd_{name}_help"),
                                 lambda name=name: self.action_open(name))
         yield SystemCommand(tr(lang, "cmd_help"), tr(lang, "cmd_help_help"), lambda: self.action_home("help"))
+
+    def _theme_changed(self, theme: Any) -> None:
+        """A theme chosen in the command palette is kept, as one chosen in Settings is."""
+        from dataclasses import replace
+
+        from studyapp.core.settings import THEMES
+
+        name = {"textual-dark": "dark", "textual-light": "light"}.get(theme.name, theme.name)
+        if name != self.settings.theme and name in THEMES:
+            self.settings = replace(self.settings, theme=name)
+            self.save_settings(self.settings)
+
+    @work(thread=True, group="save-settings")
+    def save_settings(self, settings: Settings) -> None:
+        from studyapp.config import SettingsSaveError, save_settings
+
+        try:
+            save_settings(settings, self.config_file)
+        except SettingsSaveError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
 
     def apply_settings(self, settings: Settings) -> None:
         """Use new settings at once: the language of every screen, the theme, the limits."""

@@ -125,3 +125,17 @@ async def test_a_broken_deck_is_a_notice_with_file_and_line_and_the_rest_works(t
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, StudyScreen) and app.screen.item is not None
+
+
+@pytest.mark.asyncio
+async def test_a_theme_chosen_outside_settings_is_saved(tmp_path):
+    from studyapp.config import load_settings
+
+    config = tmp_path / "config.toml"
+    app = build_app(tmp_path / "p.sqlite3", UTC_SETTINGS, clock=lambda: NOW, seed=1, config_file=config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.theme = "nord"  # what the palette's "Change theme" does
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    assert app.settings.theme == "nord" and load_settings(config)[0].theme == "nord"
