@@ -92,7 +92,8 @@ class HomeScreen(Screen[None]):
         titles = [d.title.get(lang) for d in app.library.decks] + [tr(lang, "all_decks")]
         counts_w = [max(cell_len(tr(lang, key)), 5) for key in ("new", "learning", "due")]
         # long deck titles give way (cut with …) so that the counts and the heatmap fit 80 columns
-        room = self.app.size.width - HEATMAP_ROOM - sum(w + 2 for w in counts_w) - 2
+        table_room = min(self.app.size.width * 7 // 10, self.app.size.width - HEATMAP_ROOM)  # see the .tcss
+        room = table_room - sum(w + 2 for w in counts_w) - 4
         title_w = max(12, min(max(cell_len(t) for t in titles), room))
         table.add_column(tr(lang, "deck"), width=title_w)
         for key, width in zip(("new", "learning", "due"), counts_w, strict=True):
