@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from rich.text import Text as RichText
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, LoadingIndicator, Static
 from textual.worker import get_current_worker
@@ -32,23 +33,20 @@ from studyapp.tui.browse_rows import (
     summary,
 )
 from studyapp.tui.browse_rows import t as row_t
-from studyapp.tui.keys import KeyFooter
+from studyapp.tui.keys import KeyFooter, localize_bindings
 
 S = {
     "en": {
         "placeholder": "Search: deck:convolution is:due kind:cloze tag:cnn -is:suspended \"a phrase\"",
         "count": "{n} of {m} items", "sorted": "sorted by {col}", "order": "content order",
+        "reverse": "Reverse",
         "kept": "showing the last good search", "loading": "Loading…",
-        "back": "Back", "search": "Search", "details": "Details", "suspend": "(Un)suspend",
-        "sort": "Sort", "reverse": "Reverse",
         "suspended_now": "Suspended", "unsuspended_now": "Unsuspended",
     },
     "zh": {
         "placeholder": "搜索:deck:convolution is:due kind:cloze tag:cnn -is:suspended \"短语\"",
-        "count": "{m} 项中的 {n} 项", "sorted": "按{col}排序", "order": "内容顺序",
+        "count": "{m} 项中的 {n} 项", "sorted": "按{col}排序", "order": "内容顺序", "reverse": "倒序",
         "kept": "显示上一次有效搜索的结果", "loading": "加载中…",
-        "back": "返回", "search": "搜索", "details": "详情", "suspend": "暂停/恢复",
-        "sort": "排序", "reverse": "倒序",
         "suspended_now": "已暂停", "unsuspended_now": "已恢复",
     },
 }
@@ -67,20 +65,21 @@ WIDE_TEXT = 40  # the item text keeps this much before the deck and type columns
 
 class BrowseScreen(Screen[None]):
     CSS_PATH = "browse.tcss"
-    # (key, action, description key); descriptions in the UI language, so bound in __init__
-    KEYS = (("escape", "back", "back"), ("slash", "focus_search", "search"), ("s", "suspend", "suspend"),
-            ("o", "sort", "sort"), ("r", "reverse", "reverse"))
+    BINDINGS = [
+        Binding("escape", "back", "Back"), Binding("slash", "focus_search", "Search"),
+        Binding("s", "suspend", "(Un)suspend"), Binding("o", "sort", "Sort"),
+        Binding("r", "reverse", "Reverse"),
+        # A priority binding, so that the footer shows it over the table's own (hidden) Enter;
+        # check_action hands Enter to the search line while it has the focus.
+        Binding("enter", "details", "Details", priority=True),
+        Binding("down", "to_table", show=False),  # from the search line into the table
+        Binding("question_mark", "help", show=False),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
         self.lang = self.app.settings.lang
-        for key, action, description in self.KEYS:
-            self._bindings.bind(key, action, t(self.lang, description))
-        # A priority binding, so that the footer shows it over the table's own (hidden) Enter;
-        # check_action hands Enter to the search line while it has the focus.
-        self._bindings.bind("enter", "details", t(self.lang, "details"), priority=True)
-        self._bindings.bind("down", "to_table", show=False)  # from the search line into the table
-        self._bindings.bind("question_mark", "help", show=False)
+        localize_bindings(self, self.lang)
         self.zone = local_zone(self.app.settings.timezone)
         self.lines: dict[str, Line] = {}
         self.shown: list[str] = []

@@ -9,6 +9,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text as RichText
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
@@ -27,11 +28,11 @@ from studyapp.tui.browse_rows import (
     stability_text,
 )
 from studyapp.tui.browse_rows import t as row_t
-from studyapp.tui.keys import KeyFooter
+from studyapp.tui.keys import KeyFooter, localize_bindings
 
 S = {
     "en": {
-        "close": "Close", "schedule": "Schedule", "history": "Review history",
+        "schedule": "Schedule", "history": "Review history",
         "no_history": "No answers yet.",
         "state": "State", "due": "Due", "interval": "Interval", "stability": "Stability",
         "difficulty": "Difficulty", "retrievability": "Retrievability", "lapses": "Lapses",
@@ -43,7 +44,7 @@ S = {
         "min_sec": "{m}m{s:02d}s", "sec": "{s}s",
     },
     "zh": {
-        "close": "关闭", "schedule": "复习计划", "history": "复习记录", "no_history": "还没有作答记录。",
+        "schedule": "复习计划", "history": "复习记录", "no_history": "还没有作答记录。",
         "state": "状态", "due": "到期", "interval": "间隔", "stability": "稳定性", "difficulty": "难度",
         "retrievability": "可提取性", "lapses": "遗忘次数", "reviews": "作答次数", "leech": "顽固卡",
         "suspended": "已暂停", "buried_until": "搁置到", "yes": "是", "no": "否", "tags": "标签",
@@ -76,12 +77,14 @@ def knob_text(value: Any, lang: str) -> str:
 class ItemScreen(ModalScreen[None]):
     """One item: its full content in the UI language, its schedule and every answer given to it."""
 
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
     def __init__(self, line: Line, answers: list[HistoryRow], lang: str, now: datetime,
                  day_end: datetime, zone: Any):
         super().__init__()
         self.line, self.answers, self.lang = line, answers, lang
         self.now, self.day_end, self.zone = now, day_end, zone
-        self._bindings.bind("escape,q", "close", t(lang, "close"))
+        localize_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="item-box"):

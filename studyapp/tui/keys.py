@@ -24,7 +24,7 @@ ZH = {
     "Search": "搜索", "Details": "详情", "Suspend/unsuspend": "暂停/恢复", "Start": "开始",
     "Finish": "交卷", "Next": "下一题", "Previous": "上一题", "Save": "保存", "Sort": "排序",
     "Leave": "离开", "Yes": "是", "No": "否", "Next page": "下一页", "Previous page": "上一页",
-    "Home": "回主页", "Next field": "下一项",
+    "Home": "回主页", "Next field": "下一项", "(Un)suspend": "暂停/恢复", "Reverse": "倒序",
 }
 
 PALETTE = {"en": "palette", "zh": "命令面板"}

@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, Select, Static
 from studyapp.config import SettingsSaveError, save_settings
 from studyapp.core.settings import RANGES, THEMES, Settings
 from studyapp.paths import config_path
-from studyapp.tui.keys import KeyFooter
+from studyapp.tui.keys import KeyFooter, localize_bindings
 
 if TYPE_CHECKING:
     from studyapp.tui.app import StudyApp
@@ -104,11 +104,7 @@ class SettingsForm(VerticalScroll, can_focus=False):
 class SettingsScreen(Screen[None]):
     CSS_PATH = "settings_screen.tcss"
     AUTO_FOCUS = "#lang"
-    # one binding per language for each key; check_action shows the one in the current language
-    BINDINGS = [
-        Binding("escape", "back('en')", "Back"), Binding("escape", "back('zh')", "返回"),
-        Binding("tab", "next_field('en')", "Next field"), Binding("tab", "next_field('zh')", "下一项"),
-    ]
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("tab", "next_field", "Next field")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -126,14 +122,10 @@ class SettingsScreen(Screen[None]):
     def path(self) -> Path:
         return self.studyapp.config_file or config_path()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("back", "next_field"):
-            return parameters == (self.lang,)
-        return True
-
     # --- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         lang = self.lang = self.studyapp.settings.lang
+        localize_bindings(self, lang)  # again after a language change: compose runs anew
         yield Static(self._title(), id="settings-title")
         yield Static(f"{t(lang, 'file')} {self.path}", id="settings-file", markup=False)
         with SettingsForm(id="settings-form"):
@@ -236,10 +228,10 @@ class SettingsScreen(Screen[None]):
             self.app.notify(t(lang, "saved").format(path=path), timeout=3, markup=False)
 
     # --- keys ----------------------------------------------------------------------------------
-    def action_next_field(self, lang: str) -> None:
+    def action_next_field(self) -> None:
         self.focus_next()
 
-    def action_back(self, lang: str) -> None:
+    def action_back(self) -> None:
         """Back to Home; a box not yet saved is saved first, and a bad one asks for a second Escape."""
         bad = [key for key in INPUTS if not self.change_from_box(self.query_one(f"#{key}", Input))]
         if bad and not self.leave_anyway:
