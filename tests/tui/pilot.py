@@ -18,8 +18,16 @@ NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
 DECK_ROW = {"convolution": 4, "losses": 8}  # rows of the home table (All decks is row 0)
 
 
-def app_for(tmp_path: Path, **settings):
-    return build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC", **settings), clock=lambda: NOW, seed=1)
+def app_for(tmp_path: Path, clock=lambda: NOW, **settings):
+    """The app on a fixed clock and seed, its database and settings file in ``tmp_path``."""
+    return build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC", **settings), clock=clock, seed=1,
+                     config_file=tmp_path / "config.toml")
+
+
+async def settle(pilot) -> None:
+    """Wait for the app's workers, then for the screen to catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def text_of(widget) -> str:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from rich.console import Console
 from textual.widgets import DataTable, Input
 
 from studyapp.core.content import Card
@@ -20,19 +18,12 @@ from studyapp.core.settings import Settings
 from studyapp.tui.app import HomeScreen, build_app
 from studyapp.tui.browse import CHUNK, BrowseScreen
 from studyapp.tui.browse_item import ItemScreen
-
-NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
+from tests.tui.pilot import NOW, text_of
 
 
 def make_app(tmp_path: Path, lang: str = "en"):
     return build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC", lang=lang), clock=lambda: NOW, seed=1,
                      config_file=tmp_path / "config.toml")
-
-
-def text_of(widget) -> str:
-    console = Console(width=300, file=io.StringIO(), record=True, color_system=None)
-    console.print(widget.render(), soft_wrap=True)
-    return console.export_text()
 
 
 def db_rows(tmp_path: Path, sql: str, *args) -> list[tuple]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,14 +11,11 @@ from textual.widgets import Input, SelectionList, Static
 
 from studyapp.core.numfmt import format_answer
 from studyapp.core.problems import exercise_set, select_templates
-from studyapp.core.settings import Settings
-from studyapp.tui.app import HomeScreen, build_app
+from studyapp.tui.app import HomeScreen
 from studyapp.tui.exam import ExamSetupScreen
 from studyapp.tui.exam_result import ExamResultScreen
 from studyapp.tui.exam_screen import ConfirmScreen, ExamScreen
-from tests.tui.pilot import text_of
-
-NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
+from tests.tui.pilot import NOW, app_for, settle, text_of
 
 
 class Clock:
@@ -29,19 +26,9 @@ class Clock:
         return self.now
 
 
-def app_for(tmp_path: Path, clock=lambda: NOW, **settings):
-    return build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC", **settings), clock=clock, seed=1,
-                     config_file=tmp_path / "config.toml")
-
-
 def table(tmp_path: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(tmp_path / "p.sqlite3") as conn:
         return conn.execute(sql).fetchall()
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_setup(pilot) -> ExamSetupScreen:

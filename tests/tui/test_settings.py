@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from textual.app import App
 from textual.widgets import Input, Select
@@ -12,13 +10,7 @@ from studyapp.config import load_settings
 from studyapp.core.settings import TEXTUAL_THEMES, THEMES, Settings
 from studyapp.tui.app import HomeScreen, build_app, textual_theme
 from studyapp.tui.settings_screen import S, SettingsScreen
-
-NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
-
-
-def app_for(tmp_path, **settings):
-    return build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC", **settings), clock=lambda: NOW, seed=1,
-                     config_file=tmp_path / "config.toml")
+from tests.tui.pilot import NOW, app_for, settle, text_of
 
 
 async def open_settings(pilot) -> SettingsScreen:
@@ -29,15 +21,6 @@ async def open_settings(pilot) -> SettingsScreen:
     screen = pilot.app.screen
     assert isinstance(screen, SettingsScreen)
     return screen
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def text_of(screen, selector: str) -> str:
-    return str(screen.query_one(selector).render())
 
 
 def test_every_theme_name_is_a_textual_theme():
@@ -56,26 +39,27 @@ async def test_settings_change_language_and_persist(tmp_path):
     app = app_for(tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_settings(pilot)
-        assert "Language" in text_of(screen, "#settings-form .field-name")
+        assert "Language" in text_of(screen.query_one("#settings-form .field-name"))
         screen.query_one("#lang", Select).value = "zh"
         await settle(pilot)
         assert 'lang = "zh"' in config.read_text(encoding="utf-8")
         assert app.settings.lang == "zh"
         screen = app.screen
         assert isinstance(screen, SettingsScreen)  # relabelled in place
-        assert "设置" in text_of(screen, "#settings-title") and "语言" in text_of(screen, ".field-name")
+        assert "设置" in text_of(screen.query_one("#settings-title"))
+        assert "语言" in text_of(screen.query_one(".field-name"))
         assert "返回" in [b.binding.description for b in screen.active_bindings.values()]
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert "卡组" in text_of(app.screen, "#title")
+        assert "卡组" in text_of(app.screen.query_one("#title"))
         assert "全部卡组" in str(app.screen.query_one("#decks").get_row_at(0)[0])
     settings, problems = load_settings(config)
     assert problems == [] and settings.lang == "zh"
     again = build_app(tmp_path / "p.sqlite3", settings, clock=lambda: NOW, seed=1, config_file=config)
     async with again.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
-        assert "卡组" in text_of(again.screen, "#title")
+        assert "卡组" in text_of(again.screen.query_one("#title"))
 
 
 @pytest.mark.asyncio
@@ -92,7 +76,7 @@ async def test_a_bad_retention_is_explained_and_not_saved_a_good_one_is(tmp_path
         await settle(pilot)
         problem = screen.query_one("#problem-desired_retention")
         assert problem.display
-        assert "expected 0.70 to 0.97, got 1.5" in text_of(screen, "#problem-desired_retention")
+        assert "expected 0.70 to 0.97, got 1.5" in text_of(screen.query_one("#problem-desired_retention"))
         assert app.settings.desired_retention == 0.9
         assert config.read_text(encoding="utf-8") == '# mine\nnew_per_day = 30\ntimezone = "UTC"\n'
         box.value = "0.85"
@@ -113,7 +97,7 @@ async def test_escape_saves_a_box_left_unsubmitted_and_asks_twice_for_a_bad_one(
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen and app.settings.new_per_day == 45
-        assert "应为 1 到 99 之间的整数" in text_of(screen, "#problem-leech_threshold")
+        assert "应为 1 到 99 之间的整数" in text_of(screen.query_one("#problem-leech_threshold"))
         assert screen.query_one("#leech_threshold", Input).has_focus
         await pilot.press("escape")
         await settle(pilot)
