@@ -49,6 +49,7 @@ class StudyScreen(Screen[None]):
         self.answered_after_ms: int | None = None
         self.typed = ""
         self.steps_shown = 0
+        self.counts_text = RichText()
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -80,7 +81,7 @@ class StudyScreen(Screen[None]):
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
         self.show_next()
-        self.set_interval(1.0, self.update_status)
+        self.set_interval(1.0, self.tick)
 
     def editor(self) -> Input | MatrixEditor:
         """The answer box in use: the multi-line editor for a matrix answer, else the line."""
@@ -123,12 +124,18 @@ class StudyScreen(Screen[None]):
         self.refresh_bindings()
 
     def update_status(self) -> None:
+        """The deck and what is left (read from the store), then the item's timer."""
         c = self.session.counts()
         lang = self.lang
-        status = RichText.assemble((f" {self.title_text} ", "bold"), "  ",
-                                   (f"{tr(lang, 'new')} {c.new}", "blue"), "  ",
-                                   (f"{tr(lang, 'learning')} {c.learning}", "red"), "  ",
-                                   (f"{tr(lang, 'due')} {c.review}", "green"))
+        self.counts_text = RichText.assemble((f" {self.title_text} ", "bold"), "  ",
+                                             (f"{tr(lang, 'new')} {c.new}", "blue"), "  ",
+                                             (f"{tr(lang, 'learning')} {c.learning}", "red"), "  ",
+                                             (f"{tr(lang, 'due')} {c.review}", "green"))
+        self.tick()
+
+    def tick(self) -> None:
+        """Each second: only the timer changes, so the counts are not read again."""
+        status = self.counts_text.copy()
         if self.item is not None:
             ms = self.answered_after_ms if self.answered_after_ms is not None else self.elapsed_ms()
             status.append(f"  ⏱ {ms // 60000}:{ms // 1000 % 60:02d}", style="dim")
