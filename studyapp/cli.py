@@ -75,12 +75,17 @@ def build_parser() -> Parser:
     _db(gen)
 
     solve = sub.add_parser("solve", help="solve your own numbers with a worked solution",
-                           description="Solve a problem of KIND with the params you give.")
+                           description="Solve a problem of KIND with the params you give.",
+                           epilog="exit status: 0 when the --answer is right (or none is given), 1 when "
+                           "it is wrong, 2 when it cannot be read as an answer (not a number, the "
+                           "wrong shape or parts, empty: the reason goes to stderr) or on any other "
+                           "usage error")
     solve.add_argument("kind", metavar="KIND", help="a problem kind (see 'studyapp kinds')")
     solve.add_argument("--params", required=True, metavar="JSON|@FILE",
                        help='the params as JSON, e.g. \'{"logits": [1, 2, 3]}\', or @file.json')
     solve.add_argument("--answer", metavar="TEXT",
-                       help="grade this answer of yours and name the mistake behind a wrong one")
+                       help="grade this answer of yours and name the mistake behind a wrong one; "
+                            "the exit status is then 0 if it is right, 1 if wrong, 2 if unreadable")
     solve.add_argument("--format", choices=("text", "md", "json"), default="text")
     solve.add_argument("--decimals", type=int, default=6, metavar="N",
                        help="decimals shown in the worked solution's answer (6)")
@@ -151,6 +156,20 @@ def _run_tui(db: Path | None) -> int:
     return app.return_code or 0
 
 
+def _check_db(db: Path | bool | None) -> None:
+    """Refuse a ``--db`` whose folder does not exist, before any command or the app runs, so that
+    nothing is created there and no empty report is made from it."""
+    if isinstance(db, Path) and not db.parent.is_dir():
+        problem = f"{db.parent} is not a folder" if db.parent.exists() else \
+            f"the folder {db.parent} does not exist"
+        raise UsageError(f"--db {db}: {problem}")
+
+
+def _usage_error(command: str | None, exc: UsageError) -> int:
+    print(f"studyapp{' ' + command if command else ''}: error: {exc}", file=sys.stderr)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if not (sys.argv[1:] if argv is None else argv) and sys.stdin.isatty() and sys.stdout.isatty():
         # The everyday start: no parser to build, and no garbage collection while Textual and
@@ -163,6 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "db", None) is None:
         args.db = getattr(args, "top_db", None)
+    try:
+        _check_db(args.db)
+    except UsageError as exc:
+        return _usage_error(args.command, exc)
     if args.command is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             parser.print_help()  # the study screens need a terminal
@@ -173,8 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(getattr(commands, "cmd_" + args.command)(args) or 0)
     except UsageError as exc:
-        print(f"studyapp {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return _usage_error(args.command, exc)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import gc
 import json
 import secrets
@@ -38,6 +39,9 @@ def emit(text: str, out: Path | None, force: bool) -> None:
 def _load(paths: list[Path] | None) -> Library:
     from studyapp.core.library import load_library
 
+    for path in paths or ():
+        if not path.exists():  # one line, not a skipped deck followed by "no template matches"
+            raise UsageError(f"{path}: no such file or folder")
     library = load_library(paths)
     for error in library.errors:
         print(f"studyapp: skipped: {error}", file=sys.stderr)
@@ -92,8 +96,18 @@ def select_templates(args: argparse.Namespace) -> list:
     return templates
 
 
-def _unknown(what: str, value: str, known: object) -> None:
-    raise UsageError(f"unknown {what} '{value}' (known: {', '.join(known)})")  # type: ignore[arg-type]
+def _unknown(what: str, value: str, known: list[str]) -> None:
+    """Refuse an unknown name, suggesting the close ones (similar, or starting with it); the full
+    list only when none is close."""
+    close = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
+    close += [name for name in known if value and name.startswith(value) and name not in close]
+    if close:
+        hint = f"did you mean {', '.join(close)}?"
+    elif what == "kind":
+        hint = "'studyapp kinds' lists them"
+    else:
+        hint = f"known: {', '.join(known) or 'none'}"
+    raise UsageError(f"unknown {what} '{value}' ({hint})")
 
 
 def _read_params(spec: str) -> object:
@@ -121,7 +135,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from studyapp.core.steps import render_markdown, render_text
 
     if args.kind not in KINDS:
-        _unknown("kind", args.kind, KINDS)
+        _unknown("kind", args.kind, list(KINDS))
     if not 0 <= args.decimals <= 15:
         raise UsageError(f"--decimals must be from 0 to 15 (got {args.decimals})")
     kind = KINDS[args.kind]
@@ -144,6 +158,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
         verdict = grade_answer(kind, params, solution.answer, args.answer, default_tolerance(kind))
     lang = args.lang
+    unread = None if verdict is None or not unreadable(verdict) else \
+        UsageError(f"--answer: {verdict.message.get(lang)}")
+    if unread and args.format != "json":  # JSON still prints the verdict, then exits 2 below
+        raise unread
     if args.format == "json":
         doc: dict = {"kind": kind.name, "params": params}
         if verdict is not None:
@@ -163,7 +181,24 @@ def cmd_solve(args: argparse.Namespace) -> int:
         else:
             text = "\n".join(lines) + f"{render_text(solution.steps, lang)}\n\n{head}: {answer}\n"
     emit(text, args.out, args.force)
-    return 0
+    if unread:
+        raise unread
+    return 0 if verdict is None or verdict.correct else 1
+
+
+def unreadable(grade) -> bool:  # noqa: ANN001 - a core Grade
+    """Whether the answer text could not be read as an answer at all (not a number, the wrong
+    shape or parts, empty), rather than read and wrong. The core's ``Grade.readable`` says so
+    where it exists; without it: nothing in the text has the expected shape (``marks`` is set
+    only then), neither the whole nor any labelled part, and no known mistake matches it."""
+    readable = getattr(grade, "readable", None)
+    if readable is not None:
+        return not readable
+    if grade.correct or grade.mistake is not None:
+        return False
+    if grade.parts:
+        return all(part.marks is None for part in grade.parts.values())
+    return grade.marks is None  # a single value, or labelled parts that could not be split
 
 
 def _verdict_lines(verdict, lang: str, md: bool) -> list[str]:  # noqa: ANN001 - a core Grade
@@ -253,11 +288,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.seeds < 0:
         raise UsageError(f"--seeds must be 0 or more (got {args.seeds})")
     from studyapp.core.check import check_generation
+    from studyapp.core.source_talk import check_source_talk
 
     library = load_library(args.paths or None)
     errors = [*library.errors, *check_generation(library, args.seeds)]
-    for error in errors:
+    warnings = check_source_talk(deck.file for deck in library.decks)  # never change the status
+    for error in [*errors, *warnings]:
         print(error)
+    warned = f", {len(warnings)} warning(s)" if warnings else ""
     if args.db is not None and not db_path(args).exists():
         print(f"studyapp: no progress database at {db_path(args)}", file=sys.stderr)
     elif args.db is not None:
@@ -268,13 +306,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
                   "add its id to the 'aliases' of the card or template that replaced it")
         store.close()
     if errors:
-        print(f"{len(errors)} error(s)", file=sys.stderr)
+        print(f"{len(errors)} error(s){warned}", file=sys.stderr)
         return 1
     cards = Counter(c.type for c in library.cards)
     kinds = {t.kind for t in library.templates}
     by_type = ", ".join(f"{cards[t]} {t}" for t in ("basic", "cloze", "choice"))
     print(f"ok: {len(library.decks)} decks, {sum(cards.values())} cards ({by_type}), "
-          f"{len(library.templates)} problem templates, {len(kinds)} kinds")
+          f"{len(library.templates)} problem templates, {len(kinds)} kinds{warned}")
     return 0
 
 

@@ -226,7 +226,8 @@ def test_generate_from_own_content(capsys: pytest.CaptureFixture[str], tmp_path:
     (["--seed", "-1"], ["--seed", "-1"]),
     (["--seed", str(2**63)], ["--seed", str(2**63)]),
     (["--kind", "convolution"], ["unknown kind 'convolution'", "conv2d"]),
-    (["--topic", "optics"], ["unknown topic 'optics'", "losses"]),
+    (["--topic", "optics"], ["unknown topic 'optics'", "did you mean optimizers?"]),
+    (["--topic", "xyz"], ["unknown topic 'xyz'", "known:", "losses"]),
     (["--kind", "conv2d", "--topic", "losses"], ["no problem template matches"]),
     (["--count", "ten"], ["--count", "ten"]),
     (["--format", "pdf"], ["--format", "pdf"]),
@@ -341,7 +342,7 @@ def test_solve_out_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize(("argv", "words"), [
-    (["nope", "--params", "{}"], ["unknown kind 'nope'", "softmax"]),
+    (["nope", "--params", "{}"], ["unknown kind 'nope'", "'studyapp kinds' lists them"]),
     (["softmax", "--params", '{"logits": [1, 2'], ["not valid JSON", "line 1"]),
     (["softmax", "--params", "logits=1,2"], ["not valid JSON"]),
     (["softmax", "--params", "[" * 100_000], ["nested too deeply"]),

@@ -17,7 +17,7 @@ def run(capsys, *argv):
 
 def test_a_wrong_answer_names_its_mistake(capsys):
     code, out, _ = run(capsys, "solve", "conv_output_size", "--params", CONV, "--answer", "3")
-    assert code == 0
+    assert code == 1
     assert out.startswith("✗ wrong")
     assert "[conv.forgot_plus_one]" in out and "see step 1" in out
     assert "Answer: 4" in out
@@ -27,26 +27,27 @@ def test_json_verdict(capsys):
     code, out, _ = run(capsys, "solve", "conv_output_size", "--params", CONV, "--answer", "3",
                        "--format", "json")
     doc = json.loads(out)
-    assert code == 0
+    assert code == 1
     assert (doc["correct"], doc["score"], doc["answer"]) == (False, 0.0, 4)
     assert doc["mistake"]["tag"] == "conv.forgot_plus_one" and doc["mistake"]["message"]
     assert doc["solution"][0]["result"] == 4
 
 
 def test_a_right_answer_has_no_mistake(capsys):
-    _, out, _ = run(capsys, "solve", "conv_output_size", "--params", CONV, "--answer", "4",
-                    "--format", "json")
+    code, out, _ = run(capsys, "solve", "conv_output_size", "--params", CONV, "--answer", "4",
+                       "--format", "json")
     doc = json.loads(out)
-    assert doc["correct"] is True and doc["mistake"] is None
+    assert code == 0 and doc["correct"] is True and doc["mistake"] is None
 
 
 def test_structured_answer_in_chinese(capsys):
     params = '{"logits": [2, 1, 0.1], "target": 0}'
     code, out, _ = run(capsys, "solve", "softmax_cross_entropy", "--params", params, "--lang", "zh",
                        "--answer", "loss: 0.4170; grad: [0.6590, 0.2424, 0.0986]")
-    assert code == 0 and "✗ 不对" in out and "[sce.grad_forgot_onehot]" in out and "答案" in out
+    assert code == 1 and "✗ 不对" in out and "[sce.grad_forgot_onehot]" in out and "答案" in out
 
 
 def test_an_unreadable_answer_is_explained_not_a_traceback(capsys):
     code, out, err = run(capsys, "solve", "softmax", "--params", '{"logits": [1, 2]}', "--answer", "[1, 2")
-    assert code == 0 and "bracket" in out and err == ""
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.count("\n") == 1 and "bracket" in err and "expected a vector of 2" in err

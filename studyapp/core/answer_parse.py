@@ -24,6 +24,11 @@ _SUPER_TO_ASCII = str.maketrans(_SUPER + "⁻⁺", "0123456789-+")
 _POWERS = re.compile(rf"[{_SUPER}₀₁₂₃₄₅₆₇₈₉]")
 _LABEL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*[:=]")
 _MINUSES = dict.fromkeys(map(ord, "−–—﹣－‐"), "-")
+# What a Chinese IME types that NFKC leaves alone: lenticular and tortoise-shell brackets,
+# the ratio sign and the ideographic comma and full stop (NFKC already folds full-width
+# digits, letters, ；：，（）［］ and the ideographic space).
+_IME = str.maketrans({"【": "[", "】": "]", "〔": "[", "〕": "]", "〖": "[", "〗": "]",
+                      "∶": ":", "、": ","})
 
 
 class ParseError(ValueError):
@@ -46,8 +51,7 @@ def normalize(text: str) -> str:
         raise ParseError(f"'{power.group()}' is a power or index: type the value itself "
                          "(e.g. 4 for 2²; 1e-3 or 1×10^-3 for 10⁻³)",
                          f"'{power.group()}' 是上标或下标:请直接写出数值(如 2² 写 4,10⁻³ 写 1e-3)")
-    text = unicodedata.normalize("NFKC", text).translate(_MINUSES)
-    text = text.replace("、", ",")
+    text = unicodedata.normalize("NFKC", text).translate(_MINUSES).translate(_IME)
     text = re.sub(r"(?<=\d)。(?=\d)", ".", text)  # 0。5 is a slip for 0.5
     text = text.replace("。", " ")
     text = re.sub(r"\s*/\s*", "/", text)  # 1 / 4 is one fraction, not three tokens
@@ -223,10 +227,12 @@ def split_parts(text: str, keys: list[str]) -> dict[str, str]:
         if key is None:
             raise ParseError(f"unknown part '{_clip(name)}' (expected {', '.join(keys)})",
                              f"未知的部分 '{_clip(name)}'(应为 {', '.join(keys)})")
-        if key in parts:
-            raise ParseError(f"part '{key}' is given twice", f"部分 '{key}' 出现了两次")
         end = labels[index + 1].start() if index + 1 < len(labels) else len(text)
-        parts[key] = text[match.end():end].strip().strip(";,").strip()
+        chunk = text[match.end():end].strip().strip(";,").strip()
+        if key in parts and parts[key] and chunk:
+            raise ParseError(f"part '{key}' is given twice", f"部分 '{key}' 出现了两次")
+        if chunk or key not in parts:  # a label left empty (a prefilled line) gives way
+            parts[key] = chunk
     return parts
 
 

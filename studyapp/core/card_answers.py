@@ -1,4 +1,8 @@
-"""Checking answers to cards (typed cloze gaps, chosen options) and proposing a rating."""
+"""Reading and checking answers to cards: typed cloze gaps, chosen options.
+
+The faces pass what the learner typed; splitting it into gaps happens here, so a cloze typed
+with a Chinese IME (``D；27``) reads exactly as the same answer typed in ASCII.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,10 @@ from dataclasses import dataclass
 from studyapp.core.answer_parse import ParseError, parse_number
 from studyapp.core.bilingual import T, Text
 from studyapp.core.content import Card
-from studyapp.core.scheduler import AGAIN, EASY, GOOD, HARD
 
-# Seconds a learner who knows the item needs; faster than this proposes Easy.
-EXPECTED_SECONDS = {"card": 8, 1: 30, 2: 90, 3: 240}
+# ';' and the full-width '；' separate gaps (NFKC folds the second into the first).
+_GAP_SEPARATOR = re.compile(r"[;；]")
+_CHOICE_SEPARATOR = re.compile(r"[\s,，、;；]+")
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class CardCheck:
     marks: list[bool]
     message: Text
     expected: str
+    readable: bool = True
 
 
 def _fold(text: str) -> str:
@@ -48,11 +53,32 @@ def gap_matches(typed: str, accepted: list[str]) -> bool:
     return False
 
 
-def check_cloze(card: Card, typed: list[str], lang: str) -> CardCheck:
+def split_gaps(text: str) -> list[str]:
+    """The gaps of a typed cloze answer: ``D；27`` → ``["D", "27"]``."""
+    return [part.strip() for part in _GAP_SEPARATOR.split(text)]
+
+
+def _unreadable(message: Text, expected: str) -> CardCheck:
+    return CardCheck(False, 0.0, [], message, expected, readable=False)
+
+
+def check_cloze(card: Card, typed: str, lang: str) -> CardCheck:
+    """Grade typed gaps, separated by ``;`` or ``；``. An empty answer, or another number of gaps
+    than the card has, is not graded: the check is unreadable and says what is expected."""
     gaps = card.gaps(lang)
-    marks = [i < len(typed) and gap_matches(typed[i], accepted) for i, accepted in enumerate(gaps)]
-    right = sum(marks)
     expected = "; ".join(accepted[0] for accepted in gaps)
+    parts = split_gaps(typed)
+    if not any(parts):
+        return _unreadable(T("the answer is empty: type the missing words, or Space to flip",
+                             "答案为空:请填入缺少的词,或按空格翻面"), expected)
+    if len(parts) != len(gaps):
+        sep = "; ".join(f"…{i}" for i in range(1, len(gaps) + 1))
+        return _unreadable(T(f"this card has {len(gaps)} gaps and you typed {len(parts)}: "
+                             f"separate them with ; ({sep})",
+                             f"本卡有 {len(gaps)} 个空,你填了 {len(parts)} 个:用 ; 或 ; 分隔({sep})"),
+                           expected)
+    marks = [gap_matches(part, accepted) for part, accepted in zip(parts, gaps, strict=True)]
+    right = sum(marks)
     if right == len(gaps):
         return CardCheck(True, 1.0, marks, T("correct", "正确"), expected)
     wrong = len(gaps) - right
@@ -60,24 +86,32 @@ def check_cloze(card: Card, typed: list[str], lang: str) -> CardCheck:
     return CardCheck(False, right / len(gaps), marks, message, expected)
 
 
+def read_choice(typed: str, option_order: list[int]) -> set[int] | Text:
+    """Typed option numbers as shown (``1 3``, ``1，3``) → content indexes, or what is wrong."""
+    tokens = [t for t in _CHOICE_SEPARATOR.split(unicodedata.normalize("NFKC", typed)) if t]
+    chosen: set[int] = set()
+    for token in tokens:
+        if not token.isdigit() or not 1 <= int(token) <= len(option_order):
+            return T(f"'{token}' is not an option: choose 1 to {len(option_order)}",
+                     f"'{token}' 不是选项:请选 1 到 {len(option_order)}")
+        chosen.add(option_order[int(token) - 1])
+    return chosen
+
+
 def check_choice(card: Card, chosen: set[int], lang: str) -> CardCheck:
-    """``chosen`` are indexes into ``card.options`` (the content order, not the shown one)."""
+    """``chosen`` are indexes into ``card.options`` (the content order, not the shown one).
+    Nothing chosen is not an answer."""
     correct = {i for i, option in enumerate(card.options) if option.correct}
-    marks = [(i in chosen) == (i in correct) for i in range(len(card.options))]
     expected = "; ".join(card.options[i].text.get(lang) for i in sorted(correct))
+    if not chosen:
+        return _unreadable(T("choose at least one option (its number), then Enter",
+                             "请至少选一个选项(按它的编号),再按 Enter"), expected)
+    marks = [(i in chosen) == (i in correct) for i in range(len(card.options))]
     if chosen == correct:
         return CardCheck(True, 1.0, marks, T("correct", "正确"), expected)
     missed, extra = len(correct - chosen), len(chosen - correct)
-    return CardCheck(False, sum(marks) / len(marks), marks,
-                     T(f"{missed} correct option(s) missed, {extra} wrong one(s) chosen",
-                       f"漏选 {missed} 个正确选项,错选 {extra} 个"), expected)
-
-
-def propose_rating(correct: bool, score: float, hint_used: bool, elapsed_ms: int,
-                   expected_seconds: float) -> int:
-    """Wrong → Again; right with a hint, or partly right → Hard; right → Good; right and fast → Easy."""
-    if correct:
-        if hint_used:
-            return HARD
-        return EASY if elapsed_ms < expected_seconds * 1000 else GOOD
-    return HARD if score >= 0.5 else AGAIN
+    en = [f"missed {missed} right option{'s' * (missed > 1)}"] if missed else []
+    en += [f"chose {extra} wrong option{'s' * (extra > 1)}"] if extra else []
+    zh = [f"漏选 {missed} 个正确选项"] if missed else []
+    zh += [f"错选 {extra} 个"] if extra else []
+    return CardCheck(False, sum(marks) / len(marks), marks, T(", ".join(en), ",".join(zh)), expected)

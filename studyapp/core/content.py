@@ -125,6 +125,18 @@ class Card:
         count = iter(range(1, 1000))
         return GAP.sub(lambda _: f"[…{next(count)}]", self.text.get(lang))
 
+    def filled(self, lang: str) -> list[tuple[str, bool]]:
+        """The cloze text with each gap's first answer in place, as (text, is_gap) pieces, so
+        that a face can show the card filled in with the answers highlighted."""
+        assert self.text is not None
+        pieces: list[tuple[str, bool]] = []
+        for i, piece in enumerate(GAP.split(self.text.get(lang))):
+            if i % 2:
+                pieces.append((piece.split("|")[0].strip(), True))
+            elif piece:
+                pieces.append((piece, False))
+        return pieces
+
 
 @dataclass(frozen=True, kw_only=True)
 class ProblemTemplate:

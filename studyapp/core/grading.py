@@ -42,6 +42,10 @@ class Grade:
     marks: Any = None  # True/False per entry, shaped like the expected answer
     parts: dict[str, Grade] = field(default_factory=dict)
     mistake: Any = None  # a ``diagnosis.Mistake`` when the wrong answer matches a known one
+    # False when the text could not be read as an answer of the expected form (not a number,
+    # another shape, parts that cannot be told apart, empty): such a text is not an answer,
+    # so a study session asks again instead of grading it, and ``message`` says why.
+    readable: bool = True
 
     def values(self) -> Any:
         """What was read: a value, or a dict of the parts that could be read."""
@@ -63,6 +67,8 @@ def _fit_shape(value: Any, shape: tuple[int, ...]) -> np.ndarray | None:
     arr = np.asarray(value, dtype=float)
     if arr.shape == shape:
         return arr
+    if len(shape) == 3 and arr.shape == (shape[0] * shape[1], shape[2]):
+        return arr.reshape(shape)  # channels typed one after another, one row per line
     if arr.size == int(np.prod(shape)) and (
         tuple(d for d in arr.shape if d != 1) == tuple(d for d in shape if d != 1)
     ):
@@ -77,12 +83,12 @@ def grade_value(text: str, expected: Any, tol: Tolerance, exact: bool = False) -
         value = parse_value(text)
     except ParseError as exc:
         return Grade(False, 0.0, T(f"{exc}; expected {shape_text(shape)}",
-                                   f"{exc.zh};应为{shape_zh(shape)}"))
+                                   f"{exc.zh};应为{shape_zh(shape)}"), readable=False)
     got = _fit_shape(value, shape)
     if got is None:
         return Grade(False, 0.0, T(f"expected {shape_text(shape)}, got {shape_text(_shape_of(value))}",
                                    f"应为{shape_zh(shape)},实际为{shape_zh(_shape_of(value))}"),
-                     value=value)
+                     value=value, readable=False)
     exp = np.asarray(expected, dtype=float)
     if exact:
         ok = got == exp
@@ -103,27 +109,41 @@ def grade_value(text: str, expected: Any, tol: Tolerance, exact: bool = False) -
 
 
 def grade(text: str, expected: Any, tol: Tolerance, exact: bool = False) -> Grade:
-    """Grade typed text against an answer: a value, or a dict of labelled parts."""
+    """Grade typed text against an answer: a value, or a dict of labelled parts.
+
+    Parts score by part: the score is the share of parts right, a missing part is wrong, and
+    one labelled part alone is graded as that part. A part that is given but cannot be read
+    (or has another shape) makes the whole answer unreadable, naming the part.
+    """
     if not isinstance(text, str):
-        return Grade(False, 0.0, T("the answer must be text", "答案必须是文本"))
+        return Grade(False, 0.0, T("the answer must be text", "答案必须是文本"), readable=False)
     if not isinstance(expected, dict):
         return grade_value(text, expected, tol, exact)
     keys = list(expected)
+    form = "; ".join(f"{k}: …" for k in keys)
     try:
         raw = split_parts(text, keys)
     except ParseError as exc:
-        form = "; ".join(f"{k}: …" for k in keys)
-        return Grade(False, 0.0, T(f"{exc} (answer as `{form}`)", f"{exc.zh}(请按 `{form}` 作答)"))
+        return Grade(False, 0.0, T(f"{exc} (answer as {form})", f"{exc.zh}(请按 {form} 作答)"),
+                     readable=False)
+    if not any(chunk.strip() for chunk in raw.values()):
+        return Grade(False, 0.0, T(f"the answer is empty (answer as {form})", f"答案为空(请按 {form} 作答)"),
+                     readable=False)
     parts: dict[str, Grade] = {}
     for key in keys:
-        if key in raw:
+        if raw.get(key, "").strip():
             parts[key] = grade_value(raw[key], expected[key], tol, exact)
+            if not parts[key].readable:
+                message = parts[key].message
+                return Grade(False, 0.0, T(f"{key}: {message.en}", f"{key}:{message.zh}"), readable=False)
         else:
             parts[key] = Grade(False, 0.0, T("missing", "缺少"))
-    score = sum(g.score for g in parts.values()) / len(parts)
+    right = sum(g.correct for g in parts.values())
     bad = [k for k, g in parts.items() if not g.correct]
     if not bad:
         return Grade(True, 1.0, T("correct", "正确"), parts=parts)
     en = "; ".join(f"{k}: {parts[k].message.en}" for k in bad)
     zh = "; ".join(f"{k}:{parts[k].message.zh}" for k in bad)
-    return Grade(False, score, T(en, zh), parts=parts)
+    message = T(f"{len(bad)} of {len(parts)} parts wrong ({en})",
+                f"{len(parts)} 个部分中有 {len(bad)} 个不对({zh})")
+    return Grade(False, right / len(parts), message, parts=parts)

@@ -116,3 +116,32 @@ def shape_zh(shape: tuple[int, ...]) -> str:
     if len(shape) == 1:
         return f"长度为 {shape[0]} 的向量"
     return "×".join(map(str, shape)) + " 矩阵"
+
+
+# Names of tensor params as a Chinese reader expects them (others, such as W1, are symbols).
+PARAM_NAMES_ZH = {"input": "输入", "kernel": "卷积核", "kernels": "卷积核", "boxes": "边框",
+                  "features": "特征", "centers": "特征中心"}
+_PLANE = {"en": ("channel", "filter"), "zh": ("通道", "filter")}
+
+
+def tensor_grids(params: dict[str, Any], lang: str = "en", decimals: int = 4) -> list[str]:
+    """Every matrix and tensor param as aligned grids: a matrix as one grid, a stack of them
+    per channel, a bank of filters per filter and channel (vectors fit in the prompt)."""
+    channel, bank = _PLANE.get(lang, _PLANE["en"])
+    lines: list[str] = []
+    for name, value in params.items():
+        d = depth(value)
+        if d == 2:
+            body = grid(value, decimals)
+        elif d == 3:
+            body = [line for i, plane in enumerate(value)
+                    for line in (f"[{channel} {i}]", *grid(plane, decimals))]
+        elif d == 4:
+            body = [line for k, planes in enumerate(value) for i, plane in enumerate(planes)
+                    for line in (f"[{bank} {k}, {channel} {i}]", *grid(plane, decimals))]
+        else:
+            continue
+        label = PARAM_NAMES_ZH.get(name, name) if lang == "zh" else name
+        lines.append(f"{label} =")
+        lines += [f"  {row}" for row in body]
+    return lines

@@ -21,3 +21,14 @@ class Review:
     mistake: str | None = None  # the diagnosed mistake's tag
     session_id: int | None = None
     correct: bool | None = None  # for a graded answer: right or wrong
+
+    @property
+    def right(self) -> bool:
+        """How the answer counts in a session's right/wrong: a graded answer by its grade, a
+        self-rated one by its rating (Again is wrong). One rule for the summary on screen, the
+        sessions table, Stats and the report."""
+        return counts_as_right(self.rating, self.correct)
+
+
+def counts_as_right(rating: int, correct: bool | None) -> bool:
+    return bool(correct) if correct is not None else rating > 1

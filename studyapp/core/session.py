@@ -11,29 +11,29 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import numpy as np
 
-from studyapp.core.bilingual import T, Text
-from studyapp.core.card_answers import EXPECTED_SECONDS, check_choice, check_cloze, propose_rating
-from studyapp.core.content import Card, ProblemTemplate
+from studyapp.core.content import ProblemTemplate
 from studyapp.core.days import day_bounds, local_zone
+from studyapp.core.item_answer import AnswerResult, read_answer, reveal_answer
 from studyapp.core.library import Library
-from studyapp.core.numfmt import format_answer
-from studyapp.core.problems import Problem, generate
+from studyapp.core.problems import generate
 from studyapp.core.review_log import Review
 from studyapp.core.scheduler import (
-    AGAIN,
+    HARD,
     RATINGS,
+    REVIEW,
     ItemState,
     Scheduler,
     interval_text,
 )
 from studyapp.core.settings import Settings
 from studyapp.core.steps import Step
+from studyapp.core.study_item import StudyItem
 
 LEARN_AHEAD = timedelta(minutes=20)
 UNDO_DEPTH = 50
@@ -59,35 +59,6 @@ class ProgressStore(Protocol):
     def end_session(self, session_id: int, now: datetime) -> None: ...
 
 
-@dataclass
-class StudyItem:
-    """One showing of an item: the card, or a freshly generated problem variant."""
-
-    state: ItemState
-    reason: str  # learning | review | new | practice | related
-    shown_at: datetime
-    card: Card | None = None
-    problem: Problem | None = None
-    option_order: list[int] = field(default_factory=list)  # choice: content indexes in shown order
-
-    @property
-    def id(self) -> str:
-        return self.state.item_id
-
-
-@dataclass(frozen=True)
-class AnswerResult:
-    correct: bool | None  # None for a self-rated card
-    score: float
-    proposed: int | None  # the rating the grade suggests; None when the learner rates
-    message: Text
-    expected: str
-    marks: Any = None
-    steps: list[Step] = field(default_factory=list)
-    mistake: Any = None
-    value: Any = None  # what was read from a typed problem answer (a dict for parts)
-
-
 @dataclass(frozen=True)
 class RateOutcome:
     review_id: int
@@ -100,6 +71,18 @@ class Counts:
     new: int
     learning: int
     review: int
+
+
+@dataclass(frozen=True)
+class _Undo:
+    """One step of the undo stack: an answer (its review id) or a flag (the state before)."""
+
+    action: str  # answer | suspend | bury
+    item: StudyItem
+    review_id: int = 0
+    before: ItemState | None = None
+    right: bool = False
+    spent_ms: int = 0
 
 
 class StudySession:
@@ -115,12 +98,14 @@ class StudySession:
         self.templates = {t.id: t for t in library.templates}
         store.sync(self._content_items())
         self.session_id: int | None = None  # the session row is written with the first answer
-        self.front: deque[ItemState] = deque()  # undone and related items come back first
-        self.related: set[str] = set()
-        self.undo_stack: list[tuple[int, StudyItem]] = []
-        self.previews: dict[int, ItemState] = {}
+        # Items shown again exactly as they were (undone ones, and the one an undo displaced),
+        # before anything else; then related cards of a failed problem, with that problem's id.
+        self.returning: deque[StudyItem] = deque()
+        self.front: deque[tuple[ItemState, str]] = deque()
+        self.related: set[str] = set()  # related cards queued or shown: never shown twice
+        self.current: StudyItem | None = None  # shown and not yet answered, suspended or buried
+        self.undo_stack: list[_Undo] = []
         self.answered = self.right = self.wrong = self.spent_ms = 0
-        self.outcomes: dict[int, tuple[bool, int]] = {}  # review id -> (failed, ms), for undo
         self.tag = tag
         self._build()
 
@@ -173,16 +158,24 @@ class StudySession:
                 if self._in_scope(s) and not s.is_buried(now)]
 
     def counts(self) -> Counts:
+        """What is left: the queues, the items an undo will show again, and learning due today."""
         learning = self.store.count_learning_due(self.day_end, self.decks) if self.mode != "practice" else 0
-        return Counts(new=len(self.new), learning=learning, review=len(self.reviews))
+        back = [i.reason for i in self.returning]
+        return Counts(new=len(self.new) + back.count("new"), learning=learning,
+                      review=len(self.reviews) + back.count("review"))
 
     # --- showing ------------------------------------------------------------------------
     def next(self) -> StudyItem | None:
         now = self.clock()
         if self.mode != "practice" and now >= self.day_end:
             self._build()
-        if self.front:
-            return self._show(self.front.popleft(), "related", now)
+        if self.returning:
+            return self._show_again(self.returning.popleft(), now)
+        while self.front:
+            state, problem_id = self.front.popleft()
+            fresh = self.store.get(state.item_id)
+            if fresh is not None and not fresh.suspended:
+                return self._show(fresh, self._related_reason(fresh, now), now, related_to=problem_id)
         if self.mode != "practice":
             learning = self._learning_due(now)
             if learning:
@@ -190,79 +183,87 @@ class StudySession:
         for queue, reason in ((self.reviews, "review"), (self.new, "new")):
             while queue:
                 state = self.store.get(queue.popleft().item_id)
-                if state is not None and not state.suspended and not state.is_buried(now):
-                    return self._show(state, "practice" if self.mode == "practice" else reason, now)
+                if state is None or state.suspended or state.is_buried(now) or state.item_id in self.related:
+                    continue  # a related card already shown is not shown again as new or due
+                return self._show(state, "practice" if self.mode == "practice" else reason, now)
         if self.mode != "practice":
             ahead = self._learning_due(now + LEARN_AHEAD)
             if ahead:
                 return self._show(ahead[0], "learning", now)
         return None
 
+    def _related_reason(self, state: ItemState, now: datetime) -> str:
+        """A related card is scheduled when it is new or due today, practised otherwise."""
+        if self.mode != "scheduled":
+            return "practice"
+        if state.is_new:
+            return "new"
+        if state.due is not None and state.due < self.day_end:
+            return "review" if state.state == REVIEW else "learning"
+        return "practice"
+
     def show(self, item_id: str) -> StudyItem | None:
         """One item on request (e.g. to look at it again): practised, its schedule unchanged."""
         state = self.store.get(item_id)
         return None if state is None else self._show(state, "practice", self.clock())
 
-    def _show(self, state: ItemState, reason: str, now: datetime) -> StudyItem:
-        item = StudyItem(state=state, reason=reason, shown_at=now)
+    def _show(self, state: ItemState, reason: str, now: datetime, related_to: str | None = None) -> StudyItem:
+        item = StudyItem(state=state, reason=reason, shown_at=now, related_to=related_to)
         if state.item_id in self.cards:
             item.card = self.cards[state.item_id]
             if item.card.type == "choice":
                 item.option_order = [int(i) for i in self.rng.permutation(len(item.card.options))]
         else:
             item.problem = generate(self.templates[state.item_id], int(self.rng.integers(2**32)))
-        self.previews = self.scheduler.preview(state, now) if self._schedules(item) else {}
+        item.previews = self.scheduler.preview(state, now) if self._schedules(item) else {}
+        self.current = item
         return item
+
+    def _show_again(self, item: StudyItem, now: datetime) -> StudyItem:
+        """The same showing (variant, option order, reason) from the item's state as stored now."""
+        state = self.store.get(item.id) or item.state
+        again = replace(item, state=state, shown_at=now, hint_used=False)
+        again.previews = self.scheduler.preview(state, now) if self._schedules(again) else {}
+        self.current = again
+        return again
 
     def _schedules(self, item: StudyItem) -> bool:
         return self.mode == "scheduled" and item.reason in ("learning", "review", "new")
 
     def interval_labels(self, item: StudyItem) -> dict[int, str]:
         """Each rating's next interval (``<10m``, ``2d``, ``1.3mo``); empty when nothing is scheduled."""
-        return {r: interval_text(s.due, item.shown_at) for r, s in self.previews.items()}
+        return {r: interval_text(s.due, item.shown_at) for r, s in item.previews.items()}
 
     def hint(self, item: StudyItem) -> Step | None:
         """The first step of the worked solution; asking for it caps the rating at Hard."""
         if item.problem is None or not item.problem.steps:
             return None
+        item.hint_used = True
         return item.problem.steps[0]
 
     # --- answering ----------------------------------------------------------------------
-    def answer(self, item: StudyItem, text: str | list[str] | None = None,
-               chosen: set[int] | None = None, hint_used: bool = False,
+    def answer(self, item: StudyItem, text: str | None = None, chosen: set[int] | None = None,
                elapsed_ms: int = 0) -> AnswerResult:
-        """Grade a typed answer or chosen options (content indexes); propose a rating."""
-        lang = self.settings.lang
-        if item.problem is not None:
-            grade = item.problem.grade(text if isinstance(text, str) else "")
-            expected = format_answer(item.problem.answer, item.problem.decimals)
-            seconds = EXPECTED_SECONDS[item.problem.template.difficulty]
-            marks = {k: g.marks for k, g in grade.parts.items()} if grade.parts else grade.marks
-            return AnswerResult(grade.correct, grade.score,
-                                propose_rating(grade.correct, grade.score, hint_used, elapsed_ms, seconds),
-                                grade.message, expected, marks, item.problem.steps, grade.mistake,
-                                grade.values())
-        card = item.card
-        assert card is not None
-        if card.type == "choice":
-            check = check_choice(card, chosen or set(), lang)
-        elif card.type == "cloze" and text is not None:
-            check = check_cloze(card, [text] if isinstance(text, str) else list(text), lang)
-        else:
-            back = card.back.get(lang) if card.back else ""
-            return AnswerResult(None, 1.0, None, T("rate yourself", "请自评"), back)
-        return AnswerResult(check.correct, check.score,
-                            propose_rating(check.correct, check.score, hint_used, elapsed_ms,
-                                           EXPECTED_SECONDS["card"]),
-                            check.message, check.expected, check.marks)
+        """Read and grade what was typed (a problem's answer, a cloze's gaps, a choice's option
+        numbers) or the chosen options (content indexes); a basic card needs neither. An
+        unreadable text comes back with ``readable`` False and must not be rated."""
+        return read_answer(item, text, chosen, item.hint_used, elapsed_ms, self.settings.lang)
+
+    def reveal(self, item: StudyItem) -> AnswerResult:
+        """Flip a basic card, or a cloze without typing: the answer is shown, the learner rates."""
+        return reveal_answer(item, self.settings.lang)
 
     def rate(self, item: StudyItem, rating: int, elapsed_ms: int = 0, answer: str | None = None,
              result: AnswerResult | None = None) -> RateOutcome:
         """Commit the answer in its own transaction, then the next item may be shown."""
         if rating not in RATINGS:
             raise ValueError(f"rating must be 1 to 4, got {rating}")
+        if result is not None and not result.readable:
+            raise ValueError("an unreadable answer is not graded and cannot be rated")
+        if item.hint_used:
+            rating = min(rating, HARD)  # a hint caps the rating at Hard
         before = item.state
-        after = self.previews.get(rating) if self._schedules(item) else None
+        after = item.previews.get(rating) if self._schedules(item) else None
         if self.session_id is None:
             self.session_id = self.store.start_session(item.shown_at, self.mode, self.decks)
         payload = None if result is None else json.dumps(
@@ -274,46 +275,74 @@ class StudySession:
                         result=payload, mistake=getattr(result.mistake, "tag", None) if result else None,
                         session_id=self.session_id, correct=result.correct if result else None)
         review_id = self.store.record(review, before, after)
-        self.undo_stack = [*self.undo_stack, (review_id, item)][-UNDO_DEPTH:]
+        self._push(_Undo("answer", item, review_id=review_id, right=review.right,
+                         spent_ms=review.duration_ms))
         self.answered += 1
-        failed = rating == AGAIN or (result is not None and result.correct is False)
-        self.right += int(not failed)
-        self.wrong += int(failed)
+        self.right += int(review.right)
+        self.wrong += int(not review.right)
         self.spent_ms += review.duration_ms
-        self.outcomes[review_id] = (failed, review.duration_ms)
-        if item.problem is not None and failed:
+        self.current = None
+        if item.problem is not None and not review.right:
             for ref in item.problem.template.related:
                 if ref in self.cards and ref not in self.related:
                     related_state = self.store.get(ref)
                     if related_state is not None:
                         self.related.add(ref)
-                        self.front.append(related_state)
+                        self.front.append((related_state, item.id))
         became_leech = after is not None and after.leech and not before.leech
         return RateOutcome(review_id, after, became_leech)
 
+    def _push(self, step: _Undo) -> None:
+        self.undo_stack = [*self.undo_stack, step][-UNDO_DEPTH:]
+
+    def can_undo(self) -> bool:
+        return bool(self.undo_stack)
+
     def undo(self) -> StudyItem | None:
-        """Take back the last answer; its item is shown again next. None when nothing is left."""
+        """Take back the last answer, suspension or burial: the item comes back as it was
+        shown (same variant and option order, same reason, its state and schedule as before),
+        and the item on screen returns to its place after it. None when nothing is left."""
         if not self.undo_stack:
             return None
-        review_id, item = self.undo_stack.pop()
-        restored = self.store.undo(review_id)
-        if restored is None:
-            return None
-        self.answered -= 1
-        failed, spent = self.outcomes.pop(review_id, (False, 0))
-        self.right -= int(not failed)
-        self.wrong -= int(failed)
-        self.spent_ms -= spent
-        self.front.appendleft(restored)
-        return item
+        step = self.undo_stack.pop()
+        if step.action == "answer":
+            if self.store.undo(step.review_id) is None:
+                return None
+            self.answered -= 1
+            self.right -= int(step.right)
+            self.wrong -= int(not step.right)
+            self.spent_ms -= step.spent_ms
+            self._unqueue_related(step.item)
+        else:
+            assert step.before is not None
+            self.store.set_item(step.before)
+        if self.current is not None:
+            self.returning.appendleft(self.current)
+            self.current = None
+        self.returning.appendleft(step.item)
+        return step.item
+
+    def _unqueue_related(self, item: StudyItem) -> None:
+        """Undoing a failed problem takes back the related cards it queued (not yet shown)."""
+        queued = [(s, p) for s, p in self.front if p == item.id]
+        for entry in queued:
+            self.front.remove(entry)
+            self.related.discard(entry[0].item_id)
 
     # --- flags --------------------------------------------------------------------------
     def suspend(self, item: StudyItem) -> None:
-        self.store.set_item(replace(self.store.get(item.id) or item.state, suspended=True))
+        self._flag(item, "suspend", suspended=True)
 
     def bury(self, item: StudyItem) -> None:
         """Hide the item until the next study day starts."""
-        self.store.set_item(replace(self.store.get(item.id) or item.state, buried_until=self.day_end))
+        self._flag(item, "bury", buried_until=self.day_end)
+
+    def _flag(self, item: StudyItem, action: str, **change: Any) -> None:
+        before = self.store.get(item.id) or item.state
+        self.store.set_item(replace(before, **change))
+        self._push(_Undo(action, item, before=before))
+        if self.current is item:
+            self.current = None
 
     def finish(self) -> dict[str, Any]:
         now = self.clock()

@@ -2,7 +2,8 @@
 
 The clock is the real time, unless the environment variable ``STUDYAPP_NOW`` holds an ISO
 timestamp (a naive one is UTC); only this module reads it, so that tests and examples can
-fix "now". A database that does not exist gives an empty report and is not created.
+fix "now". A database that does not exist gives an empty report and is not created; a --db whose
+folder does not exist is refused before any command runs (``cli._check_db``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from studyapp.core.numfmt import depth, format_answer, grid
+from studyapp.core.numfmt import format_answer, tensor_grids
 from studyapp.core.problems import Problem
 from studyapp.core.steps import render_markdown
 
@@ -28,22 +28,9 @@ def exercise_set_json(problems: Iterable[Problem], seed: int, lang: str) -> str:
     return (head[:-1] + b',"problems":[\n' + rows + b"\n]}\n").decode()
 
 
-def matrix_params(params: dict[str, Any]) -> list[str]:
+def matrix_params(params: dict[str, Any], lang: str = "en") -> list[str]:
     """Matrix and tensor params laid out as aligned grids (vectors fit in the prompt)."""
-    lines: list[str] = []
-    for name, value in params.items():
-        d = depth(value)
-        if d == 2:
-            body = grid(value)
-        elif d == 3:
-            body = []
-            for index, plane in enumerate(value):
-                body += [f"[channel {index}]", *grid(plane)]
-        else:
-            continue
-        lines.append(f"{name} =")
-        lines += [f"  {row}" for row in body]
-    return lines
+    return tensor_grids(params, lang)
 
 
 def _title(problem: Problem, number: int, lang: str) -> str:

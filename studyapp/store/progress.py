@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from studyapp.core.review_log import Review
+from studyapp.core.review_log import Review, counts_as_right
 from studyapp.core.scheduler import ItemState
 from studyapp.store.db import connect
 
@@ -213,7 +213,7 @@ class Store:
             if review.session_id is not None:
                 c.execute("UPDATE sessions SET reviewed = reviewed + 1, correct = correct + ?, "
                           "wrong = wrong + ? WHERE id = ?",
-                          (int(review.rating > 1), int(review.rating == 1), review.session_id))
+                          (int(review.right), int(not review.right), review.session_id))
         return int(cur.lastrowid)
 
     def _write_item(self, c: sqlite3.Connection, s: ItemState) -> None:
@@ -226,18 +226,19 @@ class Store:
     def undo(self, review_id: int) -> ItemState | None:
         """Remove one logged answer and restore the item as it was before it."""
         with self.transaction() as c:
-            row = c.execute("SELECT item_id, prev_state, mode, rating, session_id FROM reviews "
+            row = c.execute("SELECT item_id, prev_state, mode, rating, session_id, correct FROM reviews "
                             "WHERE id = ?", (review_id,)).fetchone()
             if row is None:
                 return None
-            _, prev, mode, rating, session_id = row
+            _, prev, mode, rating, session_id, correct = row
+            right = counts_as_right(rating, None if correct is None else bool(correct))
             before = ItemState.from_dict(json.loads(prev))
             if mode == "scheduled":
                 self._write_item(c, before)
             c.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             if session_id is not None:
                 c.execute("UPDATE sessions SET reviewed = reviewed - 1, correct = correct - ?, "
-                          "wrong = wrong - ? WHERE id = ?", (int(rating > 1), int(rating == 1), session_id))
+                          "wrong = wrong - ? WHERE id = ?", (int(right), int(not right), session_id))
         return before
 
     def set_item(self, state: ItemState) -> None:

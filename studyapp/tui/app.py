@@ -12,12 +12,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from studyapp.core.settings import Settings
 from studyapp.tui.home import ALL, RECENT_WEEKS, HomeScreen
+from studyapp.tui.palette import BilingualCommands, command, translated
 from studyapp.tui.strings import tr
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ SCREENS = {
 class StudyApp(App[None]):
     CSS_PATH = "studyapp.tcss"
     TITLE = "studyapp"
+    COMMANDS = {BilingualCommands}  # Textual's entries and ours, in the UI's language (see palette)
 
     def __init__(self, db: Path, settings: Settings, clock: Callable[[], datetime], seed: int | None,
                  content: list[Path] | None = None, config_file: Path | None = None, eager: bool = True,
@@ -173,17 +175,54 @@ class StudyApp(App[None]):
         if isinstance(self.screen, HomeScreen):
             getattr(self.screen, f"action_{action}")()
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+    # --- the command palette ------------------------------------------------------------
+    def palette_commands(self, screen: Screen[Any]) -> list[tuple[SystemCommand, tuple[str, ...]]]:
+        """Every palette entry in the UI's language, with its names in the other languages."""
         lang = self.settings.lang
-        yield SystemCommand(tr(lang, "cmd_study"), tr(lang, "cmd_study_help"),
-                            lambda: self.action_home("study"))
-        yield SystemCommand(tr(lang, "cmd_practice"), tr(lang, "cmd_practice_help"),
-                            lambda: self.action_home("practice"))
-        for name in SCREENS:
-            yield SystemCommand(tr(lang, f"cmd_{name}"), tr(lang, f"cmd_{name}_help"),
-                                lambda name=name: self.action_open(name))
-        yield SystemCommand(tr(lang, "cmd_help"), tr(lang, "cmd_help_help"), lambda: self.action_home("help"))
+        textual = (entry._replace(callback=lambda: self.set_timer(0.1, self.save_screenshot_file))
+                   if entry.title == "Screenshot" else entry for entry in super().get_system_commands(screen))
+        out = translated(textual, lang)
+        out.append(command("study", lang, lambda: self.action_home("study")))
+        out.append(command("practice", lang, lambda: self.action_home("practice")))
+        out += [command(name, lang, lambda name=name: self.action_open(name)) for name in SCREENS]
+        out.append(command("help", lang, lambda: self.action_home("help")))
+        return out
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        return [entry for entry, _names in self.palette_commands(screen)]
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=tr(self.settings.lang, "palette_search"),
+                                            id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider],
+                                        placeholder=tr(self.settings.lang, "palette_themes")))
+
+    def save_screenshot_file(self) -> None:
+        """Textual's Screenshot, with its notice in the UI's language (see ``screenshot_delivered``)."""
+        import io
+
+        stamp = datetime.now().strftime("%Y-%m-%dT%H_%M_%S")
+        self.deliver_text(io.StringIO(self.export_screenshot()), save_filename=f"studyapp_{stamp}.svg",
+                          open_method="browser", mime_type="image/svg+xml", name="studyapp-screenshot")
+
+    @on(events.DeliveryComplete)
+    @on(events.DeliveryFailed)
+    def screenshot_delivered(self, event: events.DeliveryComplete | events.DeliveryFailed) -> None:
+        if event.name != "studyapp-screenshot":
+            return
+        lang = self.settings.lang
+        if isinstance(event, events.DeliveryFailed):
+            self.notify(tr(lang, "screenshot_failed"), severity="error", markup=False)
+        else:
+            self.notify(tr(lang, "screenshot_saved").format(path=event.path or ""), markup=False)
 
     def _theme_changed(self, theme: Any) -> None:
         """A theme chosen in the command palette is kept, as one chosen in Settings is."""

@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text as RichText
 from textual import work
 from textual.app import ComposeResult
@@ -23,12 +22,12 @@ from studyapp.store.browse import history, item_rows
 from studyapp.tui.browse_item import ItemScreen
 from studyapp.tui.browse_rows import (
     COLUMNS,
-    MIN_TEXT,
     NUMERIC,
     SORT_KEYS,
     Line,
-    column_widths,
     fit,
+    layout,
+    preview_text,
     row_cells,
     summary,
 )
@@ -60,7 +59,6 @@ def t(lang: str, key: str, **values: Any) -> str:
 # Rows go into the table a chunk at a time, more as the cursor or the scroll nears the end: the
 # table measures every cell it is given, which for 100,000 items would take half a minute.
 CHUNK = 200
-WIDE_TEXT = 40  # the item text keeps this much before the deck and type columns grow
 
 
 class BrowseScreen(Screen[None]):
@@ -120,12 +118,14 @@ class BrowseScreen(Screen[None]):
         things: list[Card | ProblemTemplate] = [x for deck in self.app.library.decks
                                                 for x in (*deck.cards, *deck.problems)]
         stored = item_rows(self.app.store, [x.id for x in things])
+        decks = self.deck_titles()
         lines = {}
         for thing in things:
             row = stored.get(thing.id)
             entry = entry_for(thing, row.state if row else None, row.last_answered if row else None)
             lines[thing.id] = Line(entry, thing, summary(thing, self.lang),
-                                   row.last_rating if row else None, row.reviews if row else 0)
+                                   row.last_rating if row else None, row.reviews if row else 0,
+                                   decks.get(thing.deck, thing.deck))
         self.app.call_from_thread(self.loaded, lines)
 
     def loaded(self, lines: dict[str, Line]) -> None:
@@ -174,21 +174,17 @@ class BrowseScreen(Screen[None]):
             self.app.call_from_thread(self.show_rows, [ln.entry.state.item_id for ln in rows], generation)
 
     # --- the table ----------------------------------------------------------------------
+    def deck_titles(self) -> dict[str, str]:
+        return {d.id: d.title.get(self.lang) or d.id for d in self.app.library.decks}
+
     def make_columns(self) -> None:
-        fixed = column_widths(self.lang)
-        room = self.app.size.width - sum(fixed.values()) - len(COLUMNS) - 2  # gaps, scroll bar
-        for column, values in (("deck", [ln.entry.state.deck for ln in self.lines.values()]),
-                               ("kind", [ln.entry.type for ln in self.lines.values()])):
-            wider = max(map(cell_len, values), default=0) - fixed[column]
-            if wider > 0 and room - wider >= WIDE_TEXT:  # a wide terminal: whole deck ids and kinds
-                fixed[column] += wider
-                room -= wider
-        self.widths = {**fixed, "text": max(room, MIN_TEXT)}
+        """The columns that fit the terminal (see ``browse_rows.layout``)."""
+        self.widths = layout(self.app.size.width, self.lang, list(self.deck_titles().values()))
         table = self.query_one("#items", DataTable)
         table.clear(columns=True)
-        for c in COLUMNS:
-            table.add_column(RichText(fit(row_t(self.lang, c), self.widths[c], c in NUMERIC) + " "),
-                             width=self.widths[c] + 1, key=c)
+        for c, width in self.widths.items():
+            header = RichText(fit(row_t(self.lang, c), width, c in NUMERIC) + " ")
+            table.add_column(header, width=width + 1, key=c)
 
     def on_resize(self) -> None:
         if self.lines and self.widths:
@@ -244,10 +240,10 @@ class BrowseScreen(Screen[None]):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def show_preview(self) -> None:
+        """The row under the cursor in full; nothing when the search left no row."""
         item_id = self.selected_id()
-        ln = self.lines.get(item_id) if item_id else None
-        preview = RichText.assemble((item_id or "", "bold"), " · ", ln.title) if ln else ""
-        self.query_one("#browse-preview", Static).update(preview)
+        self.query_one("#browse-preview", Static).update(
+            preview_text(self.lines.get(item_id) if item_id else None, self.lang))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.more_rows()
@@ -294,7 +290,7 @@ class BrowseScreen(Screen[None]):
         ln.entry = replace(ln.entry, state=state)
         now, day_end = self.moment()
         table = self.query_one("#items", DataTable)
-        for column, cell in zip(COLUMNS, self.row(ln, now, day_end), strict=True):
+        for column, cell in zip(self.widths, self.row(ln, now, day_end), strict=True):
             table.update_cell(item_id, column, cell)
         self.notify(t(self.lang, "suspended_now" if state.suspended else "unsuspended_now"))
 

@@ -1,5 +1,7 @@
-"""How an item reads in the browser: its row of cells (each cut to its column by cell width,
-so that Chinese lines up), its short text, its state, due date and stability in both languages."""
+"""How an item reads in the browser: which columns fit the width and how wide each is, its row
+of cells (each cut to its column by cell width, so that Chinese lines up), its short text, its
+state, due date and stability, and the preview under the table, in both languages. Pure: the
+screen (``browse``) passes the width, the language and the deck titles."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ S = {
         "diff": "Diff", "lapses": "Lapses", "last": "Last",
         "new": "new", "learning": "learn", "young": "young", "mature": "mature", "relearning": "relearn",
         "susp": "susp.", "buried": "buried", "today": "today", "in": "in {d}d", "overdue": "overdue {d}d",
-        "basic": "basic", "cloze": "cloze", "choice": "choice", "d": "d", "y": "y",
+        "basic": "basic", "cloze": "cloze", "choice": "choice", "problem": "problem", "d": "d", "y": "y",
         "r1": "Again", "r2": "Hard", "r3": "Good", "r4": "Easy",
     },
     "zh": {
@@ -29,7 +31,7 @@ S = {
         "diff": "难度", "lapses": "遗忘", "last": "上次",
         "new": "新卡", "learning": "学习中", "young": "未熟练", "mature": "已熟练", "relearning": "重学中",
         "susp": "已暂停", "buried": "已搁置", "today": "今天", "in": "{d} 天后", "overdue": "逾期 {d} 天",
-        "basic": "问答", "cloze": "填空", "choice": "选择", "d": "天", "y": "年",
+        "basic": "问答", "cloze": "填空", "choice": "选择", "problem": "计算题", "d": "天", "y": "年",
         "r1": "重来", "r2": "困难", "r3": "良好", "r4": "简单",
     },
 }
@@ -41,9 +43,13 @@ def t(lang: str, key: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+CARD_TYPES = ("basic", "cloze", "choice")
+
+
 def kind_text(kind: str, lang: str) -> str:
-    """A card type in the UI language; a problem kind by its name (what ``kind:`` takes)."""
-    return t(lang, kind) if kind in ("basic", "cloze", "choice") else kind
+    """A card type in the UI language; any problem kind is a problem (its name, what ``kind:``
+    takes, is an identifier: the details screen shows it)."""
+    return t(lang, kind if kind in CARD_TYPES else "problem")
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -115,25 +121,54 @@ class Line:
     title: str  # ``summary`` in the UI language
     last_rating: int | None = None
     reviews: int = 0
+    deck_title: str = ""  # in the UI language; the deck's id when it has none
 
 
 COLUMNS = ("deck", "kind", "text", "state", "due", "stab", "diff", "lapses", "last")
 NUMERIC = {"stab", "diff", "lapses"}
 STATE_ORDER = ("new", "learning", "relearning", "young", "mature")
 MIN_TEXT = 15
+DECK_MIN, DECK_MAX = 10, 20  # cells of the deck column: its titles are cut to fit
+NARROW = ("stab", "diff", "lapses")  # left out when the item text would have less than...
+ROOMY_TEXT = 30  # ...this many cells (the preview and the details still show them)
+WIDE_TEXT = 40  # the item text keeps this much before the deck column grows
 
 
 def column_widths(lang: str) -> dict[str, int]:
-    """Cells of every column but the item text: its header or its widest value, whichever is wider."""
-    values = {"deck": ["activati"], "kind": ["conv_out"], "stab": ["999d"], "diff": ["100%"],
-              "lapses": ["99"], "state": [t(lang, k) for k in (*STATE_ORDER, "susp", "buried")],
+    """Cells of every column but the item text: its header or its widest value, whichever is wider
+    (the deck column's titles are cut at ``DECK_MIN``)."""
+    values = {"deck": ["x" * DECK_MIN], "kind": [t(lang, k) for k in (*CARD_TYPES, "problem")],
+              "stab": ["999d"], "diff": ["100%"], "lapses": ["99"],
+              "state": [t(lang, k) for k in (*STATE_ORDER, "susp", "buried")],
               "due": [t(lang, "overdue", d=99), t(lang, "in", d=99), "2026-01-01"],
               "last": [t(lang, f"r{r}") for r in RATING_STYLE]}
     return {c: max(cell_len(x) for x in [t(lang, c), *values[c]]) for c in values}
 
 
+def layout(width: int, lang: str, deck_titles: list[str]) -> dict[str, int]:
+    """The columns shown at ``width`` terminal cells, in order, and the cells of each: the item
+    text takes what the others leave; narrow, the least used columns give way to it, and wide,
+    the deck column grows toward its longest title while the text keeps ``WIDE_TEXT``."""
+    fixed = column_widths(lang)
+
+    def room_for_text() -> int:
+        return width - sum(fixed.values()) - (len(fixed) + 1) - 2  # a gap after each column, scroll bar
+
+    if room_for_text() < ROOMY_TEXT:
+        for column in NARROW:
+            del fixed[column]
+    room = room_for_text()
+    wider = min(max(map(cell_len, deck_titles), default=0), DECK_MAX) - fixed["deck"]
+    grow = min(wider, room - WIDE_TEXT)
+    if grow > 0:
+        fixed["deck"] += grow
+        room -= grow
+    widths = {**fixed, "text": max(room, MIN_TEXT)}
+    return {c: widths[c] for c in COLUMNS if c in widths}
+
+
 SORT_KEYS: dict[str, Any] = {
-    "deck": lambda ln, now: ln.entry.state.deck,
+    "deck": lambda ln, now: ((ln.deck_title or ln.entry.state.deck).casefold(), ln.entry.state.deck),
     "kind": lambda ln, now: ln.entry.type,
     "text": lambda ln, now: ln.title.casefold(),
     "state": lambda ln, now: STATE_ORDER.index(ln.entry.state.label(now)),
@@ -147,10 +182,11 @@ SORT_KEYS: dict[str, Any] = {
 
 def row_cells(ln: Line, widths: dict[str, int], lang: str, now: datetime, day_end: datetime,
               zone: Any) -> list[RichText]:
-    """The row of one item, every cell exactly as wide as its column (plus one space)."""
+    """The row of one item: a cell for each column of ``widths``, exactly as wide as its column
+    (plus one space)."""
     s = ln.entry.state
     values = {
-        "deck": s.deck, "kind": kind_text(ln.entry.type, lang), "text": ln.title,
+        "deck": ln.deck_title or s.deck, "kind": kind_text(ln.entry.type, lang), "text": ln.title,
         "state": t(lang, state_key(s, now)), "due": due_text(s, day_end, zone, lang),
         "stab": stability_text(None if s.is_new else s.stability, lang),
         "diff": "" if s.is_new or s.difficulty is None else f"{difficulty_share(s.difficulty):.0%}",
@@ -158,7 +194,16 @@ def row_cells(ln: Line, widths: dict[str, int], lang: str, now: datetime, day_en
         "last": t(lang, f"r{ln.last_rating}") if ln.last_rating in RATING_STYLE else "",
     }
     row = "yellow" if s.suspended else "red" if s.leech else "dim" if s.is_buried(now) else ""
-    out = [RichText(fit(values[c], widths[c], c in NUMERIC) + " ", style=row) for c in COLUMNS]
-    if not row and ln.last_rating in RATING_STYLE:
-        out[-1].stylize(RATING_STYLE[ln.last_rating])
+    out = [RichText(fit(values[c], width, c in NUMERIC) + " ", style=row) for c, width in widths.items()]
+    if not row and ln.last_rating in RATING_STYLE and "last" in widths:
+        out[list(widths).index("last")].stylize(RATING_STYLE[ln.last_rating])
     return out
+
+
+def preview_text(ln: Line | None, lang: str) -> RichText:
+    """The line under the table: the highlighted item's deck and type, then its whole text
+    (which the table cuts); empty when no row is highlighted."""
+    if ln is None:
+        return RichText()
+    return RichText.assemble((f"{ln.deck_title or ln.entry.state.deck} · {kind_text(ln.entry.type, lang)}",
+                              "bold"), " · ", ln.title)

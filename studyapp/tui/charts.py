@@ -25,7 +25,6 @@ SHADES = ("dim", "#7bc96f", "#49a55a", "#2f8a45", "#1f6f35")
 EIGHTHS = " ▁▂▃▄▅▆▇█"  # vertical bars: 0..8 eighths of a row
 LEFT_EIGHTHS = " ▏▎▍▌▋▊▉█"  # meters: 0..8 eighths of a column
 BAR_STYLE, HIGHLIGHT_STYLE = "#3f8fd2", "bold #e8912d"
-HEATMAP_HEIGHT = 9  # months, seven weekdays, legend
 
 S = {
     "en": {"legend": "reviews a day", "none": "no reviews"},
@@ -73,28 +72,40 @@ def level(count: int, thresholds: tuple[int, int, int]) -> int:
 
 
 def legend(counts: Sequence[int], lang: str) -> Text:
-    """Each glyph with the range of counts it stands for (ranges no day falls in are left out)."""
+    """Each glyph with the range of counts it stands for, on one line (see ``legend_lines``)."""
+    return legend_lines(counts, lang)[0]
+
+
+def legend_lines(counts: Sequence[int], lang: str, width: int | None = None) -> list[Text]:
+    """The legend: each glyph with the range of counts it stands for (ranges no day falls in are
+    left out), broken between two entries onto as many lines as ``width`` needs."""
     thresholds = quartiles(counts)
     top = max(counts, default=0)
-    out = Text(f"{t(lang, 'legend')}: ")
-    out.append(GLYPHS[0], SHADES[0]).append(" 0")
+    pieces = [Text(f"{t(lang, 'legend')}:"), Text(GLYPHS[0], SHADES[0]).append(" 0")]
     if top <= 0:
-        return out.append(f" ({t(lang, 'none')})")
+        pieces.append(Text(f"({t(lang, 'none')})"))
     bounds = [0, *thresholds, top]
-    for k in range(1, 5):
+    for k in range(1, 5 if top > 0 else 1):
         lo, hi = bounds[k - 1] + 1, bounds[k] if k < 4 else top
-        if lo > hi:
-            continue
-        out.append("  ").append(GLYPHS[k], SHADES[k]).append(f" {lo}" if lo == hi else f" {lo}–{hi}")
-    return out
+        if lo <= hi:
+            pieces.append(Text(GLYPHS[k], SHADES[k]).append(f" {lo}" if lo == hi else f" {lo}–{hi}"))
+    lines = [pieces[0]]
+    for k, piece in enumerate(pieces[1:]):
+        gap = " " if k == 0 or piece.plain.startswith("(") else "  "
+        if width is not None and lines[-1].cell_len + len(gap) + piece.cell_len > width:
+            lines.append(piece.copy())
+        else:
+            lines[-1] = Text.assemble(lines[-1], gap, piece)
+    return lines
 
 
 def heatmap_lines(days: Sequence[tuple[date, int]], weeks: int, lang: str, width: int | None = None,
                   today: date | None = None) -> list[Text]:
     """Month labels, then one row per weekday (Monday first) with one column per week, the last
-    column holding ``today`` (default: the latest day given), then the legend. Days after today
-    and days not given are blank. Columns are two cells wide when that fits ``width``, else
-    one; with less room than ``weeks`` columns, the most recent weeks are shown."""
+    column holding ``today`` (default: the latest day given), then the legend (on more lines
+    when ``width`` is narrow). Days after today and days not given are blank. Columns are two
+    cells wide when that fits ``width``, else one; with less room than ``weeks`` columns, the
+    most recent weeks are shown."""
     counts = dict(days)
     last = today or max(counts, default=None)
     weekdays = WEEKDAYS.get(lang, WEEKDAYS["en"])
@@ -103,11 +114,10 @@ def heatmap_lines(days: Sequence[tuple[date, int]], weeks: int, lang: str, width
     cell = 2 if weeks * 2 <= room else 1
     shown = max(min(weeks, room // cell), 1)
     thresholds = quartiles(list(counts.values()))
-    lines = [Text() for _ in range(HEATMAP_HEIGHT)]
     first = None if last is None else last - timedelta(days=last.weekday(), weeks=shown - 1)
+    lines = [_month_row(first, shown, cell, label_w, lang, width)]
     for row, name in enumerate(weekdays):
-        line = lines[1 + row]
-        line.append(fit(name, label_w), "dim")
+        line = Text(fit(name, label_w), "dim")
         for col in range(shown):
             day = None if first is None else first + timedelta(days=7 * col + row)
             if day is None or last is None or day > last or day not in counts:
@@ -117,8 +127,8 @@ def heatmap_lines(days: Sequence[tuple[date, int]], weeks: int, lang: str, width
             line.append(GLYPHS[k], SHADES[k])
             if cell == 2:
                 line.append(" ")
-    lines[0] = _month_row(first, shown, cell, label_w, lang)
-    lines[-1] = legend(list(counts.values()), lang)
+        lines.append(line)
+    lines += legend_lines(list(counts.values()), lang, width)
     for line in lines:
         line.no_wrap = True
         line.overflow = "crop"
@@ -127,28 +137,30 @@ def heatmap_lines(days: Sequence[tuple[date, int]], weeks: int, lang: str, width
     return lines
 
 
-def _month_row(first: date | None, shown: int, cell: int, label_w: int, lang: str) -> Text:
+def _month_row(first: date | None, shown: int, cell: int, label_w: int, lang: str,
+               width: int | None = None) -> Text:
     """A month's name above the column where it begins, right to left so that the recent months
-    win when two would overlap (the partial month at the left edge gives way)."""
+    win when two would overlap; a name with no room (a space before the next one) is left out,
+    never shortened to a bare number that would read as a day ("12 Jan", "9月 10")."""
     if first is None:
         return Text("")
     months = MONTHS.get(lang, MONTHS["en"])
-    row = [" "] * (label_w + shown * cell)
+    grid = label_w + shown * cell
+    row = [" "] * max(grid, width or 0)
     limit = len(row)  # where the label placed to the right begins, less a space
     for col in range(shown - 1, -1, -1):
         monday = first + timedelta(weeks=col)
         if col and (monday - timedelta(weeks=1)).month == monday.month:
             continue
         pos = label_w + col * cell
-        # the full name, else the month's number ("10月" needs more room than a week column)
-        names = (months[monday.month - 1], str(monday.month))
-        name = next((n for n in names if pos + cell_len(n) <= limit), None)
-        if name is None:
-            continue
+        name = months[monday.month - 1]
         size = cell_len(name)
+        if pos + size > limit:
+            continue
         row[pos:pos + size] = [name] + [""] * (size - 1)  # a wide name fills several cells
         limit = pos - 1
-    return Text("".join(row), "dim")
+    text = "".join(row).rstrip()
+    return Text(text + " " * max(grid - cell_len(text), 0), "dim")
 
 
 class Heatmap(Widget):
@@ -166,7 +178,7 @@ class Heatmap(Widget):
         self.refresh(layout=True)
 
     def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
-        return HEATMAP_HEIGHT
+        return len(heatmap_lines(self.days, self.weeks, self.lang, width or None, self.today))
 
     def render(self) -> Text:
         return Text("\n").join(heatmap_lines(self.days, self.weeks, self.lang, self.size.width or None,

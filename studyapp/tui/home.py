@@ -27,7 +27,9 @@ HEATMAP_ROOM = 24  # columns kept for the recent weeks beside the deck table
 class HomeScreen(Screen[None]):
     composed_lang = ""
     BINDINGS = [
-        Binding("enter", "study", "Study"),
+        # First in the footer: the table's own hidden Enter would otherwise hide it (a priority
+        # binding wins over the focused widget's); Enter on a row studies that deck either way.
+        Binding("enter", "study", "Study", key_display="Enter", priority=True),
         Binding("p", "practice", "Practise"),
         Binding("e", "app.open('exam')", "Exam"),
         Binding("b", "app.open('browse')", "Browse"),
@@ -44,8 +46,8 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.studyapp
         lang = self.composed_lang = app.settings.lang
-        yield Static(f"[b]{tr(lang, 'title')}[/b] · {tr(lang, 'decks')}", id="title")
-        yield Static(tr(lang, "loading"), id="today")
+        yield Static(Text.assemble((tr(lang, "title"), "bold"), f" · {tr(lang, 'decks')}"), id="title")
+        yield Static(Text(tr(lang, "loading")), id="today")
         notice = Static(id="notice")
         notice.display = False
         yield notice
@@ -60,7 +62,7 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#decks", DataTable)
         lang = self.composed_lang
         table.add_column(tr(lang, "deck"))
-        table.add_row(f"[b]{tr(lang, 'all_decks')}[/b]", key=ALL)
+        table.add_row(Text(tr(lang, "all_decks"), "bold"), key=ALL)
         if self.studyapp.loaded:
             self.refresh_counts()
 
@@ -106,13 +108,13 @@ class HomeScreen(Screen[None]):
         all_counts = everything.counts()
         answered, spent_ms = app.store.activity_since(everything.day_start)
         left = all_counts.new + all_counts.learning + all_counts.review
-        self.query_one("#today", Static).update(
+        self.query_one("#today", Static).update(Text(
             f"{tr(lang, 'today')}: {answered} {tr(lang, 'done')} · {left} {tr(lang, 'left')} · "
-            f"{spent_ms // 60000} min")
-        table.add_row(f"[b]{tr(lang, 'all_decks')}[/b]", str(all_counts.new), str(all_counts.learning),
-                      str(all_counts.review), key=ALL)
-        for deck_id, title, new, learning, review in rows:
-            table.add_row(title, str(new), str(learning), str(review), key=deck_id)
+            f"{spent_ms // 60000} min"))
+        table.add_row(Text(tr(lang, "all_decks"), "bold"), *(Text(str(n)) for n in (
+            all_counts.new, all_counts.learning, all_counts.review)), key=ALL)
+        for deck_id, title, *counts in rows:  # Text, not markup: a title may hold brackets
+            table.add_row(Text(title), *(Text(str(n)) for n in counts), key=deck_id)
         table.move_cursor(row=min(cursor, table.row_count - 1))
         table.focus()
         self.show_recent()
@@ -128,7 +130,8 @@ class HomeScreen(Screen[None]):
         days = [(today - timedelta(days=i), counts.get(today - timedelta(days=i), 0))
                 for i in range(RECENT_WEEKS * 7)][::-1]
         run = streak(counts, today)
-        self.query_one("#streak", Static).update(f"{tr(lang, 'streak')}: [b]{run}[/b] {tr(lang, 'days')}")
+        self.query_one("#streak", Static).update(
+            Text.assemble(f"{tr(lang, 'streak')}: ", (str(run), "bold"), f" {tr(lang, 'days')}"))
         found = self.query("#recent")
         if found:
             cast(Heatmap, found.first()).update_days(days, today)

@@ -25,6 +25,7 @@ ZH = {
     "Finish": "交卷", "Next": "下一题", "Previous": "上一题", "Save": "保存", "Sort": "排序",
     "Leave": "离开", "Yes": "是", "No": "否", "Next page": "下一页", "Previous page": "上一页",
     "Home": "回主页", "Next field": "下一项", "(Un)suspend": "暂停/恢复", "Reverse": "倒序",
+    "Submit": "提交", "Accept": "接受建议", "Answer box": "答案框", "Commands": "命令",
 }
 
 PALETTE = {"en": "palette", "zh": "命令面板"}

@@ -1,4 +1,8 @@
-"""A multi-line answer box for matrices: one row per line, Enter on the last row submits."""
+"""A multi-line answer box: a matrix one row per line, or a structured answer one labelled
+part per line (``loss: …`` / ``W1: …``), so the beginning of a long answer never scrolls away.
+
+Enter moves to the next line until the last one, then submits.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ from textual.widgets import TextArea
 
 
 class MatrixEditor(TextArea):
-    """Enter starts the next row until the matrix has its rows, then submits.
+    """Rows mode: Enter starts the next row until the matrix has its rows, then submits; a
+    one-line form (``1 2; 3 4`` or ``[[1, 2], [3, 4]]``) submits at once.
 
-    A one-line form (``1 2; 3 4`` or ``[[1, 2], [3, 4]]``) submits at once, so the keys of
-    the single-line box keep working here.
+    Parts mode (``labels``): the lines come prefilled with the labels; Enter moves to the end
+    of the next line, and submits on the last one (or at once when the whole answer was typed
+    on one line and the other lines are still bare labels).
     """
 
     class Submitted(Message):
@@ -22,18 +28,42 @@ class MatrixEditor(TextArea):
     def __init__(self, rows: int = 2, **kwargs: object):
         super().__init__(soft_wrap=False, tab_behavior="focus", show_line_numbers=False, **kwargs)  # type: ignore[arg-type]
         self.rows = rows
+        self.labels: list[str] = []
+
+    def configure(self, rows: int, labels: list[str] | None = None) -> None:
+        """Empty rows for a matrix, or one prefilled line per labelled part."""
+        self.labels = list(labels or [])
+        self.rows = len(self.labels) or rows
+        self.text = "\n".join(f"{label}: " for label in self.labels)
+        if self.labels:
+            self.move_cursor((0, len(self.document.get_line(0))))
+
+    def _bare(self, row: int) -> bool:
+        line = self.document.get_line(row).strip()
+        return not line or (bool(self.labels) and line.rstrip(":").strip() in self.labels)
 
     def submits(self) -> bool:
+        row = self.cursor_location[0]
+        last = row >= self.document.line_count - 1 and row >= self.rows - 1
+        if self.labels:
+            others_bare = all(self._bare(r) for r in range(self.document.line_count) if r != row)
+            return last or (";" in self.document.get_line(row) and others_bare)
         text = self.text
         if ";" in text or "[" in text:
             return True
-        row = self.cursor_location[0]
-        return row >= self.rows - 1 or not self.document.get_line(row).strip()
+        return last or not self.document.get_line(row).strip()
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter" and self.submits():
-            event.stop()
-            event.prevent_default()
+        if event.key != "enter":
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        if self.submits():
             self.post_message(self.Submitted(self, self.text))
             return
-        await super()._on_key(event)
+        row = self.cursor_location[0]
+        if row + 1 < self.document.line_count:
+            self.move_cursor((row + 1, len(self.document.get_line(row + 1))))
+        else:
+            self.insert("\n")

@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -55,7 +56,7 @@ S = {
         "new_per_day": "每天新卡上限", "new_per_day_help": "0–9999,所有卡组合计",
         "reviews_per_day": "每天复习上限", "reviews_per_day_help": "0–9999,所有卡组合计",
         "day_start_hour": "新的一天开始于", "day_start_hour_help": "本地时间",
-        "timezone": "时区", "timezone_help": "IANA 名称,如 Asia/Shanghai;留空则用系统时区",
+        "timezone": "时区", "timezone_help": "时区数据库中的名称,如 Asia/Shanghai;留空则用系统时区",
         "leech_threshold": "顽固卡阈值", "leech_threshold_help": "遗忘 1–99 次后成为顽固卡",
         "leech_action": "顽固卡处理", "leech_action_help": "成为顽固卡之后",
         "tag": "加标记(继续学习)", "suspend": "暂停(不再出现)",
@@ -77,7 +78,7 @@ def problem_text(lang: str, key: str, raw: str, message: str) -> str:
     if lang != "zh":
         return message  # Settings.from_dict's own words, the same as for the file
     if key == "timezone":
-        return f"未知时区「{raw}」:应为 IANA 名称(如 Asia/Shanghai),或留空使用系统时区"
+        return f"未知时区「{raw}」:应为时区数据库中的名称(如 Asia/Shanghai),或留空使用系统时区"
     low, high = RANGES[key]
     if key == "desired_retention":
         return f"无效的值「{raw}」:应为 {low:.2f} 到 {high:.2f} 之间的数"
@@ -194,8 +195,9 @@ class SettingsScreen(Screen[None]):
         self.refresh_bindings()
 
     # --- saving --------------------------------------------------------------------------------
-    def _title(self) -> str:
-        return f"[b]{t(self.lang, 'title')}[/b]" + (f"  {t(self.lang, 'saving')}" if self.saving else "")
+    def _title(self) -> Text:
+        saving = f"  {t(self.lang, 'saving')}" if self.saving else ""
+        return Text.assemble((t(self.lang, "title"), "bold"), saving)
 
     def save_in_background(self) -> None:
         self.saving += 1

@@ -1,10 +1,18 @@
-"""The study screen: one item at a time, graded, rated, committed before the next appears."""
+"""The study screen: one item at a time, graded, rated, committed before the next appears.
+
+Typing never fires a command. When an item has an answer box, printable keys go into it:
+the box has the focus whenever the item is shown, after a hint and after an undo. Escape
+leaves the box and shows the commands (h, u, s, -); any other printable key, or Tab, goes
+back to the box with that key typed. Undo and the hint also have Ctrl keys that work from
+inside the box. An unreadable answer is not graded: the box keeps it and says why.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rich.text import Text as RichText
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -17,22 +25,26 @@ from studyapp.core.steps import render_text
 from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.matrix_editor import MatrixEditor
 from studyapp.tui.strings import tr
-from studyapp.tui.study_view import feedback, question, shape_label
+from studyapp.tui.study_view import feedback, question, rating_bar, shape_label
 from studyapp.tui.summary import SummaryScreen, summary_text
-
-RATING_KEYS = {"1": 1, "2": 2, "3": 3, "4": 4}
-RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 
 class StudyScreen(Screen[None]):
+    AUTO_FOCUS = ""  # show_next gives the focus to the answer box, or to nothing
+    # Order is the footer's order: the primary action of each moment comes first.
     BINDINGS = [
-        Binding("space", "flip", "Show", show=False),
-        Binding("enter", "enter", "Submit / accept", show=False),
+        Binding("enter", "submit", "Submit"),
+        Binding("space", "flip", "Show"),
+        Binding("enter", "accept", "Accept"),
         Binding("1", "rate('1')", "Again"), Binding("2", "rate('2')", "Hard"),
         Binding("3", "rate('3')", "Good"), Binding("4", "rate('4')", "Easy"),
+        Binding("ctrl+z", "undo", "Undo", priority=True),
+        Binding("ctrl+t", "hint", "Hint", priority=True),
+        Binding("tab", "to_box", "Answer box"),
         Binding("h", "hint", "Hint"), Binding("n", "next_step", "Next step"),
         Binding("a", "all_steps", "All steps", show=False), Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"), Binding("minus", "bury", "Bury"),
+        Binding("escape", "commands", "Commands"),
         Binding("escape", "end", "End"),
         Binding("question_mark", "help", "Help", show=False),
     ]
@@ -43,7 +55,6 @@ class StudyScreen(Screen[None]):
         self.item: StudyItem | None = None
         self.result: AnswerResult | None = None
         self.answered = False
-        self.hint_used = False
         self.chosen: set[int] = set()
         self.started = 0.0
         self.answered_after_ms: int | None = None
@@ -56,78 +67,148 @@ class StudyScreen(Screen[None]):
         with VerticalScroll(id="card"):
             yield Static(id="prompt")
             yield Static(id="feedback")
+        yield Static(id="notice")
         yield Input(placeholder=tr(self.lang, "answer_here"), id="answer")
         yield MatrixEditor(id="matrix")
         yield Static(id="help")
         yield KeyFooter()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Only the keys that do something now are shown: ratings once answered, the hint before."""
-        if action == "rate":
-            return self.answered
-        if action in ("next_step", "all_steps"):
-            return self.answered and self.item is not None and self.item.problem is not None
-        if action == "hint":
-            return not self.answered and self.item is not None and self.item.problem is not None
-        if action in ("undo",):
-            return bool(self.session.undo_stack)
-        if action in ("suspend", "bury"):
-            return self.item is not None
-        return True
-
-    def ticker(self) -> float:
-        return self.app.ticker()  # type: ignore[attr-defined, no-any-return]
-
     def on_mount(self) -> None:
+        self.status, self.card = self.query_one("#status", Static), self.query_one("#card", VerticalScroll)
+        self.prompt, self.feedback = self.query_one("#prompt", Static), self.query_one("#feedback", Static)
+        self.notice, self.help = self.query_one("#notice", Static), self.query_one("#help", Static)
+        self.line, self.matrix = self.query_one("#answer", Input), self.query_one("#matrix", MatrixEditor)
+        self.card.can_focus = False  # Tab goes between the answer box and nothing else
         localize_bindings(self, self.lang)
         self.show_next()
         self.set_interval(1.0, self.tick)
 
+    # --- what acts now ------------------------------------------------------------------
+    def box(self) -> Input | MatrixEditor | None:
+        """The answer box of the item shown, while it takes an answer; None otherwise."""
+        item = self.item
+        if item is None or self.answered:
+            return None
+        if item.problem is None and (item.card is None or item.card.type != "cloze"):
+            return None
+        return self.editor()
+
+    def typing(self) -> bool:
+        box = self.box()
+        return box is not None and box.has_focus
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys that act now are shown, and only they act."""
+        item, typing = self.item, self.typing()
+        kind = None if item is None else ("problem" if item.problem else item.card.type)  # type: ignore[union-attr]
+        if action == "submit":
+            return item is not None and not self.answered and (typing or kind in ("choice", "basic"))
+        if action == "flip":
+            return not self.answered and kind in ("basic", "cloze") and not (typing and kind != "cloze")
+        if action in ("accept", "rate"):
+            return self.answered and (action == "rate" or self.result is not None)
+        if action in ("next_step", "all_steps"):
+            return self.answered and kind == "problem"
+        if action == "hint":
+            return not self.answered and kind == "problem"
+        if action == "undo":
+            return self.session.can_undo()
+        if action == "to_box":
+            return self.box() is not None and not typing
+        if action in ("suspend", "bury"):
+            return item is not None and not typing
+        if action == "commands":
+            return typing
+        if action in ("end", "help"):
+            return not typing
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """Number keys pick choice options; outside the box, a printable key that is no
+        command now goes back into the box, typed."""
+        item = self.item
+        if item is not None and not self.answered and item.card is not None and item.card.type == "choice":
+            self.choose(event)
+            return
+        box = self.box()
+        if box is None or box.has_focus or not event.is_printable or self.acts(event.key):
+            return
+        event.stop()
+        event.prevent_default()
+        box.focus()
+        if isinstance(box, Input):
+            box.insert_text_at_cursor(event.character or "")
+        else:
+            box.insert(event.character or "")
+        self.refresh_bindings()
+
+    def acts(self, key: str) -> bool:
+        """Whether one of this screen's bindings of ``key`` acts now."""
+        for binding in self._bindings.key_to_bindings.get(key, ()):
+            name, _, params = binding.action.partition("(")
+            if self.check_action(name, (params.rstrip(")").strip("'"),) if params else ()):
+                return True
+        return False
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    def ticker(self) -> float:
+        return self.app.ticker()  # type: ignore[attr-defined, no-any-return]
+
     def editor(self) -> Input | MatrixEditor:
-        """The answer box in use: the multi-line editor for a matrix answer, else the line."""
+        """The multi-line editor for a matrix or a structured answer, else the line."""
         problem = self.item.problem if self.item is not None else None
-        if problem is not None and not isinstance(problem.answer, dict) and depth(problem.answer) == 2:
-            return self.query_one("#matrix", MatrixEditor)
-        return self.query_one("#answer", Input)
+        if problem is not None and (isinstance(problem.answer, dict) or depth(problem.answer) >= 2):
+            return self.matrix
+        return self.line
 
     # --- showing ----------------------------------------------------------------------
     def show_next(self, item: StudyItem | None = None) -> None:
         self.item = item or self.session.next()
-        self.result, self.answered, self.hint_used, self.chosen, self.typed = None, False, False, set(), ""
+        self.result, self.answered, self.chosen, self.typed = None, False, set(), ""
         self.started, self.answered_after_ms, self.steps_shown = self.ticker(), None, 0
-        feedback = self.query_one("#feedback", Static)
-        feedback.update("")
-        line, matrix = self.query_one("#answer", Input), self.query_one("#matrix", MatrixEditor)
-        line.value = ""
-        matrix.text = ""
-        line.display = matrix.display = False
+        self.feedback.update("")
+        self.notice.update("")
+        self.line.value = ""
+        self.matrix.text = ""
+        self.line.display = self.matrix.display = False
         self.update_status()
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.card.scroll_home(animate=False)
         if self.item is None:
-            self.query_one("#prompt", Static).update(tr(self.lang, "nothing"))
-            self.query_one("#help", Static).update("")
+            self.prompt.update(tr(self.lang, "nothing"))
+            self.help.update("")
+            self.set_focus(None)
             self.refresh_bindings()
             return
-        self.query_one("#prompt", Static).update(self.question_text())
-        card = self.item.card
-        typed = self.item.problem is not None or (card is not None and card.type == "cloze")
-        answer = self.editor()
-        if isinstance(answer, MatrixEditor) and self.item.problem is not None:
-            answer.rows = len(self.item.problem.answer)
-            answer.styles.height = answer.rows + 2
-        answer.display = typed
-        if typed:
-            answer.focus()
+        self.prompt.update(question(self.item, self.lang, self.chosen))
+        box = self.box()
+        if box is self.matrix and self.item.problem is not None:
+            answer = self.item.problem.answer
+            labels = list(answer) if isinstance(answer, dict) else None
+            # A stack of matrices is typed channel after channel, one row per line.
+            rows = 0 if labels else len(answer) * (len(answer[0]) if depth(answer) == 3 else 1)
+            self.matrix.configure(rows, labels)
+            self.matrix.styles.height = min(self.matrix.rows + 2, 9)
+        if box is not None:
+            box.display = True
+            box.focus()
         else:
             self.set_focus(None)
-        self.query_one("#help", Static).update(self.help_text())
+        self.help.update(self.help_text())
         self.refresh_bindings()
 
     def update_status(self) -> None:
-        """The deck and what is left (read from the store), then the item's timer."""
+        """The deck (or Practice), what is left (read from the store), then the item's timer."""
         c = self.session.counts()
         lang = self.lang
-        self.counts_text = RichText.assemble((f" {self.title_text} ", "bold"), "  ",
+        title = self.title_text
+        if self.session.mode == "practice":
+            title = f"{tr(lang, 'practice')}: {title} · {tr(lang, 'not_rescheduled')}"
+        self.counts_text = RichText.assemble((f" {title} ", "bold"), "  ",
                                              (f"{tr(lang, 'new')} {c.new}", "blue"), "  ",
                                              (f"{tr(lang, 'learning')} {c.learning}", "red"), "  ",
                                              (f"{tr(lang, 'due')} {c.review}", "green"))
@@ -139,45 +220,27 @@ class StudyScreen(Screen[None]):
         if self.item is not None:
             ms = self.answered_after_ms if self.answered_after_ms is not None else self.elapsed_ms()
             status.append(f"  ⏱ {ms // 60000}:{ms // 1000 % 60:02d}", style="dim")
-        self.query_one("#status", Static).update(status)
+        self.status.update(status)
 
-    def help_text(self) -> str:
+    def help_text(self) -> RichText | str:
         item = self.item
         if item is None:
             return ""
-        if self.answered:
-            labels = self.session.interval_labels(item)
-            parts = []
-            for rating in (1, 2, 3, 4):
-                name = tr(self.lang, RATING_NAMES[rating])
-                interval = f" {labels[rating]}" if rating in labels else ""
-                proposed = self.result is not None and self.result.proposed == rating
-                parts.append(f"[{'reverse ' if proposed else ''}bold]{rating} {name}{interval}[/]")
-            return "  ".join(parts)
-        if item.card is not None and item.card.type == "basic":
-            return tr(self.lang, "flip")
-        if item.card is not None and item.card.type == "choice":
-            return tr(self.lang, "choose")
-        if item.card is not None and item.card.type == "cloze":
+        if self.answered and self.result is not None:
+            return rating_bar(self.result, self.session.interval_labels(item), self.lang)
+        if item.card is not None and item.card.type != "cloze":
+            return tr(self.lang, "flip" if item.card.type == "basic" else "choose")
+        if item.card is not None:
             return tr(self.lang, "cloze_hint")
         assert item.problem is not None
-        return (f"{tr(self.lang, 'shape')}: {shape_label(item.problem, self.lang)} · "
-                f"{tr(self.lang, self.shape_help())}")
-
-    def question_text(self) -> RichText:
-        assert self.item is not None
-        return question(self.item, self.lang, self.chosen)
+        answer = item.problem.answer
+        how = "parts_help" if isinstance(answer, dict) else \
+            "matrix_help" if self.editor() is self.matrix else "answer_here"
+        return f"{tr(self.lang, 'shape')}: {shape_label(item.problem, self.lang)} · {tr(self.lang, how)}"
 
     def render_feedback(self) -> None:
         assert self.item is not None and self.result is not None
-        self.query_one("#feedback", Static).update(
-            feedback(self.item, self.result, self.typed, self.steps_shown, self.lang))
-
-    def shape_help(self) -> str:
-        problem = self.item.problem if self.item is not None else None
-        if problem is not None and isinstance(problem.answer, dict):
-            return "parts_help"
-        return "matrix_help" if isinstance(self.editor(), MatrixEditor) else "answer_here"
+        self.feedback.update(feedback(self.item, self.result, self.typed, self.steps_shown, self.lang))
 
     # --- answering --------------------------------------------------------------------
     def elapsed_ms(self) -> int:
@@ -198,69 +261,70 @@ class StudyScreen(Screen[None]):
     def submit_typed(self, value: str) -> None:
         if self.item is None or self.answered:
             return
-        self.typed = value
-        text: Any = value
-        if self.item.card is not None and self.item.card.type == "cloze":
-            text = [part.strip() for part in value.split(";")]
-        self.result = self.session.answer(self.item, text=text, hint_used=self.hint_used,
-                                          elapsed_ms=self.elapsed_ms())
+        self.grade(self.session.answer(self.item, text=value, elapsed_ms=self.elapsed_ms()), value)
+
+    def grade(self, result: AnswerResult, typed: str = "") -> None:
+        """Show the feedback of a readable answer; an unreadable one is only explained."""
+        if not result.readable:
+            self.notice.update(RichText(f"⚠ {result.message.get(self.lang)}", style="bold yellow"))
+            box = self.box()
+            if box is not None:
+                box.focus()
+            return
+        self.result, self.typed = result, typed
         self.show_feedback()
 
-    def on_key(self, event: Any) -> None:
+    def choose(self, event: events.Key) -> None:
         item = self.item
-        if item is None or self.answered or item.card is None or item.card.type != "choice":
-            return
+        assert item is not None
         if event.character and event.character.isdigit():
             shown = int(event.character)
             if 1 <= shown <= len(item.option_order):
-                index = item.option_order[shown - 1]
-                self.chosen ^= {index}
-                self.query_one("#prompt", Static).update(self.question_text())
+                self.chosen ^= {item.option_order[shown - 1]}
+                self.notice.update("")
+                self.prompt.update(question(item, self.lang, self.chosen))
                 event.stop()
+
+    def action_submit(self) -> None:
+        item = self.item
+        if item is None or self.answered:
+            return
+        if item.card is not None and item.card.type == "choice":
+            self.grade(self.session.answer(item, chosen=set(self.chosen), elapsed_ms=self.elapsed_ms()))
+            return
+        if item.card is not None and item.card.type == "basic":
+            self.action_flip()
+            return
+        box = self.box()
+        if box is not None:
+            self.submit_typed(box.value if isinstance(box, Input) else box.text)
 
     def action_flip(self) -> None:
         item = self.item
-        if item is None or self.answered or item.problem is not None:
+        if item is None or self.answered or item.card is None or item.card.type == "choice":
             return
-        if item.card is not None and item.card.type == "choice":
-            return
-        self.result = self.session.answer(item, elapsed_ms=self.elapsed_ms())
+        self.result = self.session.reveal(item)
         self.show_feedback()
-
-    def action_enter(self) -> None:
-        item = self.item
-        if item is None:
-            return
-        if not self.answered:
-            if item.card is not None and item.card.type == "choice":
-                self.result = self.session.answer(item, chosen=set(self.chosen), elapsed_ms=self.elapsed_ms())
-                self.show_feedback()
-            elif item.card is not None and item.card.type == "basic":
-                self.action_flip()
-            else:
-                answer = self.editor()
-                self.submit_typed(answer.value if isinstance(answer, Input) else answer.text)
-            return
-        if self.result is not None and self.result.proposed is not None:
-            self.commit(self.result.proposed)
 
     def show_feedback(self) -> None:
         self.answered = True
         self.answered_after_ms = self.elapsed_ms()
         self.steps_shown = 1
-        self.query_one("#answer", Input).display = False
-        self.query_one("#matrix", MatrixEditor).display = False
+        self.notice.update("")
+        self.line.display = self.matrix.display = False
         self.set_focus(None)
         self.render_feedback()
         self.update_status()
-        self.query_one("#help", Static).update(self.help_text())
+        self.help.update(self.help_text())
         self.refresh_bindings()
+        # At 80x24 the prompt can fill the view: bring the verdict and the comparison into it.
+        self.call_after_refresh(self.card.scroll_to_widget, self.feedback, animate=False, top=True)
 
     def action_next_step(self) -> None:
         if self.answered and self.item is not None and self.item.problem is not None:
             self.steps_shown += 1
             self.render_feedback()
-            self.query_one("#card", VerticalScroll).scroll_end(animate=False)
+            self.call_after_refresh(self.card.scroll_end, animate=False)
 
     def action_all_steps(self) -> None:
         if self.answered and self.item is not None and self.item.problem is not None:
@@ -268,17 +332,19 @@ class StudyScreen(Screen[None]):
             self.render_feedback()
 
     # --- rating and other actions ---------------------------------------------------------
+    def action_accept(self) -> None:
+        if self.answered and self.result is not None and self.result.proposed is not None:
+            self.commit(self.result.proposed)
+
     def action_rate(self, key: str) -> None:
-        if self.item is None or not self.answered:
-            return
-        self.commit(RATING_KEYS[key])
+        if self.item is not None and self.answered:
+            self.commit(int(key))
 
     def commit(self, rating: int) -> None:
         item = self.item
         assert item is not None
-        if self.hint_used and rating > 2:
-            rating = 2  # a hint caps the rating at Hard
-        outcome = self.session.rate(item, rating, self.elapsed_ms(), self.typed or None, self.result)
+        outcome = self.session.rate(item, rating, self.elapsed_ms(),
+                                    self.typed or None, self.result)
         if outcome.became_leech:
             self.notify(tr(self.lang, "leech"), severity="warning", timeout=6)
         self.show_next()
@@ -290,9 +356,21 @@ class StudyScreen(Screen[None]):
         step = self.session.hint(item)
         if step is None:
             return
-        self.hint_used = True
-        hint = render_text([step], self.lang)
-        self.query_one("#feedback", Static).update(RichText(f"{tr(self.lang, 'hint')}:\n{hint}"))
+        self.feedback.update(RichText(f"{tr(self.lang, 'hint')}:\n{render_text([step], self.lang)}"))
+        box = self.box()
+        if box is not None:
+            box.focus()  # the learner goes on typing
+        self.refresh_bindings()
+
+    def action_to_box(self) -> None:
+        box = self.box()
+        if box is not None:
+            box.focus()
+
+    def action_commands(self) -> None:
+        self.set_focus(None)
+        self.help.update(tr(self.lang, "keys"))
+        self.refresh_bindings()
 
     def action_help(self) -> None:
         from studyapp.tui.help import HelpScreen
@@ -303,26 +381,20 @@ class StudyScreen(Screen[None]):
         undone = self.session.undo()
         if undone is not None:
             self.notify(tr(self.lang, "undone"))
-            self.show_next()
+            self.show_next(self.session.next())
 
     def action_suspend(self) -> None:
-        if self.item is not None:
-            self.session.suspend(self.item)
-            self.notify(tr(self.lang, "suspended"))
-            self.show_next()
+        self.flag(self.session.suspend, "suspended")
 
     def action_bury(self) -> None:
-        if self.item is not None:
-            self.session.bury(self.item)
-            self.notify(tr(self.lang, "buried"))
+        self.flag(self.session.bury, "buried")
+
+    def flag(self, verb: Any, told: str) -> None:
+        if self.item is not None and not self.typing():
+            verb(self.item)
+            self.notify(f"{tr(self.lang, told)} · {tr(self.lang, 'u_to_undo')}")
             self.show_next()
 
     def action_end(self) -> None:
-        if self.query_one("#answer", Input).has_focus or self.query_one("#matrix", MatrixEditor).has_focus:
-            # Escape leaves the answer box first, so that h, u, s and - act as keys again
-            # (inside the box they are letters of an answer).
-            self.set_focus(None)
-            self.query_one("#help", Static).update(tr(self.lang, "keys"))
-            return
         self.app.push_screen(SummaryScreen(summary_text(self.session.finish(), self.lang)),
                              lambda _: self.app.pop_screen())

@@ -10,16 +10,17 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from studyapp.core.proposal import duration_text
 from studyapp.tui.keys import localize_bindings
 from studyapp.tui.strings import tr
 
 
 def summary_text(summary: dict[str, Any], lang: str) -> Text:
     """``summary`` is what ``StudySession.finish`` returns."""
-    spent = summary["time_ms"] // 1000
+    spent = duration_text(summary["time_ms"]).get(lang)
     text = Text(f"{tr(lang, 'summary')}\n\n", style="bold")
     text.append(f"{summary['answered']} {tr(lang, 'answered')} · {summary['right']} {tr(lang, 'correct')} · "
-                f"{summary['wrong']} {tr(lang, 'incorrect')} · {spent // 60} min {spent % 60} s\n"
+                f"{summary['wrong']} {tr(lang, 'incorrect')} · {spent}\n"
                 f"{summary['due_tomorrow']} {tr(lang, 'due_tomorrow')}\n\n{tr(lang, 'back_home')}", style="")
     return text
 

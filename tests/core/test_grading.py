@@ -228,16 +228,16 @@ def test_structured_answer_partial_credit_per_part() -> None:
     assert not g.correct
     assert g.parts["loss"].correct
     assert g.parts["grad"].score == 0.5 and g.parts["grad"].marks == [True, False]
-    assert g.score == pytest.approx(0.75)
-    assert g.message.en == "grad: 1 of 2 entries wrong"
-    assert g.message.zh == "grad:2 个元素中有 1 个不对"
+    assert g.score == pytest.approx(0.5)  # parts score by part: 1 of 2 parts right
+    assert g.message.en == "1 of 2 parts wrong (grad: 1 of 2 entries wrong)"
+    assert g.message.zh == "2 个部分中有 1 个不对(grad:2 个元素中有 1 个不对)"
 
 
 def test_unlabelled_parts_are_graded_in_order() -> None:
     g = grade("0.7; [0.25, -0.25]", ANSWER, T4)
     assert not g.parts["loss"].correct and g.parts["grad"].correct
     assert g.score == pytest.approx(0.5)
-    assert g.message.en == "loss: not the expected value"
+    assert g.message.en == "1 of 2 parts wrong (loss: not the expected value)"
 
 
 def test_a_missing_part_scores_zero() -> None:
@@ -246,20 +246,26 @@ def test_a_missing_part_scores_zero() -> None:
     assert g.parts["loss"].score == 0.0 and not g.parts["loss"].correct
     assert g.parts["grad"].correct
     assert g.score == pytest.approx(0.5)
-    assert g.message.en == "loss: missing"
-    assert g.message.zh == "loss:缺少"
+    assert g.message.en == "1 of 2 parts wrong (loss: missing)"
+    assert g.message.zh == "2 个部分中有 1 个不对(loss:缺少)"
 
 
 def test_every_wrong_part_is_named_in_both_languages() -> None:
+    g = grade("loss: 9; grad: [0.25, 3]", ANSWER, T4)
+    assert g.score == 0.0 and g.readable
+    assert g.message.en == "2 of 2 parts wrong (loss: not the expected value; grad: 1 of 2 entries wrong)"
+    assert g.message.zh.startswith("2 个部分中有 2 个不对(loss:数值不对; grad:2 个元素中有 1 个不对")
+
+
+def test_a_part_of_another_shape_makes_the_answer_unreadable() -> None:
     g = grade("loss: 9; grad: [1, 2, 3]", ANSWER, T4)
-    assert g.score == 0.0
-    assert g.message.en == "loss: not the expected value; grad: expected a vector of 2, got a vector of 3"
-    assert g.message.zh.startswith("loss:数值不对; grad:应为长度为 2 的向量")
+    assert not g.readable
+    assert g.message.en == "grad: expected a vector of 2, got a vector of 3"
 
 
 def test_unreadable_part_reports_the_parse_error() -> None:
     g = grade("loss: half; grad: [0.25, -0.25]", ANSWER, T4)
-    assert g.score == pytest.approx(0.5)
+    assert not g.readable and g.score == 0.0
     assert "loss: 'half' is not a number" in g.message.en
     assert "应为一个数" in g.message.zh
 

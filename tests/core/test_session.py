@@ -190,11 +190,14 @@ def test_a_failed_problem_brings_its_related_cards_into_the_session(store, clock
             break
         s.rate(item, EASY, 1000)
     related_before = store.get("conv.depth-of-output")
-    result = s.answer(item, text="[[0]]")
+    wrong = "; ".join(" ".join(str(v + 1) for v in row) for row in item.problem.answer)
+    result = s.answer(item, text=wrong)
     assert result.correct is False and result.proposed == AGAIN
-    s.rate(item, AGAIN, 5000, "[[0]]", result)
+    s.rate(item, AGAIN, 5000, wrong, result)
     follow = s.next()
-    assert follow.id == "conv.depth-of-output" and follow.reason == "related"
+    # Learnt earlier and not due: practised, labelled with the problem that brought it.
+    assert follow.id == "conv.depth-of-output" and follow.reason == "practice"
+    assert follow.related_to == "conv.feature-map" and not follow.previews
     s.rate(follow, GOOD, 1000)
     assert store.get("conv.depth-of-output") == related_before  # shown, schedule untouched
 
@@ -227,10 +230,12 @@ def test_proposed_ratings(store, clock):
             break
         s.rate(item, EASY, 1000)
     right = str(problem_item.problem.answer)
-    assert s.answer(problem_item, text=right, elapsed_ms=2_000).proposed == EASY
+    # A first sight is never Easy, however fast.
+    assert s.answer(problem_item, text=right, elapsed_ms=2_000).proposed == GOOD
     assert s.answer(problem_item, text=right, elapsed_ms=600_000).proposed == GOOD
-    assert s.answer(problem_item, text=right, hint_used=True).proposed == HARD
     assert s.answer(problem_item, text="-1").proposed == AGAIN
+    s.hint(problem_item)
+    assert s.answer(problem_item, text=right).proposed == HARD
 
 
 def test_choice_and_cloze_cards_are_graded(store, clock):
@@ -249,7 +254,7 @@ def test_choice_and_cloze_cards_are_graded(store, clock):
             graded["choice"] += 1
         elif card is not None and card.type == "cloze":
             answers = [alts[0] for alts in card.gaps("en")]
-            assert s.answer(item, text=[a.upper() + " " for a in answers]).correct
+            assert s.answer(item, text="; ".join(a.upper() + " " for a in answers)).correct
             graded["cloze"] += 1
         s.rate(item, EASY, 1000)
     assert graded["choice"] > 3 and graded["cloze"] > 3
@@ -331,7 +336,7 @@ def test_the_learner_is_told_when_an_item_becomes_a_leech(store, clock):
         if any(told):
             break
     assert told.count(True) == 1
-    assert store.get(item.id if item else s.undo_stack[-1][1].id).leech
+    assert store.get(item.id if item else s.undo_stack[-1].item.id).leech
 
 
 def test_hint_is_the_first_step_of_the_solution(store, clock):

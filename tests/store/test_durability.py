@@ -88,13 +88,15 @@ while count == 0 or done < count:
     else:
         text = str(int(rng.integers(0, 3)))
         result = s.answer(item, text=text)
+    if not result.readable:  # a random guess of another shape is not an answer
+        text, result = None, None
     rating = int(rng.choice([1, 2, 3, 4], p=[0.3, 0.15, 0.4, 0.15]))
     out = s.rate(item, rating, int(rng.integers(500, 20000)), text, result)
     print("r", out.review_id, item.id, flush=True)
     done += 1
     now[0] += timedelta(minutes=int(rng.integers(1, 15)))
     if undo_pct and rng.integers(100) < undo_pct and s.undo_stack:
-        review_id = s.undo_stack[-1][0]
+        review_id = s.undo_stack[-1].review_id
         print("u", review_id, flush=True)
         s.undo()
         print("U", review_id, flush=True)
@@ -230,8 +232,9 @@ def check_consistent(db: Path) -> int:
             assert row == expected, f"{item_id} does not match its last scheduled review {review_id}"
         assert not set(last_scheduled) - set(items), "scheduled reviews of items that have no row"
         counters = conn.execute(
-            "SELECT s.id, s.reviewed, s.correct, s.wrong, COUNT(r.id), COALESCE(SUM(r.rating > 1), 0), "
-            "COALESCE(SUM(r.rating = 1), 0) FROM sessions s LEFT JOIN reviews r ON r.session_id = s.id "
+            "SELECT s.id, s.reviewed, s.correct, s.wrong, COUNT(r.id), "
+            "COALESCE(SUM(COALESCE(r.correct, r.rating > 1)), 0), "
+            "COALESCE(SUM(NOT COALESCE(r.correct, r.rating > 1)), 0) FROM sessions s LEFT JOIN reviews r ON r.session_id = s.id "
             "GROUP BY s.id").fetchall()
         for sid, reviewed, correct, wrong, n, n_correct, n_wrong in counters:
             assert (reviewed, correct, wrong) == (n, n_correct, n_wrong), f"session {sid} counters"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from studyapp.core.numfmt import format_answer
 from studyapp.core.settings import Settings
 from studyapp.tui.app import HomeScreen, build_app
 from studyapp.tui.matrix_editor import MatrixEditor
@@ -83,12 +84,16 @@ async def leave_answer_box(pilot, screen: StudyScreen) -> None:
 
 
 async def answer_anything(pilot, screen: StudyScreen) -> None:
+    """A readable answer (the right one, an unreadable one would not be graded)."""
     item = screen.item
-    if item.problem is not None or item.card.type == "cloze":
-        type_answer(screen, "x;")
-        await pilot.press("enter")
+    if item.problem is not None:
+        type_answer(screen, format_answer(item.problem.answer, 8))
+        screen.action_submit()
+    elif item.card.type == "cloze":
+        type_answer(screen, "; ".join(g[0] for g in item.card.gaps("en")))
+        screen.action_submit()
     elif item.card.type == "choice":
-        await pilot.press("enter")
+        await pilot.press("1", "enter")
     else:
         await pilot.press("space")
     await pilot.pause()

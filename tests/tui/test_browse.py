@@ -200,12 +200,13 @@ async def test_sorting_by_a_column_and_reversing(tmp_path):
         await pilot.press("enter", "o")  # to the table; sort by the first column (deck)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        decks = [app.store.get(i).deck for i in shown(screen)]
+        titles = {d.id: d.title.get("en").casefold() for d in app.library.decks}
+        decks = [titles[app.store.get(i).deck] for i in shown(screen)]  # by the title shown, not the id
         assert decks == sorted(decks) and "sorted by Deck" in text_of(screen.query_one("#browse-status"))
         await pilot.press("r")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        assert [app.store.get(i).deck for i in shown(screen)] == sorted(decks, reverse=True)
+        assert [titles[app.store.get(i).deck] for i in shown(screen)] == sorted(decks, reverse=True)
         table = screen.query_one("#items", DataTable)
         columns = list(table.columns.values())
         x = sum(c.get_render_width(table) for c in columns[:7]) + 1  # the Lapses header
@@ -233,3 +234,86 @@ async def test_chinese_at_80_by_24_every_cell_fits_its_column(tmp_path):
         await search(pilot, screen, "is:bogus")
         assert "未知的 is:bogus" in text_of(screen.query_one("#browse-error"))
         assert "项" in text_of(screen.query_one("#browse-status"))
+
+
+def preview(screen: BrowseScreen) -> str:
+    return text_of(screen.query_one("#browse-preview")).strip()
+
+
+def row_title(screen: BrowseScreen) -> str:
+    """The whole text of the row under the cursor, as the content has it."""
+    return screen.lines[screen.selected_id()].title
+
+
+@pytest.mark.asyncio
+async def test_the_preview_follows_the_cursor_and_the_filter(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browser(pilot)
+        table = screen.query_one("#items", DataTable)
+        await pilot.press("down", "down", "down")  # into the table, two rows down
+        await pilot.pause()
+        assert table.cursor_row == 2 and preview(screen).endswith(row_title(screen))
+        kept = screen.selected_id()
+        word = screen.lines[kept].title.split()[1]
+        await search(pilot, screen, word)  # the row stays found: the cursor stays on it
+        assert screen.selected_id() == kept and preview(screen).endswith(row_title(screen))
+        await search(pilot, screen, "deck:optimizers")  # it is gone: the row now under the cursor
+        assert screen.selected_id() != kept and screen.selected_id() in shown(screen)
+        assert preview(screen).endswith(row_title(screen)) and "Optimisers" in preview(screen)
+        await search(pilot, screen, "zzqqxx")  # no rows: no preview
+        assert shown(screen) == [] and preview(screen) == ""
+        await search(pilot, screen, "")
+        assert preview(screen).endswith(row_title(screen))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.asyncio
+async def test_the_deck_column_shows_titles_and_the_text_gets_the_room(tmp_path, lang):
+    import re
+
+    from studyapp.tui.browse_rows import fit
+
+    app = make_app(tmp_path, lang=lang)
+    answer(app, app.library.cards[0].id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browser(pilot)
+        table = screen.query_one("#items", DataTable)
+        widths = {str(c.key.value): c.width for c in table.ordered_columns}
+        assert sum(widths.values()) + 2 <= 80 and widths["text"] >= 30
+        assert widths["text"] == max(widths.values())
+        problem = next(i for i, ln in screen.lines.items() if ln.entry.type not in ("basic", "cloze", "choice"))
+        await search(pilot, screen, f"id:{problem}")
+        cells = [str(c) for c in table.get_row_at(0)]
+        deck = app.library.deck(screen.lines[problem].thing.deck)
+        assert cells[0].rstrip() == fit(deck.title.get(lang), widths["deck"] - 1).rstrip()
+        assert cells[1].strip() == {"en": "problem", "zh": "计算题"}[lang]
+        assert preview(screen).startswith(f"{deck.title.get(lang)} · {cells[1].strip()} · ")
+        if lang == "zh":  # no English: headers, the status, the kind and state words, the preview's start
+            chrome = [str(c.label) for c in table.ordered_columns] + [text_of(screen.query_one("#browse-status"))]
+            chrome += cells[1:2] + [str(c) for c in table.get_row_at(0)[3:]]
+            assert not re.search(r"[A-Za-z]", " ".join(chrome)), chrome
+            await search(pilot, screen, "")
+            for row in range(table.row_count):
+                assert not re.search(r"[A-Za-z]", " ".join(str(c) for c in table.get_row_at(row)[3:]))
+
+
+def test_narrow_layouts_leave_out_the_least_used_columns():
+    from studyapp.tui.browse_rows import COLUMNS, NARROW, layout
+
+    titles = ["Activation functions", "Deep networks: depth, gradients and initialisation"]
+    for lang in ("en", "zh"):
+        narrow = layout(80, lang, titles)
+        assert not set(NARROW) & set(narrow) and sum(w + 1 for w in narrow.values()) + 2 <= 80
+        assert narrow["text"] >= 30 and list(narrow) == [c for c in COLUMNS if c in narrow]
+        wide = layout(120, lang, titles)
+        assert list(wide) == list(COLUMNS) and sum(w + 1 for w in wide.values()) + 2 <= 120
+        assert wide["text"] >= 40 and wide["deck"] > narrow["deck"]
+
+
+def test_the_preview_of_no_row_is_empty_and_a_problem_is_a_problem():
+    from studyapp.tui.browse_rows import kind_text, preview_text
+
+    assert preview_text(None, "zh").plain == ""
+    assert kind_text("conv_output_size", "zh") == "计算题" and kind_text("cloze", "zh") == "填空"
+    assert kind_text("conv2d", "en") == "problem"

@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 from studyapp.tui.charts import (
     GLYPHS,
     HIGHLIGHT_STYLE,
+    MONTHS,
     SHADES,
     BarChart,
     Heatmap,
@@ -18,6 +19,7 @@ from studyapp.tui.charts import (
     fit,
     heatmap_lines,
     legend,
+    legend_lines,
     level,
     meter,
     quartiles,
@@ -154,3 +156,57 @@ async def test_widgets_redraw_with_new_data_at_80_columns() -> None:
         shown = heat.render().plain.splitlines()
         assert max(cell_len(line) for line in shown) <= 80 and "5月" in shown[0]
         assert bars.render().plain.splitlines()[-1].split() == ["05-30", "06-01"]
+
+
+def month_labels(row: str) -> list[str]:
+    return row.split()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_month_labels_are_whole_names_with_a_space_between(lang: str) -> None:
+    """Never a bare number beside a name ("12 Jan", "9月 10" read as dates), never two touching,
+    never past the width; over a year of start days and the widths Home and Stats give."""
+    names = set(MONTHS[lang])
+    for offset in range(0, 371, 4):
+        today = date(2026, 1, 1) + timedelta(days=offset)
+        for weeks, width in ((16, 22), (16, 21), (16, 40), (53, 76), (53, 50)):
+            row = heatmap_lines(year(today), weeks, lang, width, today)[0].plain
+            assert cell_len(row) <= width
+            assert set(month_labels(row)) <= names, (today, width, row)
+
+
+def test_zh_months_read_as_months_where_there_is_room() -> None:
+    lines = heatmap_lines(year(date(2026, 12, 4)), 16, "zh", 60, date(2026, 12, 4))  # two cells a week
+    assert month_labels(lines[0].plain) == ["8月", "9月", "10月", "11月"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [20, 22, 30, 76])
+def test_the_legend_wraps_between_entries_instead_of_being_cut(lang: str, width: int) -> None:
+    days = year(count=lambda k: k % 30)
+    counts = [n for _, n in days]
+    lines = legend_lines(counts, lang, width)
+    assert all(cell_len(line.plain) <= width for line in lines)
+    whole = " ".join(line.plain for line in lines)
+    for glyph in GLYPHS:
+        assert f"{glyph} " in whole  # every level with its range, none cut off
+    assert lines[0].plain.startswith(legend(counts, lang).plain.split(":")[0])
+    assert len(lines) == 1 or width < cell_len(legend(counts, lang).plain)
+    heat = heatmap_lines(days, 16, lang, width)  # the grid, then this legend under it
+    assert [x.plain for x in heat[8:]] == [x.plain for x in lines]
+
+
+@pytest.mark.asyncio
+async def test_the_heatmap_grows_to_hold_a_wrapped_legend() -> None:
+    class Narrow(App[None]):
+        CSS = "Heatmap { width: 22; }"
+
+        def compose(self) -> ComposeResult:
+            yield Heatmap(year(), 16, "en", today=TODAY, id="heat")
+
+    app = Narrow()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        heat = app.query_one(Heatmap)
+        shown = heat.render().plain.splitlines()
+        assert heat.size.height == len(shown) > 9 and max(cell_len(line) for line in shown) <= 22

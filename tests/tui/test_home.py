@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from studyapp.core.days import daily_counts, day_start, streak
+from studyapp.core.numfmt import format_answer
 from studyapp.core.session import StudySession
 from studyapp.core.settings import Settings
 from studyapp.tui.app import SCREENS, HomeScreen, build_app
@@ -38,10 +39,14 @@ def test_daily_counts_put_answers_in_study_days_that_start_at_four():
 
 
 def answer_on(app, when) -> None:
+    """One answer rated Good at ``when`` (a problem's right answer, as typed)."""
     session = StudySession(app.library, app.store, app.settings, Clock(when), np.random.default_rng(0))
     item = session.next()
-    result = session.answer(item, text="0" if item.problem is not None else None)
-    session.rate(item, 3, 1000, "0", result)
+    if item.problem is None:  # a card: rated by the learner, with nothing typed
+        session.rate(item, 3, 1000)
+        return
+    text = format_answer(item.problem.answer, item.problem.decimals)
+    session.rate(item, 3, 1000, text, session.answer(item, text=text))
 
 
 @pytest.mark.asyncio
@@ -139,3 +144,122 @@ async def test_a_theme_chosen_outside_settings_is_saved(tmp_path):
         await pilot.pause()
         await app.workers.wait_for_complete()
     assert app.settings.theme == "nord" and load_settings(config)[0].theme == "nord"
+
+
+FOOTER = {"en": ["Study", "Practise", "Exam", "Browse", "Stats", "Settings", "Help", "Quit"],
+          "zh": ["学习", "练习", "考试", "浏览", "统计", "设置", "帮助", "退出"]}
+
+
+def footer_text(app) -> str:
+    from studyapp.tui.keys import KeyFooter
+
+    return text_of(app.screen.query_one(KeyFooter))
+
+
+@pytest.mark.parametrize(("lang", "size"), [("en", (120, 40)), ("zh", (80, 24)), ("zh", (120, 40))])
+@pytest.mark.asyncio
+async def test_the_footer_starts_with_enter_study(tmp_path, lang, size):
+    app = app_for(tmp_path, lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        footer = footer_text(app)
+        assert footer.split()[:2] == ["Enter", FOOTER[lang][0]]
+        at = [footer.index(f" {word} ") for word in FOOTER[lang]]
+        assert at == sorted(at)  # study, practise, exam, browse, stats, settings, help, quit
+        await pilot.press("enter")  # the key it names studies the highlighted deck
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen)
+
+
+@pytest.mark.asyncio
+async def test_at_80_columns_the_primary_keys_come_first(tmp_path):
+    app = app_for(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = footer_text(app)
+        assert footer.startswith(" Enter  Study ") and footer.index("Practise") < footer.index("Exam")
+        assert footer.index("Browse") < footer.index("Stats") < footer.index("Help")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.asyncio
+async def test_the_recent_weeks_fit_beside_the_decks_at_80_columns(tmp_path, lang):
+    from rich.cells import cell_len
+
+    from studyapp.tui.charts import GLYPHS, MONTHS
+
+    earlier = app_for(tmp_path)
+    for days_ago in range(99, 0, -3):  # oldest first, as they happened
+        answer_on(earlier, NOW - timedelta(days=days_ago))
+    earlier.store.close()
+    app = app_for(tmp_path, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        heatmap = app.screen.query_one("#recent")
+        lines = heatmap.render().plain.splitlines()
+        assert heatmap.size.height == len(lines) and heatmap.region.right <= 80
+        assert max(cell_len(line) for line in lines) <= heatmap.size.width
+        assert set(lines[0].split()) <= set(MONTHS[lang]) and len(lines[0].split()) >= 2  # names, no bare numbers
+        legend = " ".join(lines[8:])
+        assert all(f"{glyph} " in legend for glyph in GLYPHS[:2])  # the legend wraps, it is not cut
+        assert legend.rstrip()[-1].isdigit()
+
+
+PALETTE_EN = {"Study", "Practise ahead", "Exam", "Browse", "Statistics", "Settings", "Keys", "Theme", "Quit",
+              "Screenshot"}
+
+
+async def palette_hits(pilot, typed: str) -> list[str]:
+    """The titles the command palette lists for ``typed``."""
+    from textual.command import CommandList, CommandPalette
+    from textual.widgets import Input
+
+    if not CommandPalette.is_open(pilot.app):
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+    pilot.app.screen.query_one(Input).value = typed
+    await pilot.pause(0.3)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    hits = pilot.app.screen.query_one(CommandList)
+    return [str(hits.get_option_at_index(k).prompt).split("\n")[0] for k in range(hits.option_count)
+            if not hits.get_option_at_index(k).disabled]
+
+
+@pytest.mark.parametrize(("lang", "statistics"), [("en", "Statistics"), ("zh", "统计")])
+@pytest.mark.asyncio
+async def test_the_palette_finds_a_command_by_its_english_or_chinese_name(tmp_path, lang, statistics):
+    from textual.command import CommandPalette
+    from textual.widgets import Input
+
+    from studyapp.tui.stats import StatsScreen
+
+    app = app_for(tmp_path, lang=lang)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert await palette_hits(pilot, "stat") == [statistics]
+        assert await palette_hits(pilot, "统计") == [statistics]
+        assert (await palette_hits(pilot, "theme"))[0] == {"en": "Theme", "zh": "主题"}[lang]
+        placeholder = app.screen.query_one(Input).placeholder
+        assert placeholder == {"en": "Search for commands…", "zh": "搜索命令…"}[lang]
+        await palette_hits(pilot, "统计")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not CommandPalette.is_open(app) and isinstance(app.screen, StatsScreen)
+
+
+@pytest.mark.asyncio
+async def test_the_chinese_palette_has_no_english(tmp_path):
+    import re
+
+    app = app_for(tmp_path, lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        entries = list(app.get_system_commands(app.screen))
+        assert {e.title for e in entries} >= {"主题", "退出", "截图", "学习", "统计", "按键"}
+        for entry in entries:  # Textual's own entries translated, or left out ("Keys": its panel is English)
+            assert not re.search(r"[A-Za-z]", entry.title + entry.help), entry
+        english = app_for(tmp_path / "en")
+        async with english.run_test(size=(100, 30)):
+            assert {e.title for e in english.get_system_commands(english.screen)} >= PALETTE_EN

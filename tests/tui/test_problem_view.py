@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from studyapp.core.numfmt import depth, num
+from studyapp.core.numfmt import depth, format_answer, num
 from studyapp.core.steps import render_text
 from studyapp.tui.matrix_editor import MatrixEditor
-from tests.tui.pilot import DECK_ROW, advance_to, app_for, open_study, reviews, text_of
+from tests.tui.pilot import DECK_ROW, advance_to, app_for, open_study, reviews, text_of, type_answer
 
 
 def is_matrix_problem(item) -> bool:
@@ -69,8 +69,8 @@ async def test_the_timer_shows_and_stops_at_the_answer(tmp_path):
         screen.started -= 75  # as if the learner had thought for 75 s
         screen.update_status()
         assert "⏱ 1:15" in text_of(screen.query_one("#status"))
-        screen.query_one("#answer").value = "0"
-        await pilot.press("enter")
+        type_answer(screen, format_answer(screen.item.problem.answer, 6))
+        screen.action_submit()
         await pilot.pause()
         frozen = screen.answered_after_ms
         assert frozen is not None and frozen >= 75_000

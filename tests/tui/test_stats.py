@@ -209,3 +209,109 @@ async def test_a_failure_is_one_line_not_a_crash(tmp_path: Path, monkeypatch: py
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(pilot.app.screen, HomeScreen)
+
+
+# --- no data is "—"; mistakes by their names -----------------------------------------------------
+MISTAKE = {"en": "This is tanh(x) itself, not its derivative.", "zh": "这是 tanh(x) 的函数值,不是导数。"}
+
+
+def wrong_answers(app, item_id: str, tag: str, seed: int, times: int, start) -> None:
+    """``times`` wrong scheduled answers to a problem template, diagnosed as ``tag``, on ``seed``."""
+    from studyapp.core.review_log import Review
+    from studyapp.core.scheduler import ItemState, Scheduler
+
+    for k in range(times):
+        at = start + timedelta(minutes=k)
+        deck = next(t.deck for t in app.library.templates if t.id == item_id)
+        before = app.store.get(item_id) or ItemState(item_id, deck, "problem")
+        review = Review(item_id=item_id, reviewed_at=at, rating=1, duration_ms=20_000, mode="scheduled",
+                        seed=seed, answer="0.5", mistake=tag, correct=False)
+        app.store.record(review, before, Scheduler(app.settings).review(before, 1, at))
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_mistakes_by_name_and_a_dash_where_there_is_no_data(tmp_path: Path, lang: str) -> None:
+    import re
+
+    app = app_for(tmp_path / "p.sqlite3", lang, tmp_path)
+    # seed 1 of act.derivative asks for tanh' (seed 0, sigmoid'): the name is the answered problem's
+    wrong_answers(app, "act.derivative", "act.value_for_derivative", 1, 3, NOW - timedelta(hours=3))
+    wrong_answers(app, "conv.output-size", "conv.forgot_plus_one", 5, 1, NOW - timedelta(hours=2))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_stats(pilot)
+        mistakes = screen.query_one("#stats-mistakes").content
+        rows = mistakes.plain.splitlines()
+        assert rows[1].split()[0] == "3" and MISTAKE[lang] in rows[1]
+        print("ROWS", rows)
+        assert "act.value_for_derivative" in rows[1] or "act.value_for_derivative" in rows[2]
+        assert "sigmoid" not in mistakes.plain
+        tag_at = mistakes.plain.index("act.value_for_derivative")
+        assert any(span.style == "dim" and span.start <= tag_at < span.end for span in mistakes.spans)
+        assert {"en": "the + 1 is missing", "zh": "漏了 + 1"}[lang] in mistakes.plain
+        # nothing in the Review state yet: every retention cell is "—", none 0%
+        retention = lines(screen, "retention")[1:5]
+        assert all(row.split()[-3:] == ["—"] * 3 for row in retention) and "%" not in "".join(retention)
+        # a deck never studied: "—", not 0%
+        never = app.library.deck("optimizers").title.get(lang)
+        row = next(line for line in lines(screen, "decks") if line.startswith(never))
+        assert row.count("—") == 2 and "%" not in row
+        studied = next(line for line in lines(screen, "decks")
+                       if line.startswith(app.library.deck("activations").title.get(lang)))
+        assert "(0/3)" in studied and " 0%" in studied  # answered, all wrong: that is 0%
+        if lang == "zh":  # no English but the tags, the content's own words and the keys
+            words = [shown(screen, name) for name in ("title", "summary", "retention", "overdue")]
+            words += [str(h.content) for h in screen.query(".stats-heading")]
+            words += [mistakes.plain.splitlines()[0], shown(screen, "leeches")]
+            assert not re.search(r"[A-Za-z]", " ".join(words)), words
+            assert not re.search(r"[A-Za-z]", screen.query_one(Heatmap).render().plain)
+
+
+def test_view_a_rate_over_nothing_is_a_dash() -> None:
+    from studyapp.tui.stats_view import NONE, decks_text, percent, retention_text
+
+    assert percent(None) == NONE and percent(0.0) == "0%"
+    empty = {"rate": None, "passed": 0, "reviews": 0}
+    fig = {"retention": {w: {c: empty for c in ("young", "mature", "all")}
+                         for w in ("today", "week", "month", "year")}}
+    text = retention_text(fig, "en").plain
+    assert text.count(NONE) == 12 and "%" not in text
+    deck = {"title": "Optimisers", "mastery": 0.0, "studied": 0, "problem_accuracy": None,
+            "problem_answers": 0, "problem_right": 0}
+    row = decks_text({"decks": [deck]}, "zh", 76).plain.splitlines()[1]
+    assert row.count(NONE) == 2 and "%" not in row
+    row = decks_text({"decks": [{**deck, "studied": 3, "mastery": 0.5}]}, "en", 76).plain.splitlines()[1]
+    assert "50%" in row and row.count(NONE) == 1
+
+
+def test_view_a_mistake_is_named_with_its_tag_beside_it_and_wraps_under_itself() -> None:
+    from studyapp.tui.stats_view import mistakes_text
+
+    name = "For x < 0 the slope is α (Leaky ReLU) or α·eˣ (ELU), not 0 as in ReLU."
+    fig = {"mistakes": {"total": 12, "top": [
+        {"tag": "act.negative_slope_ignored", "count": 12, "name": name, "item": "Leaky ReLU"},
+        {"tag": "conv.unknown", "count": 2, "name": None}]}}
+    text = mistakes_text(fig, "en", 50)
+    rows = text.plain.splitlines()
+    assert rows[1].startswith("    12  For x < 0") and all(len(r) <= 50 for r in rows)
+    assert all(r.startswith(" " * 8) for r in rows[2:-1])  # under the name, past the count
+    assert "act.negative_slope_ignored" in text.plain and rows[-1].split() == ["2", "conv.unknown"]
+
+
+def test_view_the_message_of_the_problem_answered() -> None:
+    from studyapp.core.library import load_library
+    from studyapp.tui.stats_view import mistake_message
+
+    template = next(t for d in load_library().decks for t in d.problems if t.id == "act.derivative")
+    assert mistake_message(template, 1, "act.value_for_derivative", "zh") == MISTAKE["zh"]
+    assert "sigmoid" in mistake_message(template, None, "act.value_for_derivative", "en")  # any variant
+    assert mistake_message(template, 1, "no.such_tag", "en") is None
+
+
+def test_view_the_summary_breaks_between_totals() -> None:
+    from studyapp.tui.stats_view import summary_text
+
+    fig = {"summary": {"reviews": 12345, "reviews_today": 12, "days_studied": 30, "streak_current": 4,
+                       "streak_longest": 9, "time_ms": 4_000_000, "empty": False}}
+    rows = summary_text(fig, "en", 60).plain.splitlines()
+    assert rows == ["Reviews 12,345 · today 12 · days studied 30", "streak 4 d (longest 9 d) · time 1 h 6 min"]
