@@ -216,6 +216,14 @@ class StudySession:
         else:
             item.problem = generate(self.templates[state.item_id], int(self.rng.integers(2**32)))
         item.previews = self.scheduler.preview(state, now) if self._schedules(item) else {}
+        return self._showing(item)
+
+    def _showing(self, item: StudyItem) -> StudyItem:
+        if item.related_to is not None:  # shown now: not again later as new or due
+            self.reviews = deque(s for s in self.reviews if s.item_id != item.id)
+            self.new = deque(s for s in self.new if s.item_id != item.id)
+        item.snapshot = (deque(self.reviews), deque(self.new), deque(self.front), set(self.related),
+                         deque(self.returning))
         self.current = item
         return item
 
@@ -224,8 +232,7 @@ class StudySession:
         state = self.store.get(item.id) or item.state
         again = replace(item, state=state, shown_at=now, hint_used=False)
         again.previews = self.scheduler.preview(state, now) if self._schedules(again) else {}
-        self.current = again
-        return again
+        return self._showing(again)
 
     def _schedules(self, item: StudyItem) -> bool:
         return self.mode == "scheduled" and item.reason in ("learning", "review", "new")
@@ -312,22 +319,17 @@ class StudySession:
             self.right -= int(step.right)
             self.wrong -= int(not step.right)
             self.spent_ms -= step.spent_ms
-            self._unqueue_related(step.item)
         else:
             assert step.before is not None
             self.store.set_item(step.before)
-        if self.current is not None:
-            self.returning.appendleft(self.current)
-            self.current = None
+        # The queues as they were when the item was shown: the one on screen now goes back to
+        # its place, related cards queued by the undone answer are no longer queued.
+        reviews, new, front, related, returning = step.item.snapshot
+        self.reviews, self.new, self.front = deque(reviews), deque(new), deque(front)
+        self.related, self.returning = set(related), deque(returning)
         self.returning.appendleft(step.item)
+        self.current = None
         return step.item
-
-    def _unqueue_related(self, item: StudyItem) -> None:
-        """Undoing a failed problem takes back the related cards it queued (not yet shown)."""
-        queued = [(s, p) for s, p in self.front if p == item.id]
-        for entry in queued:
-            self.front.remove(entry)
-            self.related.discard(entry[0].item_id)
 
     # --- flags --------------------------------------------------------------------------
     def suspend(self, item: StudyItem) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from studyapp.core.content import Card
 from studyapp.core.problems import Problem
@@ -26,6 +27,9 @@ class StudyItem:
     previews: dict[int, ItemState] = field(default_factory=dict)  # rating -> schedule; empty: none
     related_to: str | None = None  # the failed problem's template id that brought this card
     hint_used: bool = False
+    # The session's queues as they were when this showing began, so that undoing its answer
+    # puts every other item back in its place (``StudySession.undo``).
+    snapshot: Any = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:

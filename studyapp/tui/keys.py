@@ -77,6 +77,11 @@ class KeyFooter(Static):
             actions.add(binding.action)
             shown.append((self._target(node, binding.action), self.app.get_key_display(binding),
                           binding.description, enabled))
+        # The screen's own keys in the order its BINDINGS give (the primary action first), even
+        # where Textual lists priority bindings (such as Ctrl+Z in an answer box) ahead of them.
+        rank = {b.action: i for i, b in enumerate(b for group in screen._bindings.key_to_bindings.values()
+                                                  for b in group)}
+        shown.sort(key=lambda entry: rank.get(entry[0].removeprefix("screen."), len(rank)))
         if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in screen.active_bindings:
             shown.append(("app.command_palette", "^p", PALETTE.get(self.app_lang(), "palette"), True))
         signature = tuple(shown)

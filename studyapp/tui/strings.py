@@ -20,7 +20,8 @@ STRINGS = {
         "leech": "This item is now a leech: it keeps slipping. Consider rewording it or suspending it.",
         "broken": "A deck could not be loaded", "shape": "Expected", "undone": "Undone",
         "suspended": "Suspended", "buried": "Buried until tomorrow", "proposed": "proposed",
-        "keys": "h hint · u undo · s suspend · - bury · Tab or any other key: back to the answer · Esc end the session",
+        "keys": ("h hint · u undo · s suspend · - bury · Tab or any other key: back to the answer · "
+                 "Esc end the session"),
         "matrix_help": "one row per line (entries separated by spaces); Enter on the last row submits",
         "parts_help": "one part per line after its label; Enter on the last line submits",
         "steps_keys": "n next step · a all",
@@ -35,7 +36,7 @@ STRINGS = {
         "cmd_help": "Keys", "cmd_help_help": "Every key of every screen",
         # the study loop
         "related_to_missed": "Related to the problem you missed", "see_grid": "(grid below)",
-        "not_rescheduled": "nothing is rescheduled", "practice": "Practice",
+        "not_rescheduled": "nothing is rescheduled", "practice_mode": "Practice",
         "u_to_undo": "u to undo",
         # Textual's own command palette entries, and the palette itself
         "cmd_theme": "Theme", "cmd_theme_help": "Change the colours (kept, as a theme chosen in Settings is)",
@@ -78,7 +79,7 @@ STRINGS = {
         "cmd_help": "按键", "cmd_help_help": "每个界面的所有按键",
         # the study loop
         "related_to_missed": "与你刚才做错的题目相关", "see_grid": "(见下方网格)",
-        "not_rescheduled": "不改变复习计划", "practice": "练习",
+        "not_rescheduled": "不改变复习计划", "practice_mode": "练习",
         "u_to_undo": "按 u 撤销",
         # Textual's own command palette entries, and the palette itself
         "cmd_theme": "主题", "cmd_theme_help": "更换配色(与在设置中选择一样会保存)",

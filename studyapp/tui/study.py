@@ -35,10 +35,11 @@ class StudyScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "submit", "Submit"),
         Binding("space", "flip", "Show"),
+        Binding("enter", "flip", "Show", show=False),
         Binding("enter", "accept", "Accept"),
         Binding("1", "rate('1')", "Again"), Binding("2", "rate('2')", "Hard"),
         Binding("3", "rate('3')", "Good"), Binding("4", "rate('4')", "Easy"),
-        Binding("ctrl+z", "undo", "Undo", priority=True),
+        Binding("ctrl+z", "undo_typed", "Undo", priority=True),
         Binding("ctrl+t", "hint", "Hint", priority=True),
         Binding("tab", "to_box", "Answer box"),
         Binding("h", "hint", "Hint"), Binding("n", "next_step", "Next step"),
@@ -47,6 +48,8 @@ class StudyScreen(Screen[None]):
         Binding("escape", "commands", "Commands"),
         Binding("escape", "end", "End"),
         Binding("question_mark", "help", "Help", show=False),
+        Binding("pageup", "scroll_card(-1)", "Scroll up", show=False, priority=True),
+        Binding("pagedown", "scroll_card(1)", "Scroll down", show=False, priority=True),
     ]
 
     def __init__(self, session: StudySession, title: str, lang: str):
@@ -102,7 +105,7 @@ class StudyScreen(Screen[None]):
         item, typing = self.item, self.typing()
         kind = None if item is None else ("problem" if item.problem else item.card.type)  # type: ignore[union-attr]
         if action == "submit":
-            return item is not None and not self.answered and (typing or kind in ("choice", "basic"))
+            return item is not None and not self.answered and (typing or kind == "choice")
         if action == "flip":
             return not self.answered and kind in ("basic", "cloze") and not (typing and kind != "cloze")
         if action in ("accept", "rate"):
@@ -111,8 +114,8 @@ class StudyScreen(Screen[None]):
             return self.answered and kind == "problem"
         if action == "hint":
             return not self.answered and kind == "problem"
-        if action == "undo":
-            return self.session.can_undo()
+        if action in ("undo", "undo_typed"):  # Ctrl+Z in the box, u outside it
+            return self.session.can_undo() and typing == (action == "undo_typed")
         if action == "to_box":
             return self.box() is not None and not typing
         if action in ("suspend", "bury"):
@@ -205,9 +208,9 @@ class StudyScreen(Screen[None]):
         """The deck (or Practice), what is left (read from the store), then the item's timer."""
         c = self.session.counts()
         lang = self.lang
-        title = self.title_text
+        title = self.title_text if len(self.title_text) <= 28 else self.title_text[:27] + "…"
         if self.session.mode == "practice":
-            title = f"{tr(lang, 'practice')}: {title} · {tr(lang, 'not_rescheduled')}"
+            title = f"{tr(lang, 'practice_mode')}: {title} · {tr(lang, 'not_rescheduled')}"
         self.counts_text = RichText.assemble((f" {title} ", "bold"), "  ",
                                              (f"{tr(lang, 'new')} {c.new}", "blue"), "  ",
                                              (f"{tr(lang, 'learning')} {c.learning}", "red"), "  ",
@@ -291,9 +294,6 @@ class StudyScreen(Screen[None]):
             return
         if item.card is not None and item.card.type == "choice":
             self.grade(self.session.answer(item, chosen=set(self.chosen), elapsed_ms=self.elapsed_ms()))
-            return
-        if item.card is not None and item.card.type == "basic":
-            self.action_flip()
             return
         box = self.box()
         if box is not None:
@@ -382,6 +382,13 @@ class StudyScreen(Screen[None]):
         if undone is not None:
             self.notify(tr(self.lang, "undone"))
             self.show_next(self.session.next())
+
+    def action_scroll_card(self, direction: int) -> None:
+        """Page Up/Down scroll the question and feedback, also while typing in the box."""
+        (self.card.scroll_page_down if int(direction) > 0 else self.card.scroll_page_up)(animate=False)
+
+    def action_undo_typed(self) -> None:
+        self.action_undo()
 
     def action_suspend(self) -> None:
         self.flag(self.session.suspend, "suspended")

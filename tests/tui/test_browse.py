@@ -282,7 +282,8 @@ async def test_the_deck_column_shows_titles_and_the_text_gets_the_room(tmp_path,
         widths = {str(c.key.value): c.width for c in table.ordered_columns}
         assert sum(widths.values()) + 2 <= 80 and widths["text"] >= 30
         assert widths["text"] == max(widths.values())
-        problem = next(i for i, ln in screen.lines.items() if ln.entry.type not in ("basic", "cloze", "choice"))
+        problem = next(i for i, ln in screen.lines.items()
+                       if ln.entry.type not in ("basic", "cloze", "choice"))
         await search(pilot, screen, f"id:{problem}")
         cells = [str(c) for c in table.get_row_at(0)]
         deck = app.library.deck(screen.lines[problem].thing.deck)
@@ -290,7 +291,8 @@ async def test_the_deck_column_shows_titles_and_the_text_gets_the_room(tmp_path,
         assert cells[1].strip() == {"en": "problem", "zh": "计算题"}[lang]
         assert preview(screen).startswith(f"{deck.title.get(lang)} · {cells[1].strip()} · ")
         if lang == "zh":  # no English: headers, the status, the kind and state words, the preview's start
-            chrome = [str(c.label) for c in table.ordered_columns] + [text_of(screen.query_one("#browse-status"))]
+            chrome = [str(c.label) for c in table.ordered_columns]
+            chrome.append(text_of(screen.query_one("#browse-status")))
             chrome += cells[1:2] + [str(c) for c in table.get_row_at(0)[3:]]
             assert not re.search(r"[A-Za-z]", " ".join(chrome)), chrome
             await search(pilot, screen, "")

@@ -199,7 +199,8 @@ async def test_the_recent_weeks_fit_beside_the_decks_at_80_columns(tmp_path, lan
         lines = heatmap.render().plain.splitlines()
         assert heatmap.size.height == len(lines) and heatmap.region.right <= 80
         assert max(cell_len(line) for line in lines) <= heatmap.size.width
-        assert set(lines[0].split()) <= set(MONTHS[lang]) and len(lines[0].split()) >= 2  # names, no bare numbers
+        months = lines[0].split()
+        assert set(months) <= set(MONTHS[lang]) and len(months) >= 2  # whole names, no bare numbers
         legend = " ".join(lines[8:])
         assert all(f"{glyph} " in legend for glyph in GLYPHS[:2])  # the legend wraps, it is not cut
         assert legend.rstrip()[-1].isdigit()

@@ -9,7 +9,7 @@ from textual.widgets import Input, Select
 from studyapp.config import load_settings
 from studyapp.core.settings import TEXTUAL_THEMES, THEMES, Settings
 from studyapp.tui.app import HomeScreen, build_app, textual_theme
-from studyapp.tui.settings_screen import S, SettingsScreen
+from studyapp.tui.settings_screen import FIELDS, S, SettingsScreen
 from tests.tui.pilot import NOW, app_for, settle, text_of
 
 
@@ -136,3 +136,46 @@ async def test_an_unwritable_config_file_is_one_notice(tmp_path):
         notices = [n.message for n in app._notifications]  # noqa: SLF001
         assert any(m.startswith("Not saved: cannot save the settings to") for m in notices)
         assert app.theme == "textual-light"  # still used for this session
+
+
+def shown_lines(widget) -> list[str]:
+    """The lines a widget draws, as the terminal shows them."""
+    from textual.geometry import Region
+
+    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, *widget.size))]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.asyncio
+async def test_help_texts_wrap_between_words(tmp_path, size):
+    app = app_for(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_settings(pilot)
+        helps = list(screen.query(".field-help"))
+        assert len(helps) == len(FIELDS)
+        for widget in helps:
+            rows = shown_lines(widget)
+            assert " ".join(rows) == str(widget.content), rows  # every break at a space, no word cut
+            assert all(row and not row.startswith(" ") for row in rows)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.asyncio
+async def test_chinese_settings_have_no_english_but_the_theme_names(tmp_path, size):
+    import re
+
+    app = app_for(tmp_path, lang="zh")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_settings(pilot)
+        words = [text_of(w) for w in screen.query(".field-name, .field-help, #settings-title, #file-only")]
+        words.append(text_of(screen.query_one("#settings-file")).replace(str(tmp_path / "config.toml"), ""))
+        words += [str(prompt) for key in ("lang", "day_start_hour", "leech_action")
+                  for prompt, value in screen.query_one(f"#{key}", Select)._options if value != "en"]  # noqa: SLF001
+        text = " ".join(words).replace("Asia/Shanghai", "")  # the example of a value to type
+        assert not re.search(r"[A-Za-z]", text), text
+        box = screen.query_one("#timezone", Input)
+        box.value = "Mars/Olympus"
+        await pilot.press("tab")
+        await settle(pilot)
+        problem = text_of(screen.query_one("#problem-timezone"))
+        assert not re.search(r"[A-Za-z]", problem.replace("Mars/Olympus", "").replace("Asia/Shanghai", ""))
