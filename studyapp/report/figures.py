@@ -268,6 +268,23 @@ def _items(conn: sqlite3.Connection, q: _Query, scope: Scope) -> dict[str, Any]:
     return {"states": states, "bins": bins, "leeches": leeches, "n_leeches": n_leeches}
 
 
+RECENT_SESSIONS = 10
+
+
+def _sessions(conn: sqlite3.Connection, q: _Query) -> list[dict[str, Any]]:
+    """The latest study sessions as the sessions table counts them, with the time their
+    answers took: the same right/wrong/time the session summary showed on screen."""
+    rows = conn.execute(
+        "SELECT s.id, s.started_at, s.ended_at, s.mode, s.reviewed, s.correct, s.wrong, "
+        "(SELECT COALESCE(SUM(r.duration_ms), 0) FROM reviews r WHERE r.session_id = s.id) "
+        "FROM sessions s WHERE s.started_at >= :lo AND s.started_at < :hi ORDER BY s.id DESC LIMIT :n",
+        q.p(n=RECENT_SESSIONS)).fetchall()
+    return [{"id": sid, "started": datetime.fromtimestamp(start / 1000, tz=UTC).isoformat(),
+             "ended": None if end is None else datetime.fromtimestamp(end / 1000, tz=UTC).isoformat(),
+             "mode": mode, "answered": n, "right": right, "wrong": wrong, "time_ms": spent}
+            for sid, start, end, mode, n, right, wrong, spent in rows]
+
+
 def _forecast(conn: sqlite3.Connection, q: _Query, horizon: int, bucket: int) -> list[tuple[int, int, int]]:
     """(time bucket, is a review, items) of the studied items due before ``horizon``."""
     return conn.execute(
@@ -361,6 +378,7 @@ def compute(connect: Callable[[], sqlite3.Connection], scope: Scope, *, names: N
         jobs["recent"] = pool.submit(_recent, q, days, first_recent)
         jobs["days"] = pool.submit(_day_counts, q, days)
         jobs["forecast"] = pool.submit(_forecast, q, future.starts[-1], bucket)
+        jobs["sessions"] = pool.submit(_sessions, q)
         loaded = names_loader() if names_loader is not None else None
         names = loaded or names or Names()
         results: dict[str, Any] = {}
@@ -507,6 +525,7 @@ def _assemble(res: dict[str, Any], scope: Scope, now: datetime, today: date, day
         "decks": decks_out,
         "mistakes": {"total": sum(m["count"] for m in top), "top": top[:TOP_MISTAKES]},
         "leeches": {"total": res["items"]["n_leeches"], "top": leeches},
+        "sessions": res["sessions"],
         "heatmap": heat,
         "per_day": recent,
         "forecast": forecast,

@@ -23,6 +23,7 @@ from studyapp.report.report_labels import (
     scope_line,
     stability_range,
 )
+from studyapp.report.report_md import session_rows
 
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -206,6 +207,14 @@ def report_html(fig: dict[str, Any], lang: str) -> str:
                    {2}))
     else:
         add(f'<p class="note">{e(lab["no_leeches"])}</p>')
+    add("</section>")
+    add(f'<section id="sessions"><h2>{e(lab["sessions"])}</h2>')
+    rows = session_rows(fig)
+    if rows:
+        add(_table([lab["started"], lab["mode"], lab["answered"], lab["right"], lab["wrong"], lab["time"]],
+                   rows, {2, 3, 4, 5}))
+    else:
+        add(f'<p class="note">{e(lab["no_sessions"])}</p>')
     add("</section>")
 
     # activity

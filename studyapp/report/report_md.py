@@ -124,6 +124,10 @@ def report_markdown(fig: dict[str, Any], lang: str) -> str:
                        for x in le["top"]], {2})
     else:
         out += [lab["no_leeches"], ""]
+    out += [f"## {lab['sessions']}", ""]
+    rows = session_rows(fig)
+    out += _table([lab["started"], lab["mode"], lab["answered"], lab["right"], lab["wrong"], lab["time"]],
+                  rows, {2, 3, 4, 5}) if rows else [lab["no_sessions"], ""]
     # activity: the year as weekly sparkline, the last 30 days as a table
     heat = [(date.fromisoformat(h["date"]), h["reviews"]) for h in fig["heatmap"]]
     weeks = week_sums(heat)
@@ -150,3 +154,13 @@ def report_markdown(fig: dict[str, Any], lang: str) -> str:
     out += _table([lab["stability_range"], lab["items"]],
                   [[stability_range(b, lang), number(b["items"])] for b in st], {1})
     return "\n".join(out).rstrip() + "\n"
+
+
+def session_rows(fig: dict[str, Any]) -> list[list[str]]:
+    """The recent sessions as table rows: started (UTC), mode, answered, right, wrong, time."""
+    rows = []
+    for x in fig.get("sessions", []):
+        seconds = x["time_ms"] // 1000
+        rows.append([x["started"][:16].replace("T", " "), x["mode"], str(x["answered"]), str(x["right"]),
+                     str(x["wrong"]), f"{seconds // 60}:{seconds % 60:02d}"])
+    return rows

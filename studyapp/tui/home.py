@@ -130,8 +130,9 @@ class HomeScreen(Screen[None]):
         days = [(today - timedelta(days=i), counts.get(today - timedelta(days=i), 0))
                 for i in range(RECENT_WEEKS * 7)][::-1]
         run = streak(counts, today)
+        days_word = tr(lang, "day" if run == 1 else "days")
         self.query_one("#streak", Static).update(
-            Text.assemble(f"{tr(lang, 'streak')}: ", (str(run), "bold"), f" {tr(lang, 'days')}"))
+            Text.assemble(f"{tr(lang, 'streak')}: ", (str(run), "bold"), f" {days_word}"))
         found = self.query("#recent")
         if found:
             cast(Heatmap, found.first()).update_days(days, today)

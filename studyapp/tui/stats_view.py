@@ -84,7 +84,10 @@ def duration(ms: int, lang: str) -> str:
 
 def wrap(text: Text, width: int) -> list[Text]:
     """``text`` broken at spaces (Chinese anywhere) into lines of at most ``width`` cells."""
-    return list(text.wrap(_WRAPPER, max(width, 1)))
+    lines = list(text.wrap(_WRAPPER, max(width, 1)))
+    for line in lines:
+        line.rstrip()
+    return lines
 
 
 def mistake_message(template: ProblemTemplate, seed: int | None, tag: str, lang: str) -> str | None:
@@ -175,8 +178,8 @@ def _bar(out: Text, fraction: float | None) -> None:
 
 
 def mistakes_text(fig: dict[str, Any], lang: str, width: int) -> Text:
-    """Each mistake by its name (``name``, in ``lang``) with its tag beside it, dim, and the item
-    it was last made in; the name wraps under itself, past the count."""
+    """Each mistake by its name (``name``, in ``lang``) with its tag beside it, dim; the name wraps
+    under itself, past the count; under it, dim, the item it was last made in (cut to one line)."""
     m = fig["mistakes"]
     if not m["top"]:
         return Text(t(lang, "no_mistakes"), "italic")
@@ -185,12 +188,13 @@ def mistakes_text(fig: dict[str, Any], lang: str, width: int) -> Text:
     for x in m["top"]:
         name = x.get("name")
         entry = Text(name) + Text("  " + x["tag"], "dim") if name else Text(x["tag"], "bold")
-        if x.get("item"):
-            entry.append("  " + t(lang, "last_in").format(item=x["item"]), "dim")
         for k, line in enumerate(wrap(entry, width - indent)):
             out.append(rfit(number(x["count"]), 6) + "  " if k == 0 else " " * indent)
             out.append_text(line)
             out.append("\n")
+        if x.get("item"):
+            where = t(lang, "last_in").format(item=x["item"])
+            out.append(" " * indent + fit(where, width - indent).rstrip() + "\n", "dim")
     out.rstrip()
     return out
 

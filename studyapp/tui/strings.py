@@ -47,6 +47,7 @@ STRINGS = {
         "palette_search": "Search for commands…", "palette_themes": "Search for themes…",
         "screenshot_saved": "Screenshot saved to {path}",
         "screenshot_failed": "Could not save the screenshot",
+        "day": "day",  # the streak, when it is 1
     },
     "zh": {
         "title": "studyapp", "decks": "卡组", "deck": "卡组", "new": "新卡", "learning": "学习中",
@@ -89,6 +90,7 @@ STRINGS = {
         "cmd_screenshot": "截图", "cmd_screenshot_help": "把当前界面保存为图片文件",
         "palette_search": "搜索命令…", "palette_themes": "搜索主题…",
         "screenshot_saved": "截图已保存到 {path}", "screenshot_failed": "无法保存截图",
+        "day": "天",
     },
 }
 

@@ -76,7 +76,7 @@ def test_seed_example_tanh_error_is_named():
     problem = Problem(template, 0, params, kind.solve(params).answer, [])
     grade = problem.grade(format_answer(-np.tanh(0.5) ** 2, 4))
     assert grade.mistake.tag == "act.tanh_minus_tanh_squared"
-    assert "1 − tanh²" in grade.mistake.message.en and "笔记" in grade.mistake.message.zh
+    assert "1 − tanh²" in grade.mistake.message.en and "常见" in grade.mistake.message.zh
 
 
 def test_conv_output_size_mistakes_by_hand():

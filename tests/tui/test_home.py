@@ -264,3 +264,14 @@ async def test_the_chinese_palette_has_no_english(tmp_path):
         english = app_for(tmp_path / "en")
         async with english.run_test(size=(100, 30)):
             assert {e.title for e in english.get_system_commands(english.screen)} >= PALETTE_EN
+
+
+@pytest.mark.asyncio
+async def test_a_streak_of_one_is_one_day(tmp_path):
+    earlier = app_for(tmp_path)
+    answer_on(earlier, NOW - timedelta(days=1))
+    earlier.store.close()
+    app = app_for(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert text_of(app.screen.query_one("#streak")).strip() == "Streak: 1 day"

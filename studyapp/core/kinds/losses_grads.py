@@ -379,9 +379,9 @@ class SigmoidTanhIdentity(Kind):
                 Step(T("Derivative of tanh", "tanh 的导数"), "tanh'(x) = 1 − tanh²(x)",
                      f"1 − {paren(t, D)}²", dt,
                      T("tanh'(x) ∈ (0, 1]: at most 1, at x = 0, four times the sigmoid's largest slope. "
-                       "One of the notes writes −tanh²(x), which is never positive: the 1 is missing.",
+                       "A common miscopy is −tanh²(x), which is never positive: the 1 is missing.",
                        "tanh'(x) ∈ (0, 1]:最大为 1(x = 0 处),是 sigmoid 最大斜率的 4 倍。"
-                       "有笔记写成 −tanh²(x),那不可能为正:漏了 1。"), decimals=D),
+                       "常见的抄错写法是 −tanh²(x),它不可能为正:漏了 1。"), decimals=D),
                 Step(T("Check with tanh(x) = 2σ(2x) − 1", "用 tanh(x) = 2σ(2x) − 1 验算"),
                      "tanh'(x) = 2·σ'(2x)·2 = 4σ(2x)(1 − σ(2x))",
                      f"σ({num(2 * x)}) = {s2f}; 4 × {s2f} × (1 − {s2f})", via,
@@ -416,8 +416,8 @@ class SigmoidTanhIdentity(Kind):
             ds = s * (1 - s)
             return [
                 Mistake("sti.tanh_minus_tanh_squared",
-                        T("tanh'(x) = 1 − tanh²(x); −tanh²(x) drops the 1 (an error in one of the notes) and "
-                          "is never positive.", "tanh'(x) = 1 − tanh²(x);−tanh²(x) 漏了 1(笔记中有此错误),"
+                        T("tanh'(x) = 1 − tanh²(x); −tanh²(x) drops the 1 (a common miscopy) and "
+                          "is never positive.", "tanh'(x) = 1 − tanh²(x);−tanh²(x) 漏了 1(常见的抄错写法),"
                           "而且不可能为正。"), {"sigmoid_prime": ds, "tanh_prime": -t * t}, 3),
                 Mistake("sti.chain_factor_two",
                         T("d/dx[2σ(2x) − 1] = 2·σ'(2x)·2: the inner derivative of 2x adds a second factor 2.",

@@ -53,8 +53,8 @@ def activation(p: dict[str, Any]) -> list[Mistake]:
                                  "σ'(x) = σ(x)·(1 − σ(x)),而不是 (1 − σ(x))²。"), (1 - value) ** 2, 1))
         if f == "tanh":
             out.append(Mistake("act.tanh_minus_tanh_squared",
-                               T("tanh'(x) is 1 − tanh²(x); −tanh²(x) drops the 1 (an error in one of the notes).",
-                                 "tanh'(x) = 1 − tanh²(x);−tanh²(x) 漏掉了 1(笔记中有此错误)。"), -value * value, 1))
+                               T("tanh'(x) is 1 − tanh²(x); −tanh²(x) drops the 1 (a common miscopy).",
+                                 "tanh'(x) = 1 − tanh²(x);−tanh²(x) 漏掉了 1(常见的抄错写法)。"), -value * value, 1))
         if f in ("leaky_relu", "elu") and x < 0:
             out.append(Mistake("act.negative_slope_ignored",
                                T("For x < 0 the slope is α (Leaky ReLU) or α·eˣ (ELU), not 0 as in ReLU.",
