@@ -69,19 +69,21 @@ class KeyFooter(Static):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen) -> None:
-        shown = []
+        # The screen's own keys in the order its BINDINGS give (the primary action first), even
+        # where Textual lists priority bindings (such as Ctrl+Z in an answer box) ahead of them;
+        # a focused box's key for the same action (Enter: submit) takes that action's place.
+        rank = {b.action: i for i, b in enumerate(b for group in screen._bindings.key_to_bindings.values()
+                                                  for b in group)}
+        ranked = []
         actions = set()
         for node, binding, enabled, _tooltip in screen.active_bindings.values():
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
-            shown.append((self._target(node, binding.action), self.app.get_key_display(binding),
-                          binding.description, enabled))
-        # The screen's own keys in the order its BINDINGS give (the primary action first), even
-        # where Textual lists priority bindings (such as Ctrl+Z in an answer box) ahead of them.
-        rank = {b.action: i for i, b in enumerate(b for group in screen._bindings.key_to_bindings.values()
-                                                  for b in group)}
-        shown.sort(key=lambda entry: rank.get(entry[0].removeprefix("screen."), len(rank)))
+            ranked.append((rank.get(binding.action, len(rank)), len(ranked),
+                           (self._target(node, binding.action), self.app.get_key_display(binding),
+                            binding.description, enabled)))
+        shown = [entry for *_, entry in sorted(ranked)]
         if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in screen.active_bindings:
             shown.append(("app.command_palette", "^p", PALETTE.get(self.app_lang(), "palette"), True))
         signature = tuple(shown)

@@ -29,6 +29,12 @@ from studyapp.tui.study_view import feedback, question, rating_bar, shape_label
 from studyapp.tui.summary import SummaryScreen, summary_text
 
 
+class AnswerLine(Input):
+    """The one-line answer box, whose Enter shows in the footer as the primary key."""
+
+    BINDINGS = [Binding("enter", "submit", "Submit")]
+
+
 class StudyScreen(Screen[None]):
     AUTO_FOCUS = ""  # show_next gives the focus to the answer box, or to nothing
     # Order is the footer's order: the primary action of each moment comes first.
@@ -71,7 +77,7 @@ class StudyScreen(Screen[None]):
             yield Static(id="prompt")
             yield Static(id="feedback")
         yield Static(id="notice")
-        yield Input(placeholder=tr(self.lang, "answer_here"), id="answer")
+        yield AnswerLine(placeholder=tr(self.lang, "answer_here"), id="answer")
         yield MatrixEditor(id="matrix")
         yield Static(id="help")
         yield KeyFooter()
@@ -83,6 +89,7 @@ class StudyScreen(Screen[None]):
         self.line, self.matrix = self.query_one("#answer", Input), self.query_one("#matrix", MatrixEditor)
         self.card.can_focus = False  # Tab goes between the answer box and nothing else
         localize_bindings(self, self.lang)
+        localize_bindings(self.line, self.lang)
         self.show_next()
         self.set_interval(1.0, self.tick)
 

@@ -140,7 +140,8 @@ def build_history(path: Path, days: int = 365, seed: int = 3) -> None:
                 session.rate(item, rating, elapsed_ms=elapsed, answer=text, result=result)
             else:
                 rating = 1 if rng.random() > recall else rng.choice([2, 3, 3, 3, 4])
-                session.rate(item, rating, elapsed_ms=elapsed)
+                typed = "don't know | <b>?</b>" if rating == 1 else None  # CSV and HTML must keep it
+                session.rate(item, rating, elapsed_ms=elapsed, answer=typed)
             clock.now += timedelta(milliseconds=elapsed + 1500)
             if rng.random() < 0.01:
                 session.undo()

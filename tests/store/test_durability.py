@@ -234,7 +234,8 @@ def check_consistent(db: Path) -> int:
         counters = conn.execute(
             "SELECT s.id, s.reviewed, s.correct, s.wrong, COUNT(r.id), "
             "COALESCE(SUM(COALESCE(r.correct, r.rating > 1)), 0), "
-            "COALESCE(SUM(NOT COALESCE(r.correct, r.rating > 1)), 0) FROM sessions s LEFT JOIN reviews r ON r.session_id = s.id "
+            "COALESCE(SUM(NOT COALESCE(r.correct, r.rating > 1)), 0) "
+            "FROM sessions s LEFT JOIN reviews r ON r.session_id = s.id "
             "GROUP BY s.id").fetchall()
         for sid, reviewed, correct, wrong, n, n_correct, n_wrong in counters:
             assert (reviewed, correct, wrong) == (n, n_correct, n_wrong), f"session {sid} counters"

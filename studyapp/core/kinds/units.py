@@ -240,8 +240,8 @@ class PReLU(Kind):
             Step(T("Forward value: which side of 0 is x?", "前向值:x 在 0 的哪一侧?"),
                  "f(x) = x if x > 0, a·x if x ≤ 0",
                  f"x = {xs} > 0 ⇒ f = x" if positive else f"x = {xs} ≤ 0 ⇒ f = {as_} × {paren(x)}", f,
-                 note=T("The form max(a·x, x), often seen, agrees only when a ≤ 1; for a > 1 it would pick a·x "
-                        "for positive x",
+                 note=T("The form max(a·x, x), often seen, agrees only when a ≤ 1; for a > 1 it would "
+                        "pick a·x for positive x",
                         "常见的写法 max(a·x, x) 只在 a ≤ 1 时成立;a > 1 时对正的 x 它会取 a·x")),
             Step(T("Gradient with respect to the input", "对输入 x 的梯度"),
                  "∂f/∂x = 1 if x > 0, a if x < 0",
