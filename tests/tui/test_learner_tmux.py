@@ -30,7 +30,8 @@ from studyapp.core.library import load_library
 BINARY = Path(sys.executable).parent / "studyapp"
 
 pytestmark = [
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed: these real-terminal tests need it"),
+    pytest.mark.skipif(shutil.which("tmux") is None,
+                       reason="tmux not installed: these real-terminal tests need it"),
     pytest.mark.skipif(not BINARY.exists(), reason=f"no installed studyapp console script at {BINARY}"),
 ]
 
@@ -38,7 +39,7 @@ TIMEOUT = 10.0
 CONVOLUTION, TRAINING = 4, 12  # rows on Home: 0 is All decks, then the decks in their order
 TITLE = {CONVOLUTION: {"en": "Convolutional networks", "zh": "卷积神经网络"},
          TRAINING: {"en": "Forward propagation, backpr…", "zh": "前向传播、反向传播与训练"}}
-LAST_DECK = {"en": "Forward propagation, backpropagation and training", "zh": "前向传播、反向传播与训练"}
+LAST_DECK = {"en": "Forward propagation, backpr", "zh": "前向传播、反向传播与训练"}  # cut at 80 columns
 RATING_BAR = "Enter = "  # the first line of the rating bar, in both languages
 RIGHT = {"en": "✓ right", "zh": "✓ 正确"}
 WRONG = {"en": "✗ wrong", "zh": "✗ 错误"}
@@ -99,7 +100,7 @@ def right_numbers(shown: str, card: Any, lang: str) -> list[str]:
     return [str(n) for n, i in enumerate(option_order(shown, card, lang), 1) if card.options[i].correct]
 
 
-def wrong_answer(shape_text: str, lang: str) -> list[str]:
+def wrong_answer(shape_text: str) -> list[str]:
     """A readable wrong answer for the shape the help line asks for: one text per part."""
     def shape(text: str) -> tuple[int, ...]:
         text = text.strip()
@@ -122,11 +123,19 @@ def wrong_answer(shape_text: str, lang: str) -> list[str]:
 
 
 # --- the terminal ----------------------------------------------------------------------------------
+def terminal_env() -> dict[str, str]:
+    """The environment for tmux, given explicitly: under pytest the process environment can hold
+    COLUMNS=80 and LINES=24 that os.environ does not show (GNU readline exports them when it is
+    loaded), and a tmux server started with them passes them on, so the app would draw 80x24
+    whatever the size of the window."""
+    return {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TMUX")}
+
+
 class Learner:
     """One studyapp in one tmux server of its own, and the keys a learner presses."""
 
     def __init__(self, tmp_path: Path, width: int, height: int, lang: str = "en"):
-        self.lang, self.width, self.height = lang, width, height
+        self.lang = lang
         self.socket = f"sa{os.getpid()}-{tmp_path.name}"[:60]
         self.home = tmp_path / "home"
         located = subprocess.run([str(BINARY), "locate"], capture_output=True, text=True, check=True,
@@ -142,10 +151,11 @@ class Learner:
                   command)
 
     def tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True)
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True,
+                              env=terminal_env())
 
     def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, env=terminal_env())
 
     # seeing
     def screen(self) -> str:
@@ -184,11 +194,19 @@ class Learner:
                          item_id)
 
     # the screens
+    def selected(self) -> str:
+        """The row of Home's deck table under the cursor (the only row that starts in bold)."""
+        lines = self.tmux("capture-pane", "-p", "-e", "-t", "main").stdout.splitlines()
+        bold = [line for line in lines[3:] if line.startswith("\x1b[1m")]
+        return re.sub(r"\x1b\[[0-9;]*m", "", bold[0]).strip() if bold else ""
+
     def open_deck(self, row: int) -> str:
-        pattern = re.compile(re.escape(LAST_DECK[self.lang]) + r"\s+\d+")
+        pattern = re.compile(re.escape(LAST_DECK[self.lang]) + r"\S*(?: \S+)*\s+\d+")
         self.wait_until(pattern.search, "Home with its decks counted")
         if row:
             self.press(*["Down"] * row)
+            deck = TITLE[row][self.lang].rstrip("…")
+            self.wait_until(lambda s: self.selected().startswith(deck), f"the cursor on {deck!r}", seconds=3)
         self.press("Enter")
         return self.wait_for(f" {TITLE[row][self.lang]} ")
 
@@ -199,9 +217,10 @@ class Learner:
         bottom = "\n".join(shown.rstrip("\n").splitlines()[-4:])
         return next((k for k, text in KIND_HELP[self.lang].items() if text in bottom), None)
 
-    def item(self) -> tuple[str, str]:
-        """Wait for an item to answer: its kind and the screen."""
-        shown = self.wait_until(self.kind, "an item waiting for an answer")
+    def item(self, kind: str | None = None) -> tuple[str, str]:
+        """Wait for an item to answer (of ``kind`` if given): its kind and the screen."""
+        shown = self.wait_until(lambda s: self.kind(s) if kind is None else self.kind(s) == kind,
+                                f"an item waiting for an answer ({kind or 'any kind'})")
         kind = self.kind(shown)
         assert kind is not None
         return kind, shown
@@ -231,7 +250,7 @@ class Learner:
 
     def answer_wrong(self, shown: str) -> str:
         """A problem answered with readable wrong numbers, one part per line of its box."""
-        for part in wrong_answer(self.shape_text(shown), self.lang):
+        for part in wrong_answer(self.shape_text(shown)):
             self.type(part)
             self.press("Enter")
         shown = self.graded()
@@ -299,8 +318,9 @@ def test_undo_shows_the_same_card_again_and_the_new_answer_is_scheduled(learner)
     assert [r[0] for r in app.reviews_of(card.id)] == ["scheduled"]
 
     app.press("C-z")  # undo from inside the answer box
-    kind, shown = app.item()
-    assert kind == "choice" and squash(card.question.en) in squash(shown), shown
+    app.item("choice")
+    shown = app.wait_for("Undone")  # the toast
+    assert squash(card.question.en) in squash(shown), shown
     assert option_order(shown, card, "en") == order, f"the options came back in another order:\n{shown}"
     assert app.reviews_of(card.id) == [], "the undone answer is still in the log"
     assert app.rows("SELECT is_new FROM items WHERE id = ?", card.id) == [(1,)]
@@ -412,8 +432,8 @@ def test_a_missed_problem_brings_its_related_card_once(learner):
     kind, shown = app.item()
     assert kind == "problem", shown
     app.answer_wrong(shown)
-    [(problem_id,)] = app.rows("SELECT item_id FROM reviews ORDER BY id DESC LIMIT 1")
     app.rate()
+    [(problem_id,)] = app.rows("SELECT item_id FROM reviews ORDER BY id DESC LIMIT 1")  # committed
 
     kind, shown = app.item()
     assert RELATED["en"] in shown, shown
