@@ -110,7 +110,7 @@ class HomeScreen(Screen[None]):
         left = all_counts.new + all_counts.learning + all_counts.review
         self.query_one("#today", Static).update(Text(
             f"{tr(lang, 'today')}: {answered} {tr(lang, 'done')} · {left} {tr(lang, 'left')} · "
-            f"{spent_ms // 60000} min"))
+            f"{spent_ms // 60000} {'分钟' if lang == 'zh' else 'min'}"))
         table.add_row(Text(tr(lang, "all_decks"), "bold"), *(Text(str(n)) for n in (
             all_counts.new, all_counts.learning, all_counts.review)), key=ALL)
         for deck_id, title, *counts in rows:  # Text, not markup: a title may hold brackets
