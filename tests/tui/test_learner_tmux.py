@@ -149,6 +149,7 @@ class Learner:
                    "echo \"[studyapp exited $?]\"; sleep 600")
         self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height),
                   command)
+        self.socket_path = Path(self.tmux("display-message", "-p", "#{socket_path}").stdout.strip())
 
     def tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True,
@@ -156,6 +157,7 @@ class Learner:
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, env=terminal_env())
+        self.socket_path.unlink(missing_ok=True)  # tmux leaves its socket file behind
 
     # seeing
     def screen(self) -> str:
