@@ -11,11 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from studyapp.core.bilingual import T, Text
 from studyapp.core.card_answers import check_choice, check_cloze, read_choice
-from studyapp.core.numfmt import format_answer, shape_text, shape_zh
+from studyapp.core.numfmt import format_answer
 from studyapp.core.proposal import EXPECTED_SECONDS, Proposal, propose
 from studyapp.core.scheduler import REVIEW
 from studyapp.core.steps import Step
@@ -38,24 +36,6 @@ class AnswerResult:
     @property
     def proposed(self) -> int | None:
         return None if self.proposal is None else self.proposal.rating
-
-
-def expected_form(item: StudyItem) -> Text:
-    """The answer's form in words: "a 3×3 matrix", "loss: a number; grad: a vector of 3"."""
-    if item.problem is not None:
-        answer = item.problem.answer
-        if isinstance(answer, dict):
-            return T("; ".join(f"{k}: {shape_text(np.shape(v))}" for k, v in answer.items()),
-                     "; ".join(f"{k}:{shape_zh(np.shape(v))}" for k, v in answer.items()))
-        return T(shape_text(np.shape(answer)), shape_zh(np.shape(answer)))
-    card = item.card
-    assert card is not None
-    if card.type == "cloze":
-        n = len(card.gaps("en"))
-        return T(f"{n} gap{'s' * (n > 1)}, separated by ;", f"{n} 个空,用 ; 分隔")
-    if card.type == "choice":
-        return T("option numbers", "选项编号")
-    return T("", "")
 
 
 def read_answer(item: StudyItem, text: str | None, chosen: set[int] | None, hint_used: bool,
