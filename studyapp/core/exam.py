@@ -45,6 +45,10 @@ class ExamError(ValueError):
         self.message = message
 
 
+class UnreadableAnswer(ExamError):
+    """An answer that cannot be read as one of the expected form: kept, but not accepted."""
+
+
 class ExamStore(Protocol):
     """What finishing needs from the store (``studyapp.store.progress.Store``)."""
 
@@ -277,6 +281,28 @@ class Exam:
             raise ExamError(T("time is up; answers can no longer change", "时间到,答案不能再修改"))
         self.answers[index] = text.strip()
         self.answered_at[index] = self.clock() if text.strip() else None
+
+    def enter(self, index: int, text: str) -> None:
+        """The learner enters an answer (Enter): it is kept as typed, and refused with
+        ``UnreadableAnswer`` saying what is wrong and what form is expected when it cannot be
+        read (not a number, another shape, parts that cannot be told apart), as a study session
+        refuses it. A blank answer is accepted: the problem stays unanswered."""
+        self.answer(index, text)
+        reason = self.unreadable(index)
+        if reason is not None:
+            raise UnreadableAnswer(reason)
+
+    def unreadable(self, index: int) -> Text | None:
+        """Why the kept answer to problem ``index`` cannot be read, or None (readable or blank)."""
+        text = self.answers[index]
+        if not text:
+            return None
+        grade = self.problems[index].grade(text)
+        return None if grade.readable else grade.message  # it says what is expected
+
+    def unreadable_answers(self) -> list[int]:
+        """The problems whose kept answers cannot be read; finishing grades them wrong."""
+        return [i for i in range(len(self.problems)) if self.unreadable(i) is not None]
 
     def unanswered(self) -> list[int]:
         return [i for i, text in enumerate(self.answers) if not text]

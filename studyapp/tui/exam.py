@@ -29,6 +29,8 @@ S = {
         "help": "Enter saves the answer and goes on. Nothing is graded before the end.",
         "last": "That was the last problem: ctrl+f finishes, ctrl+b goes back.",
         "unanswered": "{n} of {total} problems are unanswered and will count as wrong. Finish anyway?",
+        "unreadable": "The answers to problems {numbers} cannot be read and will count as wrong. "
+                      "Finish anyway?",
         "leave": "Leave the exam? What you answered is graded and saved; unanswered problems count "
                  "as wrong.",
         "yes": "y / Enter: yes", "no": "n / Esc: no", "time_up": "Time is up: the exam is finished.",
@@ -50,6 +52,7 @@ S = {
         "help": "回车保存答案并进入下一题。交卷前不评分。",
         "last": "这是最后一题:ctrl+f 交卷,ctrl+b 返回上一题。",
         "unanswered": "共 {total} 题,有 {n} 题未作答,将按错误计分。仍要交卷吗?",
+        "unreadable": "第 {numbers} 题的答案无法识别,将按错误计分。仍要交卷吗?",
         "leave": "离开考试吗?已作答的题目会评分并保存;未作答的按错误计分。",
         "yes": "y / 回车:是", "no": "n / Esc:否", "time_up": "时间到,考试已结束。",
         "saving": "正在评分并保存答案…", "save_failed": "无法保存考试结果",

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from studyapp.core.exam import Exam, ExamError, ExamResult, answer_form
+from studyapp.core.exam import Exam, ExamError, ExamResult, UnreadableAnswer, answer_form
 from studyapp.core.numfmt import depth
 from studyapp.report.worksheet import matrix_params
 from studyapp.tui.exam import t
@@ -108,7 +108,13 @@ class ExamScreen(Screen[None]):
             box.value = exam.answers[index]
         box.focus()
         self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
+        self.say_help()
         self.update_status()
+
+    def say_help(self, warning: str | None = None) -> None:
+        """The line under the box: how to go on, or why the answer just entered was refused."""
+        self.query_one("#exam-help", Static).update(
+            RichText(f"⚠ {warning}", style="bold yellow") if warning else t(self.lang, "help"))
 
     def update_status(self) -> None:
         exam, lang = self.exam, self.lang
@@ -128,10 +134,12 @@ class ExamScreen(Screen[None]):
         time runs out or the learner moves on."""
         if event.value.strip() != self.exam.answers[self.exam.current]:
             self.save()
+            self.say_help()  # the refusal was about what the box said before
 
     def on_text_area_changed(self, event: MatrixEditor.Changed) -> None:
         if event.text_area.text.strip() != self.exam.answers[self.exam.current]:
             self.save()
+            self.say_help()
 
     def on_matrix_editor_submitted(self) -> None:
         self.on_input_submitted()
@@ -162,7 +170,17 @@ class ExamScreen(Screen[None]):
         self.finish()
 
     def on_input_submitted(self) -> None:
+        """Enter: the answer is entered. One that cannot be read stays in the box with the reason,
+        as in a study session; the learner fixes it (or moves on with ctrl+n, keeping it)."""
         if self.finishing or not self.save():
+            return
+        try:
+            self.exam.enter(self.exam.current, self.box_text())
+        except UnreadableAnswer as exc:
+            self.say_help(exc.message.get(self.lang))
+            self.box().focus()
+            return
+        except ExamError:
             return
         if self.exam.current + 1 < len(self.exam.problems):
             self.show(self.exam.current + 1)
@@ -182,12 +200,16 @@ class ExamScreen(Screen[None]):
         if not self.save():
             self.retry()
             return
-        missing = len(self.exam.unanswered())
-        if not missing:
+        missing, unreadable = len(self.exam.unanswered()), self.exam.unreadable_answers()
+        if not missing and not unreadable:
             self.finish()
             return
-        question = t(self.lang, "unanswered").format(n=missing, total=len(self.exam.problems))
-        self.app.push_screen(ConfirmScreen(question, self.lang), self.confirmed)
+        questions = [t(self.lang, "unanswered").format(n=missing, total=len(self.exam.problems))] \
+            if missing else []
+        if unreadable:
+            numbers = ", ".join(str(i + 1) for i in unreadable)
+            questions.append(t(self.lang, "unreadable").format(numbers=numbers))
+        self.app.push_screen(ConfirmScreen("\n".join(questions), self.lang), self.confirmed)
 
     def action_leave(self) -> None:
         if self.finishing:

@@ -17,6 +17,7 @@ from studyapp.core.exam import (
     Exam,
     ExamError,
     ExamSpec,
+    UnreadableAnswer,
     answer_form,
     content_items,
     read_spec,
@@ -133,6 +134,37 @@ def test_answers_change_until_the_end_and_blank_clears(store):
     result = exam.finish(store)
     assert [item.answer for item in result.items] == ["2", ""]
     assert [r[0] for r in rows(store, "SELECT answer FROM reviews ORDER BY id")] == ["2", ""]
+
+
+@pytest.mark.parametrize("text, en, zh", [
+    ("abc", "'abc' is not a number", "不是数字"),
+    ("1 2; 3 4", "got a 2×2 matrix", "实际为2×2 矩阵"),
+    ("7", "got a single number", "实际为一个数"),
+])
+def test_entering_an_unreadable_answer_is_refused_but_kept(store, text, en, zh):
+    exam = Exam.create(LIBRARY, ExamSpec(count=1, seed=1, kinds=("conv2d",)), Clock())
+    rows_, cols = np.shape(exam.problems[0].answer)
+    assert (rows_, cols) != (2, 2)
+    with pytest.raises(UnreadableAnswer) as refused:
+        exam.enter(0, text)
+    shape = f"{rows_}×{cols} matrix"
+    assert en in refused.value.message.en and f"expected a {shape}" in refused.value.message.en
+    assert zh in refused.value.message.zh and f"应为{rows_}×{cols} 矩阵" in refused.value.message.zh
+    assert exam.answers[0] == text and exam.unreadable_answers() == [0]  # kept, so nothing is lost
+    exam.enter(0, "")  # a blank answer is not refused: the problem is unanswered
+    assert exam.unanswered() == [0] and exam.unreadable_answers() == []
+    right = format_answer(exam.problems[0].answer, 8)
+    exam.enter(0, right.replace(";", "；"))  # read as the study session reads it, IME included
+    assert exam.unreadable_answers() == [] and exam.finish(store).right == 1
+
+
+def test_an_unreadable_answer_left_in_place_is_graded_wrong_at_the_end(store):
+    exam = Exam.create(LIBRARY, ExamSpec(count=2, seed=4, kinds=("conv2d",)), Clock())
+    exam.answer(1, "abc")  # typed, never entered: moving on keeps it as it is
+    assert exam.unreadable_answers() == [1]
+    result = exam.finish(store)
+    assert [item.correct for item in result.items] == [False, False]
+    assert rows(store, "SELECT answer, correct FROM reviews ORDER BY id") == [("", 0), ("abc", 0)]
 
 
 def test_time_limit_and_time_per_problem_come_from_the_clock(store):

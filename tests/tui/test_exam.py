@@ -207,3 +207,36 @@ async def test_quitting_the_app_mid_exam_logs_what_was_answered(tmp_path):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert table(tmp_path, "SELECT mode, answer FROM reviews ORDER BY id") == [("exam", "42"), ("exam", "")]
+
+
+@pytest.mark.asyncio
+async def test_an_unreadable_answer_is_refused_on_enter_kept_and_named_when_finishing(tmp_path):
+    app = app_for(tmp_path, lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        setup = await open_setup(pilot)
+        setup.query_one("#exam-kinds", SelectionList).select("conv_output_size")
+        screen = await start(pilot, setup, "2", "5")
+        help_line = screen.query_one("#exam-help", Static)
+        await type_and_enter(pilot, screen, "abc")
+        # Refused as the study session refuses it: the box keeps the text, the line says why.
+        assert screen.exam.current == 0 and screen.box_text() == "abc"
+        warning = text_of(help_line)
+        assert "⚠" in warning and "不是数字" in warning and "应为一个数" in warning
+        put(screen, "ab")  # typing again clears the warning
+        await pilot.pause()
+        assert "⚠" not in text_of(help_line)
+        put(screen, "abc")
+        await pilot.press("ctrl+n")  # moving on keeps it as typed
+        await pilot.pause()
+        assert screen.exam.current == 1
+        await type_and_enter(pilot, screen, "１２")  # full-width digits are a number
+        assert "⚠" not in text_of(help_line)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        question = text_of(app.screen.query_one("#exam-confirm Static"))
+        assert "第 1 题的答案无法识别" in question and "未作答" not in question
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ExamResultScreen)
+    assert table(tmp_path, "SELECT answer, correct FROM reviews ORDER BY id")[0] == ("abc", 0)
