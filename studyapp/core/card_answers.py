@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from studyapp.core.answer_parse import ParseError, parse_number
 from studyapp.core.bilingual import T, Text
 from studyapp.core.content import Card
+from studyapp.core.grading import CORRECT
 
 # ';' and the full-width '；' separate gaps (NFKC folds the second into the first).
 _GAP_SEPARATOR = re.compile(r"[;；]")
@@ -80,7 +81,7 @@ def check_cloze(card: Card, typed: str, lang: str) -> CardCheck:
     marks = [gap_matches(part, accepted) for part, accepted in zip(parts, gaps, strict=True)]
     right = sum(marks)
     if right == len(gaps):
-        return CardCheck(True, 1.0, marks, T("correct", "正确"), expected)
+        return CardCheck(True, 1.0, marks, CORRECT, expected)
     wrong = len(gaps) - right
     message = T(f"{wrong} of {len(gaps)} gaps wrong", f"{len(gaps)} 个空中有 {wrong} 个不对")
     return CardCheck(False, right / len(gaps), marks, message, expected)
@@ -108,7 +109,7 @@ def check_choice(card: Card, chosen: set[int], lang: str) -> CardCheck:
                              "请至少选一个选项(按它的编号),再按 Enter"), expected)
     marks = [(i in chosen) == (i in correct) for i in range(len(card.options))]
     if chosen == correct:
-        return CardCheck(True, 1.0, marks, T("correct", "正确"), expected)
+        return CardCheck(True, 1.0, marks, CORRECT, expected)
     missed, extra = len(correct - chosen), len(chosen - correct)
     en = [f"missed {missed} right option{'s' * (missed > 1)}"] if missed else []
     en += [f"chose {extra} wrong option{'s' * (extra > 1)}"] if extra else []

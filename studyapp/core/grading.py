@@ -18,6 +18,8 @@ from studyapp.core.numfmt import shape_text, shape_zh
 
 DEFAULT_REL = 0.005
 
+CORRECT = T("correct", "正确")  # the whole message of a right answer: nothing more to say
+
 
 @dataclass(frozen=True, slots=True)
 class Tolerance:
@@ -98,7 +100,7 @@ def grade_value(text: str, expected: Any, tol: Tolerance, exact: bool = False) -
     total = max(int(ok.size), 1)
     marks = ok.tolist() if shape else bool(ok)
     if right == total:
-        return Grade(True, 1.0, T("correct", "正确"), value=got.tolist(), marks=marks)
+        return Grade(True, 1.0, CORRECT, value=got.tolist(), marks=marks)
     if not shape:
         return Grade(False, 0.0, T("not the expected value", "数值不对"), value=got.tolist(),
                      marks=marks)
@@ -141,7 +143,7 @@ def grade(text: str, expected: Any, tol: Tolerance, exact: bool = False) -> Grad
     right = sum(g.correct for g in parts.values())
     bad = [k for k, g in parts.items() if not g.correct]
     if not bad:
-        return Grade(True, 1.0, T("correct", "正确"), parts=parts)
+        return Grade(True, 1.0, CORRECT, parts=parts)
     en = "; ".join(f"{k}: {parts[k].message.en}" for k in bad)
     zh = "; ".join(f"{k}:{parts[k].message.zh}" for k in bad)
     message = T(f"{len(bad)} of {len(parts)} parts wrong ({en})",

@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from studyapp.core.bilingual import T, Text
+
 MODES = ("scheduled", "practice", "exam")
+# What a session of each mode is called where a learner reads it (Stats, the report).
+MODE_NAMES: dict[str, Text] = {"scheduled": T("study", "学习"), "practice": T("practice", "练习"),
+                               "exam": T("exam", "考试")}
 
 
 @dataclass(frozen=True)

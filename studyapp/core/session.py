@@ -160,7 +160,7 @@ class StudySession:
     def counts(self) -> Counts:
         """What is left: the queues, the items an undo will show again, and learning due today."""
         learning = self.store.count_learning_due(self.day_end, self.decks) if self.mode != "practice" else 0
-        back = [i.reason for i in self.returning]
+        back = [i.reason for i in self.returning if i.related_to is None]  # related: as in `front`
         return Counts(new=len(self.new) + back.count("new"), learning=learning,
                       review=len(self.reviews) + back.count("review"))
 
@@ -312,6 +312,7 @@ class StudySession:
         if not self.undo_stack:
             return None
         step = self.undo_stack.pop()
+        displaced = self.current
         if step.action == "answer":
             if self.store.undo(step.review_id) is None:
                 return None
@@ -327,9 +328,24 @@ class StudySession:
         reviews, new, front, related, returning = step.item.snapshot
         self.reviews, self.new, self.front = deque(reviews), deque(new), deque(front)
         self.related, self.returning = set(related), deque(returning)
+        if displaced is not None and displaced.id != step.item.id and self._take_from_queues(displaced):
+            # Shown as it was (same option order, same variant): the learner may have read it.
+            self.returning.appendleft(displaced)
         self.returning.appendleft(step.item)
         self.current = None
         return step.item
+
+    def _take_from_queues(self, item: StudyItem) -> bool:
+        """Take ``item``'s entry out of the restored queues; False when they do not hold it (a
+        related card queued by the answer being undone), so it is not shown again."""
+        for queue in (self.returning, self.front, self.reviews, self.new):
+            for entry in queue:
+                entry_id = entry.id if isinstance(entry, StudyItem) else \
+                    entry[0].item_id if isinstance(entry, tuple) else entry.item_id
+                if entry_id == item.id:
+                    queue.remove(entry)
+                    return True
+        return item.reason == "learning"  # learning steps are not queued: they come when due
 
     # --- flags --------------------------------------------------------------------------
     def suspend(self, item: StudyItem) -> None:

@@ -123,6 +123,7 @@ class _Query:
 
     def __init__(self, scope: Scope, lo: int, hi: int):
         self.params: dict[str, Any] = {"lo": lo, "hi": hi}
+        self.zone = scope.zone
         self.deck_sql = ""
         self.item_sql = ""
         if scope.decks:
@@ -273,13 +274,15 @@ RECENT_SESSIONS = 10
 
 def _sessions(conn: sqlite3.Connection, q: _Query) -> list[dict[str, Any]]:
     """The latest study sessions as the sessions table counts them, with the time their
-    answers took: the same right/wrong/time the session summary showed on screen."""
+    answers took: the same right/wrong/time the session summary showed on screen. ``local`` is
+    the start in the learner's zone, as they would read it on a clock."""
     rows = conn.execute(
         "SELECT s.id, s.started_at, s.ended_at, s.mode, s.reviewed, s.correct, s.wrong, "
         "(SELECT COALESCE(SUM(r.duration_ms), 0) FROM reviews r WHERE r.session_id = s.id) "
         "FROM sessions s WHERE s.started_at >= :lo AND s.started_at < :hi ORDER BY s.id DESC LIMIT :n",
         q.p(n=RECENT_SESSIONS)).fetchall()
     return [{"id": sid, "started": datetime.fromtimestamp(start / 1000, tz=UTC).isoformat(),
+             "local": datetime.fromtimestamp(start / 1000, tz=q.zone).strftime("%Y-%m-%d %H:%M"),
              "ended": None if end is None else datetime.fromtimestamp(end / 1000, tz=UTC).isoformat(),
              "mode": mode, "answered": n, "right": right, "wrong": wrong, "time_ms": spent}
             for sid, start, end, mode, n, right, wrong, spent in rows]

@@ -209,7 +209,7 @@ def report_html(fig: dict[str, Any], lang: str) -> str:
         add(f'<p class="note">{e(lab["no_leeches"])}</p>')
     add("</section>")
     add(f'<section id="sessions"><h2>{e(lab["sessions"])}</h2>')
-    rows = session_rows(fig)
+    rows = session_rows(fig, lang)
     if rows:
         add(_table([lab["started"], lab["mode"], lab["answered"], lab["right"], lab["wrong"], lab["time"]],
                    rows, {2, 3, 4, 5}))

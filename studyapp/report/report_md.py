@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from studyapp.core.review_log import MODE_NAMES
 from studyapp.report.report_labels import (
     CATEGORY_ORDER,
     duration,
@@ -125,7 +126,7 @@ def report_markdown(fig: dict[str, Any], lang: str) -> str:
     else:
         out += [lab["no_leeches"], ""]
     out += [f"## {lab['sessions']}", ""]
-    rows = session_rows(fig)
+    rows = session_rows(fig, lang)
     out += _table([lab["started"], lab["mode"], lab["answered"], lab["right"], lab["wrong"], lab["time"]],
                   rows, {2, 3, 4, 5}) if rows else [lab["no_sessions"], ""]
     # activity: the year as weekly sparkline, the last 30 days as a table
@@ -156,11 +157,12 @@ def report_markdown(fig: dict[str, Any], lang: str) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def session_rows(fig: dict[str, Any]) -> list[list[str]]:
-    """The recent sessions as table rows: started (UTC), mode, answered, right, wrong, time."""
+def session_rows(fig: dict[str, Any], lang: str) -> list[list[str]]:
+    """The recent sessions as table rows: started (local time), mode, answered, right, wrong, time."""
     rows = []
     for x in fig.get("sessions", []):
         seconds = x["time_ms"] // 1000
-        rows.append([x["started"][:16].replace("T", " "), x["mode"], str(x["answered"]), str(x["right"]),
+        mode = MODE_NAMES[x["mode"]].get(lang) if x["mode"] in MODE_NAMES else x["mode"]
+        rows.append([x["local"], mode, str(x["answered"]), str(x["right"]),
                      str(x["wrong"]), f"{seconds // 60}:{seconds % 60:02d}"])
     return rows

@@ -30,6 +30,7 @@ from studyapp.tui.stats_view import (
     mistakes_text,
     number,
     retention_text,
+    sessions_text,
     summary_text,
     t,
 )
@@ -71,6 +72,8 @@ class StatsScreen(Screen[None]):
             yield Static(id="stats-mistakes")
             yield Static(t(lang, "leeches"), classes="stats-heading")
             yield Static(id="stats-leeches")
+            yield Static(t(lang, "sessions"), classes="stats-heading")
+            yield Static(id="stats-sessions")
         yield KeyFooter()
 
     @property
@@ -161,4 +164,5 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-decks", Static).update(decks_text(fig, lang, width))
         self.query_one("#stats-mistakes", Static).update(mistakes_text(fig, lang, width))
         self.query_one("#stats-leeches", Static).update(leeches_text(fig, lang, width))
+        self.query_one("#stats-sessions", Static).update(sessions_text(fig, lang, width))
         self.query_one("#stats-body").focus()

@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.text import Text
 
 from studyapp.core.content import ProblemTemplate
+from studyapp.core.proposal import duration_text
+from studyapp.core.review_log import MODE_NAMES
 from studyapp.tui.charts import fit, meter, rfit
 
 S = {
@@ -35,6 +37,8 @@ S = {
         "no_mistakes": "No mistakes diagnosed yet.", "leeches": "Leeches",
         "leeches_total": "{shown} of {n}, most lapses first", "no_leeches": "No leeches.",
         "lapses": "lapses", "last_in": "last in {item}",
+        "sessions": "Recent sessions", "started": "Started", "mode": "Mode", "answered": "Answered",
+        "right": "Right", "wrong": "Wrong", "spent": "Time", "no_sessions": "No sessions yet.",
     },
     "zh": {
         "title": "学习统计", "loading": "正在计算统计…", "back": "返回", "refresh": "刷新",
@@ -52,6 +56,8 @@ S = {
         "no_mistakes": "还没有诊断出错误。", "leeches": "顽固卡",
         "leeches_total": "共 {n} 张,显示遗忘最多的 {shown} 张", "no_leeches": "没有顽固卡。",
         "lapses": "次遗忘", "last_in": "最近一次:{item}",
+        "sessions": "最近的学习", "started": "开始时间", "mode": "模式", "answered": "已答",
+        "right": "正确", "wrong": "错误", "spent": "用时", "no_sessions": "还没有学习记录。",
     },
 }
 WINDOWS = ("today", "week", "month", "year")
@@ -211,5 +217,27 @@ def leeches_text(fig: dict[str, Any], lang: str, width: int) -> Text:
         title_w = max(width - deck_w - 14, 10)
         out.append(rfit(count, 11) + "  " + fit(x["title"], title_w) + " ")
         out.append(fit(x["deck_title"], deck_w).rstrip() + "\n", "dim")
+    out.rstrip()
+    return out
+
+
+def sessions_text(fig: dict[str, Any], lang: str, width: int) -> Text:
+    """The latest sessions, newest first: when (local time), mode, answered, right, wrong and
+    time, with the same figures and time wording as the summary shown when the session ended."""
+    sessions = fig.get("sessions", [])
+    if not sessions:
+        return Text(t(lang, "no_sessions"), "italic")
+    when_w, mode_w, n_w, time_w = 16, 8, 8, 12
+    show_time = width >= when_w + mode_w + 3 * n_w + time_w + 10  # else the time goes first
+    heads = [fit(t(lang, "started"), when_w), fit(t(lang, "mode"), mode_w),
+             rfit(t(lang, "answered"), n_w), rfit(t(lang, "right"), n_w), rfit(t(lang, "wrong"), n_w)]
+    out = Text("  ".join(heads) + ("  " + rfit(t(lang, "spent"), time_w) if show_time else "") + "\n", "bold")
+    for x in sessions:
+        mode = MODE_NAMES[x["mode"]].get(lang) if x["mode"] in MODE_NAMES else x["mode"]
+        cells = [fit(x["local"], when_w), fit(mode, mode_w), rfit(number(x["answered"]), n_w),
+                 rfit(number(x["right"]), n_w), rfit(number(x["wrong"]), n_w)]
+        if show_time:
+            cells.append(rfit(duration_text(x["time_ms"]).get(lang), time_w))
+        out.append("  ".join(cells) + "\n")
     out.rstrip()
     return out

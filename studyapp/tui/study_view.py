@@ -15,6 +15,7 @@ import numpy as np
 from rich.console import Group
 from rich.text import Text
 
+from studyapp.core.grading import CORRECT
 from studyapp.core.numfmt import shape_text, shape_zh, tensor_grids
 from studyapp.core.problems import Problem
 from studyapp.core.session import AnswerResult, StudyItem
@@ -116,7 +117,8 @@ def feedback(item: StudyItem, result: AnswerResult, typed: str, steps_shown: int
     else:
         ok = bool(result.correct)
         verdict = tr(lang, "right") if ok else tr(lang, "wrong")
-        parts.append(Text(f"{verdict}  {result.message.get(lang)}", style="bold green" if ok else "bold red"))
+        said = "" if result.message == CORRECT else f"  {result.message.get(lang)}"  # not "✓ right  correct"
+        parts.append(Text(verdict + said, style="bold green" if ok else "bold red"))
         parts += _comparison(item, result, typed, lang)
         if result.mistake is not None:
             parts.append(Text(f"{tr(lang, 'mistake')}: {result.mistake.message.get(lang)} "

@@ -113,16 +113,46 @@ def test_undo_twenty_deep_restores_each_showing_exactly(db):
     store.close()
 
 
-def test_the_item_on_screen_at_an_undo_returns_to_its_place(db):
+def test_the_item_on_screen_at_an_undo_returns_to_its_place_as_it_was_shown(db):
+    """The item the undo displaced comes back right after, with the option order and the variant
+    the learner had already read: a choice remembered by its number stays right."""
     clock = Clock()
     store, s = open_session(db, clock)
-    a = s.next()
-    s.rate(a, GOOD, 1000)
-    b = s.next()
-    s.undo()
-    assert s.next().id == a.id
-    s.rate(a, GOOD, 1000)
-    assert s.next().id == b.id
+    kinds = set()
+    for _ in range(12):
+        a = s.next()
+        s.rate(a, GOOD, 1000, right_text(a), answer(s, a))
+        b = s.next()
+        s.undo()
+        assert s.next().id == a.id
+        s.rate(a, GOOD, 1000, right_text(a), answer(s, a))
+        back = s.next()
+        assert back.id == b.id and back.reason == b.reason
+        assert back.option_order == b.option_order
+        assert (back.problem and back.problem.seed) == (b.problem and b.problem.seed)
+        kinds.add("problem" if b.problem else b.card.type)
+        s.rate(back, GOOD, 1000, right_text(back), answer(s, back))
+    assert {"problem", "choice"} <= kinds
+    store.close()
+
+
+def test_a_related_card_queued_by_the_undone_answer_is_not_shown_again(db):
+    clock = Clock()
+    store, s = open_session(db, clock)
+    for _ in range(60):
+        item = s.next()
+        if item.problem is not None and item.problem.template.related:
+            break
+        s.rate(item, GOOD, 1000, right_text(item), answer(s, item))
+    else:
+        pytest.fail("no problem with related cards came up")
+    s.rate(item, AGAIN, 1000, right_text(item), answer(s, item, right=False))
+    related = s.next()
+    assert related.related_to == item.id
+    s.undo()  # the failed answer is taken back, and the related card it brought with it
+    assert s.next().id == item.id
+    s.rate(item, GOOD, 1000, right_text(item), answer(s, item))
+    assert s.next().related_to is None
     store.close()
 
 
