@@ -236,6 +236,17 @@ def split_parts(text: str, keys: list[str]) -> dict[str, str]:
     return parts
 
 
+def tidy_parts(text: str, keys: list[str]) -> str:
+    """A structured answer as it was read, one ``label: value`` per part in the order typed:
+    what the review log keeps, without the editor's prefilled labels left empty or typed twice
+    (``loss: loss: 0.1; W1: …`` followed by a bare ``W1:`` line). Unreadable text is kept as is."""
+    try:
+        parts = split_parts(text, keys)
+    except ParseError:
+        return text.strip()
+    return "; ".join(f"{key}: {value}" for key, value in parts.items() if value) or text.strip()
+
+
 def _top_level_chunks(text: str) -> list[str]:
     chunks, depth, start = [], 0, 0
     for i, ch in enumerate(text):

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from studyapp.core.answer_parse import tidy_parts
 from studyapp.core.content import ProblemTemplate
 from studyapp.core.days import day_bounds, local_zone
 from studyapp.core.item_answer import AnswerResult, read_answer, reveal_answer
@@ -269,6 +270,8 @@ class StudySession:
             raise ValueError("an unreadable answer is not graded and cannot be rated")
         if item.hint_used:
             rating = min(rating, HARD)  # a hint caps the rating at Hard
+        if answer and item.problem is not None and isinstance(item.problem.answer, dict):
+            answer = tidy_parts(answer, list(item.problem.answer))
         before = item.state
         after = item.previews.get(rating) if self._schedules(item) else None
         if self.session_id is None:

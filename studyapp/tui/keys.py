@@ -96,18 +96,20 @@ class KeyFooter(Static):
         self.render_keys()
 
     def render_keys(self) -> None:
-        """Roomy when the keys fit, tighter when they do not, then without the palette's key."""
+        """Roomy when the keys fit, tighter when they do not, then without the palette's key,
+        then with the keys unpadded (reverse video still sets them apart), so that at 80 columns
+        every key of Home's footer, Quit included, is in sight."""
         shown = list(self._shown or ())
         width = self.size.width or 80
-        for gap in (2, 1, 1):
+        for pad, gap in ((" ", 2), (" ", 1), (" ", 1), ("", 1)):
             text = Text(no_wrap=True, overflow="ellipsis")
             for action, key, description, enabled in shown:
                 style = Style(dim=not enabled, meta={"@click": action} if action and enabled else {})
-                text.append(f" {key} ", style=Style(bold=True, reverse=True) + style)
+                text.append(f"{pad}{key}{pad}", style=Style(bold=True, reverse=True) + style)
                 text.append(f" {description}{' ' * gap}", style=style)
             if text.cell_len <= width:
                 break
-            if gap == 1 and shown and shown[-1][0] == "app.command_palette":
+            if pad and gap == 1 and shown and shown[-1][0] == "app.command_palette":
                 shown.pop()
         self.update(text)
 

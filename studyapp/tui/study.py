@@ -161,6 +161,8 @@ class StudyScreen(Screen[None]):
         return False
 
     def on_descendant_focus(self) -> None:
+        if self.typing():  # back in the box (Tab, a typed key, a hint): its help, not the commands'
+            self.help.update(self.help_text())
         self.refresh_bindings()
 
     def on_descendant_blur(self) -> None:

@@ -233,6 +233,25 @@ def test_one_labelled_part_alone_is_graded_as_that_part():
     assert "2 of 3 parts wrong" in grade.message.en
 
 
+def test_a_structured_answer_typed_on_the_prefilled_first_line_is_logged_as_read(db):
+    """The editor prefills one label per line; a learner who types the whole answer on the first
+    line leaves `loss: loss: …` and bare labels behind. The log keeps each part once."""
+    clock = Clock()
+    store, s = open_session(db, clock, new_per_day=500)
+    item = next(i for i in iter(s.next, None) if i.problem is not None and
+                i.problem.kind.name == "backprop_step" or s.rate(i, EASY, 1000) and False)
+    answer_value = item.problem.answer
+    one_line = "; ".join(f"{k}: {format_answer(v, 6)}" for k, v in answer_value.items())
+    keys = list(answer_value)
+    typed = f"{keys[0]}: {one_line}\n" + "\n".join(f"{k}:" for k in keys[1:])
+    result = s.answer(item, text=typed)
+    assert result.correct
+    s.rate(item, GOOD, 1000, typed, result)
+    logged = [r for r in store.reviews() if r[1] == item.id][-1]
+    assert one_line in logged and typed not in logged
+    store.close()
+
+
 def test_a_cloze_with_another_number_of_gaps_is_unreadable(db):
     clock = Clock()
     store, s = open_session(db, clock, new_per_day=500)

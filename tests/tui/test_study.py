@@ -121,9 +121,12 @@ async def test_hint_caps_the_rating_and_undo_takes_it_back(tmp_path):
         await advance_to(pilot, screen, lambda i: i.problem is not None)
         problem_id = screen.item.id
         await pilot.press("escape")  # out of the answer box: keys are actions again
+        assert "Tab" in text_of(screen.query_one("#help"))  # the commands are listed
         await pilot.press("h")
         await pilot.pause()
         assert "Hint" in text_of(screen.query_one("#feedback"))
+        # Back in the box after the hint: its help line, not the single-key commands any more.
+        assert screen.typing() and "Tab" not in text_of(screen.query_one("#help"))
         type_answer(screen, format_answer(screen.item.problem.answer, 8))
         await pilot.press("enter")
         await pilot.pause()
