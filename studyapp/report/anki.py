@@ -27,7 +27,7 @@ import genanki
 
 from studyapp.core.bilingual import Text
 from studyapp.core.content import GAP, Card, Deck, ProblemTemplate
-from studyapp.core.numfmt import depth, grid, num, vec
+from studyapp.core.numfmt import PARAM_NAMES_ZH, depth, grid, num, vec
 from studyapp.core.problems import Problem, generate
 from studyapp.core.steps import Step
 
@@ -262,7 +262,9 @@ def _matrix_params(params: dict[str, Any], lang: str) -> str:
     lines: list[str] = []
     for name, value in params.items():
         if depth(value) >= 2:
-            lines += [f"{name} =", *(f"  {row}" for row in _value_lines(value, 4))]
+            zh = PARAM_NAMES_ZH.get(name, name)
+            label = name if lang == "en" or zh == name else zh if lang == "zh" else f"{name} · {zh}"
+            lines += [f"{label} =", *(f"  {row}" for row in _value_lines(value, 4))]
     return _pre(lines)
 
 

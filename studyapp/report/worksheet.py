@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import orjson
 
@@ -28,11 +27,6 @@ def exercise_set_json(problems: Iterable[Problem], seed: int, lang: str) -> str:
     return (head[:-1] + b',"problems":[\n' + rows + b"\n]}\n").decode()
 
 
-def matrix_params(params: dict[str, Any], lang: str = "en") -> list[str]:
-    """Matrix and tensor params laid out as aligned grids (vectors fit in the prompt)."""
-    return tensor_grids(params, lang)
-
-
 def _title(problem: Problem, number: int, lang: str) -> str:
     title = problem.template.title.get(lang) if problem.template.title else problem.kind.name
     stars = "●" * problem.template.difficulty + "○" * (3 - problem.template.difficulty)
@@ -41,7 +35,7 @@ def _title(problem: Problem, number: int, lang: str) -> str:
 
 def _problem_md(problem: Problem, number: int, lang: str) -> list[str]:
     out = [_title(problem, number, lang), "", problem.prompt(lang), ""]
-    grids = matrix_params(problem.params)
+    grids = tensor_grids(problem.params, lang)
     if grids:
         out += ["```text", *grids, "```", ""]
     return out

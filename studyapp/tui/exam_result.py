@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from studyapp.core.exam import ExamItem, ExamResult
+from studyapp.core.numfmt import tensor_grids
 from studyapp.core.steps import render_text
-from studyapp.report.worksheet import matrix_params
 from studyapp.tui.answer_view import comparison
 from studyapp.tui.exam import t
 from studyapp.tui.keys import KeyFooter, localize_bindings
@@ -32,7 +32,7 @@ def problem_view(item: ExamItem, lang: str) -> Group:
         RichText.assemble((f"{item.number}. {title}   ", "bold"),
                           (t(lang, "right" if ok else "wrong"), "bold green" if ok else "bold red")),
         RichText(problem.prompt(lang))]
-    grids = matrix_params(problem.params)
+    grids = tensor_grids(problem.params, lang)
     if grids:
         parts.append(RichText("\n" + "\n".join(grids)))
     parts += [RichText(""), RichText(f"{t(lang, 'yours')}: {item.answer or t(lang, 'blank')}"),

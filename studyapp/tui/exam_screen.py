@@ -15,8 +15,7 @@ from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from studyapp.core.exam import Exam, ExamError, ExamResult, UnreadableAnswer, answer_form
-from studyapp.core.numfmt import depth
-from studyapp.report.worksheet import matrix_params
+from studyapp.core.numfmt import depth, tensor_grids
 from studyapp.tui.exam import t
 from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.matrix_editor import MatrixEditor
@@ -90,7 +89,7 @@ class ExamScreen(Screen[None]):
         exam.show(index)
         problem = exam.problems[index]
         title = problem.template.title.get(lang) if problem.template.title else problem.kind.name
-        grids = matrix_params(problem.params)
+        grids = tensor_grids(problem.params, lang)
         self.query_one("#exam-prompt", Static).update(RichText.assemble(
             (f"{index + 1}. {title}", "bold"), "\n\n", problem.prompt(lang),
             "\n\n" + "\n".join(grids) if grids else ""))
@@ -209,6 +208,7 @@ class ExamScreen(Screen[None]):
         if unreadable:
             numbers = ", ".join(str(i + 1) for i in unreadable)
             questions.append(t(self.lang, "unreadable").format(numbers=numbers))
+        questions.append(t(self.lang, "count_wrong"))
         self.app.push_screen(ConfirmScreen("\n".join(questions), self.lang), self.confirmed)
 
     def action_leave(self) -> None:

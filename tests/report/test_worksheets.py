@@ -451,3 +451,19 @@ def test_answer_key_prints_on_its_own_page(capsys: pytest.CaptureFixture[str], t
         assert proc.returncode == 0 and pdf.exists(), proc.stderr[-2000:]
         pages[answers] = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))
     assert pages == {"end": 2, "none": 1}
+
+
+@pytest.mark.parametrize(("lang", "names", "absent"), [
+    ("zh", ("输入 =", "卷积核 =", "[通道 0]"), ("input =", "kernels =", "[channel")),
+    ("en", ("input =", "kernels =", "[channel 0]"), ("输入", "卷积核", "通道")),
+])
+def test_markdown_worksheet_names_its_grids_in_the_sheet_language(
+        capsys: pytest.CaptureFixture[str], lang: str, names: tuple[str, ...],
+        absent: tuple[str, ...]) -> None:
+    code, out, err = run(capsys, "generate", "--kind", "conv2d_multi", "--count", "2", "--seed", "3",
+                         "--lang", lang)
+    assert code == 0, err
+    for name in names:
+        assert name in out
+    for name in absent:
+        assert name not in out

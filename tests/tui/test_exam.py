@@ -236,7 +236,20 @@ async def test_an_unreadable_answer_is_refused_on_enter_kept_and_named_when_fini
         assert isinstance(app.screen, ConfirmScreen)
         question = text_of(app.screen.query_one("#exam-confirm Static"))
         assert "第 1 题的答案无法识别" in question and "未作答" not in question
+        assert question.count("仍要交卷吗") == 1
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ExamResultScreen)
     assert table(tmp_path, "SELECT answer, correct FROM reviews ORDER BY id")[0] == ("abc", 0)
+
+
+@pytest.mark.asyncio
+async def test_a_chinese_exam_names_its_grids_in_chinese(tmp_path):
+    app = app_for(tmp_path, lang="zh")
+    async with app.run_test(size=(100, 40)) as pilot:
+        setup = await open_setup(pilot)
+        setup.query_one("#exam-kinds", SelectionList).select("conv2d_multi")
+        screen = await start(pilot, setup, "1", "3")
+        prompt = text_of(screen.query_one("#exam-prompt", Static))
+        assert "输入 =" in prompt and "[通道 0]" in prompt and "卷积核 =" in prompt
+        assert "input =" not in prompt and "channel" not in prompt
