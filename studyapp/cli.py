@@ -191,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()  # the study screens need a terminal
             return 0
         return _run_tui(args.db)
+    import sqlite3
+
     from studyapp import commands
 
     try:
@@ -201,3 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except sqlite3.Error as exc:  # a full disk, a locked or read-only database: say it in one line
+        return _usage_error(args.command, UsageError(f"the progress database: {exc}"))
+    except OSError as exc:  # a full disk or a vanished folder while writing a file
+        where = f": {exc.filename}" if exc.filename else ""
+        return _usage_error(args.command, UsageError(f"{exc.strerror or exc}{where}"))

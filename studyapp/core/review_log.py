@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from studyapp.core.bilingual import T, Text
+from studyapp.core.scheduler import ItemState
 
 MODES = ("scheduled", "practice", "exam")
 # What a session of each mode is called where a learner reads it (Stats, the report).
@@ -33,6 +34,15 @@ class Review:
         self-rated one by its rating (Again is wrong). One rule for the summary on screen, the
         sessions table, Stats and the report."""
         return counts_as_right(self.rating, self.correct)
+
+
+class ItemChanged(Exception):
+    """The item's schedule changed since its rating previews were computed (another window
+    answered it): nothing was written; ``current`` is its state now, to schedule from."""
+
+    def __init__(self, current: ItemState):
+        super().__init__(f"{current.item_id} changed since it was shown")
+        self.current = current
 
 
 def counts_as_right(rating: int, correct: bool | None) -> bool:

@@ -23,7 +23,7 @@ from studyapp.core.days import day_bounds, local_zone
 from studyapp.core.item_answer import AnswerResult, read_answer, reveal_answer
 from studyapp.core.library import Library
 from studyapp.core.problems import generate
-from studyapp.core.review_log import Review
+from studyapp.core.review_log import ItemChanged, Review
 from studyapp.core.scheduler import (
     HARD,
     RATINGS,
@@ -65,6 +65,7 @@ class RateOutcome:
     review_id: int
     after: ItemState | None
     became_leech: bool
+    changed_elsewhere: bool = False  # another window had answered it: scheduled from its state now
 
 
 @dataclass
@@ -231,7 +232,7 @@ class StudySession:
     def _show_again(self, item: StudyItem, now: datetime) -> StudyItem:
         """The same showing (variant, option order, reason) from the item's state as stored now."""
         state = self.store.get(item.id) or item.state
-        again = replace(item, state=state, shown_at=now, hint_used=False)
+        again = replace(item, state=state, shown_at=now, hint_used=False, changed_elsewhere=False)
         again.previews = self.scheduler.preview(state, now) if self._schedules(again) else {}
         return self._showing(again)
 
@@ -255,10 +256,12 @@ class StudySession:
         """Read and grade what was typed (a problem's answer, a cloze's gaps, a choice's option
         numbers) or the chosen options (content indexes); a basic card needs neither. An
         unreadable text comes back with ``readable`` False and must not be rated."""
+        self.refresh(item)  # the rating bar shows intervals from the item's state now
         return read_answer(item, text, chosen, item.hint_used, elapsed_ms, self.settings.lang)
 
     def reveal(self, item: StudyItem) -> AnswerResult:
         """Flip a basic card, or a cloze without typing: the answer is shown, the learner rates."""
+        self.refresh(item)
         return reveal_answer(item, self.settings.lang)
 
     def rate(self, item: StudyItem, rating: int, elapsed_ms: int = 0, answer: str | None = None,
@@ -272,8 +275,6 @@ class StudySession:
             rating = min(rating, HARD)  # a hint caps the rating at Hard
         if answer and item.problem is not None and isinstance(item.problem.answer, dict):
             answer = tidy_parts(answer, list(item.problem.answer))
-        before = item.state
-        after = item.previews.get(rating) if self._schedules(item) else None
         if self.session_id is None:
             self.session_id = self.store.start_session(item.shown_at, self.mode, self.decks)
         payload = None if result is None else json.dumps(
@@ -284,7 +285,14 @@ class StudySession:
                         seed=item.problem.seed if item.problem else None, answer=answer,
                         result=payload, mistake=getattr(result.mistake, "tag", None) if result else None,
                         session_id=self.session_id, correct=result.correct if result else None)
-        review_id = self.store.record(review, before, after)
+        while True:
+            before = item.state
+            after = item.previews.get(rating) if self._schedules(item) else None
+            try:
+                review_id = self.store.record(replace(review, reviewed_at=item.shown_at), before, after)
+                break
+            except ItemChanged as exc:  # another window answered it: the same rating, from its state now
+                self._repreview(item, exc.current)
         self._push(_Undo("answer", item, review_id=review_id, right=review.right,
                          spent_ms=review.duration_ms))
         self.answered += 1
@@ -300,7 +308,22 @@ class StudySession:
                         self.related.add(ref)
                         self.front.append((related_state, item.id))
         became_leech = after is not None and after.leech and not before.leech
-        return RateOutcome(review_id, after, became_leech)
+        return RateOutcome(review_id, after, became_leech, item.changed_elsewhere)
+
+    def refresh(self, item: StudyItem) -> bool:
+        """Bring ``item`` up to its state in the store (another window may have answered it since
+        it was shown): the rating previews are computed again. True when it had changed."""
+        current = self.store.get(item.id)
+        if current is None or current == item.state:
+            return False
+        self._repreview(item, current)
+        return True
+
+    def _repreview(self, item: StudyItem, current: ItemState) -> None:
+        """Schedule from ``current`` as of now: the other window's answer came after this showing."""
+        item.state, item.shown_at = current, max(item.shown_at, self.clock())
+        item.changed_elsewhere = True
+        item.previews = self.scheduler.preview(current, item.shown_at) if self._schedules(item) else {}
 
     def _push(self, step: _Undo) -> None:
         self.undo_stack = [*self.undo_stack, step][-UNDO_DEPTH:]
@@ -314,10 +337,11 @@ class StudySession:
         and the item on screen returns to its place after it. None when nothing is left."""
         if not self.undo_stack:
             return None
-        step = self.undo_stack.pop()
+        step = self.undo_stack[-1]  # taken off once the store has done it: a failed write keeps it
         displaced = self.current
         if step.action == "answer":
             if self.store.undo(step.review_id) is None:
+                self.undo_stack.pop()
                 return None
             self.answered -= 1
             self.right -= int(step.right)
@@ -326,6 +350,7 @@ class StudySession:
         else:
             assert step.before is not None
             self.store.set_item(step.before)
+        self.undo_stack.pop()
         # The queues as they were when the item was shown: the one on screen now goes back to
         # its place, related cards queued by the undone answer are no longer queued.
         reviews, new, front, related, returning = step.item.snapshot

@@ -27,6 +27,7 @@ class StudyItem:
     previews: dict[int, ItemState] = field(default_factory=dict)  # rating -> schedule; empty: none
     related_to: str | None = None  # the failed problem's template id that brought this card
     hint_used: bool = False
+    changed_elsewhere: bool = False  # another window answered it while shown: previews recomputed
     # The session's queues as they were when this showing began, so that undoing its answer
     # puts every other item back in its place (``StudySession.undo``).
     snapshot: Any = field(default=None, repr=False, compare=False)

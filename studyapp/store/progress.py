@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from studyapp.core.review_log import Review, counts_as_right
+from studyapp.core.review_log import ItemChanged, Review, counts_as_right
 from studyapp.core.scheduler import ItemState
 from studyapp.store.db import connect
+from studyapp.store.schema import rollback
 
 ITEM_COLUMNS = ("id, deck, kind, is_new, state, step, stability, difficulty, due, last_review, "
                 "lapses, leech, suspended, buried_until")
@@ -47,6 +48,11 @@ def item_from_row(row: tuple) -> ItemState:
                      suspended=bool(suspended), buried_until=utc(buried_until))
 
 
+def _schedule(s: ItemState) -> tuple:
+    """What a rating is computed from: the item's values but where it sits (deck, kind)."""
+    return _item_values(s)[2:]
+
+
 def _item_values(s: ItemState) -> tuple:
     return (s.deck, s.kind, int(s.is_new), s.state, s.step, s.stability, s.difficulty, ms(s.due),
             ms(s.last_review), s.lapses, int(s.leech), int(s.suspended), ms(s.buried_until))
@@ -68,7 +74,7 @@ class Store:
             yield self.conn
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            rollback(self.conn)  # never masks the error that ended the transaction
             raise
 
     # --- content ------------------------------------------------------------------------
@@ -198,8 +204,17 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------
     def record(self, review: Review, before: ItemState, after: ItemState | None) -> int:
-        """Log one answer and, unless ``after`` is None (practice, exam), the new schedule."""
+        """Log one answer and, unless ``after`` is None (practice, exam), the new schedule.
+
+        A new schedule is written only over the state it was computed from (compare-and-set,
+        inside the write transaction): when another window has answered the item since,
+        ``ItemChanged`` is raised with its state now and nothing is written."""
         with self.transaction() as c:
+            if after is not None:
+                now = c.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (before.item_id,))
+                row = now.fetchone()
+                if row is not None and _schedule(item_from_row(row)) != _schedule(before):
+                    raise ItemChanged(item_from_row(row))
             cur = c.execute(
                 "INSERT INTO reviews (item_id, reviewed_at, rating, duration_ms, mode, seed, answer, "
                 "result, mistake, session_id, prev_state, prev_code, prev_ivl, correct) "

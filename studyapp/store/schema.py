@@ -96,6 +96,7 @@ CREATE INDEX reviews_retention ON reviews (reviewed_at, mode, prev_code, prev_iv
 """ + V3_BACKFILL
 
 MIGRATIONS = {1: V1, 2: V2, 3: V3}
+FIRST_TABLES = frozenset({"items", "reviews"})  # what version 1 created
 VERSION = max(MIGRATIONS)
 
 
@@ -115,8 +116,19 @@ def migrate(conn: sqlite3.Connection) -> None:
             conn.execute(f"PRAGMA user_version = {version}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already (it rolls back by itself on a
+    full disk, an I/O error or an interrupt): the error being handled is the one to report,
+    never a "cannot rollback - no transaction is active" raised here in its place."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the first error says what went wrong; the connection is reset anyway
 
 
 def create_version(conn: sqlite3.Connection, version: int) -> None:

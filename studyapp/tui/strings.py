@@ -18,6 +18,10 @@ STRINGS = {
         "choose": "Press the numbers of your choices, then Enter", "flip": "Space or Enter shows the back",
         "cloze_hint": "Type the missing words (gaps separated by ; or ；) and Enter, or Space to flip",
         "leech": "This item is now a leech: it keeps slipping. Consider rewording it or suspending it.",
+        "not_saved": "Not saved: {e}. Your answer is still here: rate it again once saving works "
+                     "(everything saved before is safe).",
+        "elsewhere": "This item was answered in another window meanwhile: it is scheduled from its latest "
+                     "state.",
         "broken": "A deck could not be loaded", "shape": "Expected", "undone": "Undone",
         "suspended": "Suspended", "buried": "Buried until tomorrow", "proposed": "proposed",
         "keys": ("h hint · u undo · s suspend · - bury · Tab or any other key: back to the answer · "
@@ -64,6 +68,8 @@ STRINGS = {
         "choose": "按数字键选择选项,然后回车", "flip": "按空格或回车显示背面",
         "cloze_hint": "输入空缺处的答案(多个空用 ; 或 ; 分隔)后回车,或按空格翻面",
         "leech": "这张卡已成为「顽固卡」(leech):总是忘。可以考虑改写或暂停它。",
+        "not_saved": "未能保存:{e}。你的答案还在:能保存时再评分一次(之前保存的记录都完好)。",
+        "elsewhere": "这一项刚在另一个窗口中作答过:已按它的最新状态安排复习。",
         "broken": "有卡组无法加载", "shape": "应为", "undone": "已撤销",
         "suspended": "已暂停", "buried": "已搁置到明天", "proposed": "建议",
         "keys": "h 提示 · u 撤销 · s 暂停 · - 搁置 · Tab 或其他键:回到答案框 · Esc 结束学习",

@@ -9,7 +9,9 @@ inside the box. An unreadable answer is not graded: the box keeps it and says wh
 
 from __future__ import annotations
 
-from typing import Any
+import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from rich.text import Text as RichText
 from textual import events
@@ -27,6 +29,8 @@ from studyapp.tui.matrix_editor import MatrixEditor
 from studyapp.tui.strings import tr
 from studyapp.tui.study_view import feedback, question, rating_bar, shape_label
 from studyapp.tui.summary import SummaryScreen, summary_text
+
+T = TypeVar("T")
 
 
 class AnswerLine(Input):
@@ -326,6 +330,8 @@ class StudyScreen(Screen[None]):
         self.update_status()
         self.help.update(self.help_text())
         self.refresh_bindings()
+        if self.item is not None and self.item.changed_elsewhere:  # the intervals shown are new
+            self.notify(tr(self.lang, "elsewhere"), severity="warning", timeout=6)
         # At 80x24 the prompt can fill the view: bring the verdict and the comparison into it.
         self.call_after_refresh(self.card.scroll_to_widget, self.feedback, animate=False, top=True)
 
@@ -352,11 +358,27 @@ class StudyScreen(Screen[None]):
     def commit(self, rating: int) -> None:
         item = self.item
         assert item is not None
-        outcome = self.session.rate(item, rating, self.elapsed_ms(),
-                                    self.typed or None, self.result)
+        told = item.changed_elsewhere  # said when the feedback was shown
+        outcome = self.stored(lambda: self.session.rate(item, rating, self.elapsed_ms(),
+                                                        self.typed or None, self.result))
+        if outcome is None:
+            return  # not saved: the answer and its feedback stay, and the rating keys still act
+        if outcome.changed_elsewhere and not told:
+            self.notify(tr(self.lang, "elsewhere"), severity="warning", timeout=6)
         if outcome.became_leech:
             self.notify(tr(self.lang, "leech"), severity="warning", timeout=6)
         self.show_next()
+
+    def stored(self, write: Callable[[], T]) -> T | None:
+        """``write()``, or None when the progress database refused it (a full disk, a read-only
+        or locked file): said in one line; what is on screen stays, to be tried again."""
+        try:
+            return write()
+        except (sqlite3.Error, OSError) as exc:
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+            self.notify(tr(self.lang, "not_saved").format(e=reason), severity="error", timeout=12,
+                        markup=False)
+            return None
 
     def action_hint(self) -> None:
         item = self.item
@@ -387,7 +409,7 @@ class StudyScreen(Screen[None]):
         self.app.push_screen(HelpScreen(self.lang))
 
     def action_undo(self) -> None:
-        undone = self.session.undo()
+        undone = self.stored(self.session.undo)
         if undone is not None:
             self.notify(tr(self.lang, "undone"))
             self.show_next(self.session.next())
@@ -406,11 +428,14 @@ class StudyScreen(Screen[None]):
         self.flag(self.session.bury, "buried")
 
     def flag(self, verb: Any, told: str) -> None:
-        if self.item is not None and not self.typing():
-            verb(self.item)
+        item = self.item
+        if item is not None and not self.typing() and self.stored(lambda: verb(item) or True):
             self.notify(f"{tr(self.lang, told)} · {tr(self.lang, 'u_to_undo')}")
             self.show_next()
 
     def action_end(self) -> None:
-        self.app.push_screen(SummaryScreen(summary_text(self.session.finish(), self.lang)),
-                             lambda _: self.app.pop_screen())
+        summary = self.stored(self.session.finish)
+        if summary is None:  # every answer is saved already; only the session's end time is not
+            self.app.pop_screen()
+            return
+        self.app.push_screen(SummaryScreen(summary_text(summary, self.lang)), lambda _: self.app.pop_screen())

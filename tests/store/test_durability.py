@@ -30,7 +30,7 @@ from studyapp.core.scheduler import ItemState, Scheduler
 from studyapp.core.settings import Settings
 from studyapp.store import db as db_module
 from studyapp.store import schema
-from studyapp.store.db import StoreError
+from studyapp.store.db import APPLICATION_ID, StoreError
 from studyapp.store.progress import Store
 
 # A learner who never stops. argv: db path, mode (scheduled | practice), seed, how many answers
@@ -399,6 +399,7 @@ def test_newer_database_is_refused_and_left_untouched(tmp_path):
     conn.execute("INSERT INTO future VALUES (42)")
     conn.commit()
     conn.execute("PRAGMA user_version = 99")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # a newer studyapp stamps its files
     conn.close()
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     files_before = sorted(p.name for p in tmp_path.iterdir())
@@ -515,3 +516,32 @@ def test_store_error_for_a_folder_that_cannot_be_created(tmp_path):
     with pytest.raises(StoreError):
         Store(blocker / "progress.db")
     assert os.path.isfile(blocker)
+
+
+def test_two_windows_never_schedule_from_a_stale_state(tmp_path, spawn):
+    """Two processes study the same decks at once (both meet the same new cards first). A rating
+    is written only over the state its preview came from, so no two consecutive scheduled reviews
+    of an item start from the same state: the later one starts from the earlier one's result."""
+    db = tmp_path / "progress.db"
+    store = Store(db)
+    store.sync(_content_items())
+    store.close()
+    children = [spawn(db, "scheduled", seed=300 + i, count=300, barrier=True) for i in range(2)]
+    for child in children:
+        assert child.ready.wait(timeout=60), child.stderr
+    for child in children:
+        child.go()
+    for child in children:
+        assert child.finish(timeout=240) == 0, child.stderr
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT item_id, prev_state FROM reviews WHERE mode = 'scheduled' "
+                            "ORDER BY item_id, id").fetchall()
+    finally:
+        conn.close()
+    assert len(rows) >= 500
+    shared_items = {item for item, _ in rows if sum(1 for i, _ in rows if i == item) > 1}
+    assert len(shared_items) > 20  # the two windows did answer the same items
+    pairs = zip(rows, rows[1:], strict=False)
+    stale = [(a, b) for (item_a, a), (item_b, b) in pairs if item_a == item_b and a == b]
+    assert stale == []
