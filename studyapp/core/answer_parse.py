@@ -12,6 +12,8 @@ import re
 import unicodedata
 from typing import Any
 
+from studyapp.core.bilingual import T, Text
+
 MAX_DEPTH = 3
 MAX_LENGTH = 20_000
 
@@ -193,11 +195,16 @@ def _check_rectangular(value: Any) -> Any:
     return value
 
 
+def too_long(text: str) -> Text:
+    return T(f"the answer is too long ({len(text):,} characters; at most {MAX_LENGTH:,})",
+             f"答案过长({len(text):,} 个字符;最多 {MAX_LENGTH:,} 个)")
+
+
 def parse_value(text: str) -> Any:
     """A number, a vector (list) or a matrix (list of lists) from typed text."""
     if len(text) > MAX_LENGTH:
-        raise ParseError(f"the answer is too long ({len(text)} characters)",
-                         f"答案过长({len(text)} 个字符)")
+        message = too_long(text)
+        raise ParseError(message.en, message.zh)
     text = normalize(text)
     if not text.strip():
         raise ParseError("the answer is empty", "答案为空")

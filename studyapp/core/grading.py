@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.core.answer_parse import ParseError, parse_value, split_parts
+from studyapp.core.answer_parse import MAX_LENGTH, ParseError, parse_value, split_parts, too_long
 from studyapp.core.bilingual import T, Text
 from studyapp.core.numfmt import shape_text, shape_zh
 
@@ -119,6 +119,8 @@ def grade(text: str, expected: Any, tol: Tolerance, exact: bool = False) -> Grad
     """
     if not isinstance(text, str):
         return Grade(False, 0.0, T("the answer must be text", "答案必须是文本"), readable=False)
+    if len(text) > MAX_LENGTH:  # refused before any parsing, whatever the kind
+        return Grade(False, 0.0, too_long(text), readable=False)
     if not isinstance(expected, dict):
         return grade_value(text, expected, tol, exact)
     keys = list(expected)

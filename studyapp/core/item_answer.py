@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from studyapp.core.answer_parse import MAX_LENGTH, too_long
 from studyapp.core.bilingual import T, Text
 from studyapp.core.card_answers import check_choice, check_cloze, read_choice
 from studyapp.core.numfmt import format_answer
@@ -40,6 +41,8 @@ class AnswerResult:
 
 def read_answer(item: StudyItem, text: str | None, chosen: set[int] | None, hint_used: bool,
                 elapsed_ms: int, lang: str) -> AnswerResult:
+    if text is not None and len(text) > MAX_LENGTH:  # refused before any parsing, whatever the item
+        return _unreadable(too_long(text), "")
     in_review = not item.state.is_new and item.state.state == REVIEW and item.reason == "review"
     if item.problem is not None:
         grade = item.problem.grade(text or "")

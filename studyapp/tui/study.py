@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from rich.text import Text as RichText
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -31,6 +31,7 @@ from studyapp.tui.study_view import feedback, question, rating_bar, shape_label
 from studyapp.tui.summary import SummaryScreen, summary_text
 
 T = TypeVar("T")
+LONG_ANSWER = 2_000  # characters: a longer answer is graded in a worker (up to ~25 ms at the cap)
 
 
 class AnswerLine(Input):
@@ -68,6 +69,7 @@ class StudyScreen(Screen[None]):
         self.item: StudyItem | None = None
         self.result: AnswerResult | None = None
         self.answered = False
+        self.grading = False  # a long answer is being graded in a worker
         self.chosen: set[int] = set()
         self.started = 0.0
         self.answered_after_ms: int | None = None
@@ -275,9 +277,23 @@ class StudyScreen(Screen[None]):
         self.submit_typed(event.value)
 
     def submit_typed(self, value: str) -> None:
-        if self.item is None or self.answered:
+        if self.item is None or self.answered or self.grading:
+            return
+        if len(value) > LONG_ANSWER:  # reading it may take more than a frame: off the UI thread
+            self.grading = True
+            self.grade_long(self.item, value, self.elapsed_ms())
             return
         self.grade(self.session.answer(self.item, text=value, elapsed_ms=self.elapsed_ms()), value)
+
+    @work(thread=True, exclusive=True, group="grade")
+    def grade_long(self, item: StudyItem, value: str, elapsed_ms: int) -> None:
+        result = self.session.answer(item, text=value, elapsed_ms=elapsed_ms)
+        self.app.call_from_thread(self.graded_long, item, result, value)
+
+    def graded_long(self, item: StudyItem, result: AnswerResult, value: str) -> None:
+        self.grading = False
+        if self.item is item and not self.answered:  # still the item it was typed for
+            self.grade(result, value)
 
     def grade(self, result: AnswerResult, typed: str = "") -> None:
         """Show the feedback of a readable answer; an unreadable one is only explained."""

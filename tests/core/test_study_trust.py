@@ -409,3 +409,14 @@ def test_any_sequence_ends_equal_to_replaying_the_surviving_answers(tmp_path, ac
         assert got.suspended == ("suspend" in done)
         assert (got.buried_until is not None) == ("bury" in done)
     store.close()
+
+
+@pytest.mark.parametrize("kind", ["backprop_step", "conv2d", "softmax"])
+def test_an_answer_over_the_length_limit_is_refused_before_parsing_for_every_shape(kind):
+    from studyapp.core.answer_parse import MAX_LENGTH
+
+    template = next(t for t in LIBRARY.templates if t.kind == kind)
+    problem = generate(template, 1)
+    for text in ("loss: 1; " * 3000, "1 " * (MAX_LENGTH // 2 + 1), "[" * (MAX_LENGTH + 1)):
+        grade = problem.grade(text)
+        assert not grade.readable and "too long" in grade.message.en and "过长" in grade.message.zh

@@ -129,3 +129,22 @@ async def test_an_item_answered_in_another_window_is_scheduled_from_its_state_no
         states = [s for (s,) in conn.execute("SELECT prev_state FROM reviews WHERE item_id = ? ORDER BY id",
                                              (item.id,))]
     assert len(states) == 2 and states[0] != states[1]  # the second started from the first's result
+
+
+@pytest.mark.asyncio
+async def test_an_answer_over_the_length_limit_is_refused_before_parsing(tmp_path):
+    from studyapp.core.answer_parse import MAX_LENGTH
+    from tests.tui.pilot import DECK_ROW, advance_to, type_answer
+
+    app = build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC"), clock=lambda: NOW, seed=1,
+                    config_file=tmp_path / "c.toml")
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_study(pilot, DECK_ROW["convolution"])
+        await advance_to(pilot, screen, lambda i: i.problem is not None)
+        logged = count_reviews(tmp_path / "p.sqlite3")
+        type_answer(screen, "1 " * (MAX_LENGTH // 2 + 10))
+        screen.action_submit()
+        await settle(pilot)  # graded in a worker: it is long
+        notice = screen.query_one("#notice").render().plain
+        assert "too long" in notice and f"{MAX_LENGTH:,}" in notice and not screen.answered
+        assert count_reviews(tmp_path / "p.sqlite3") == logged  # nothing logged
