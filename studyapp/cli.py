@@ -36,7 +36,9 @@ def _db(parser: argparse.ArgumentParser) -> None:
 
 def _out(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
-    parser.add_argument("--force", action="store_true", help="allow --out to overwrite a file")
+    parser.add_argument("--force", action="store_true",
+                        help="allow --out to overwrite a file or replace a symbolic link (the link "
+                             "itself, not its target)")
 
 
 def build_parser() -> Parser:
@@ -135,7 +137,9 @@ def build_parser() -> Parser:
                         help="only this deck (repeatable)")
     export.add_argument("--lang", choices=("en", "zh", "both"), default="both",
                         help="language of the exported text (both)")
-    export.add_argument("--force", action="store_true", help="allow overwriting the file")
+    export.add_argument("--force", action="store_true",
+                        help="allow overwriting the file or replacing a symbolic link (the link itself, "
+                             "not its target)")
     _db(export)
     return parser
 

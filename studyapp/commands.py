@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studyapp import atomic
 from studyapp.cli import UsageError
 
 if TYPE_CHECKING:
@@ -22,18 +23,29 @@ if TYPE_CHECKING:
 
 
 def emit(text: str, out: Path | None, force: bool) -> None:
-    """Print ``text`` or write it to ``out``, never overwriting a file unless ``force``."""
+    """Print ``text`` or write it to ``out`` atomically (``studyapp.atomic``), never overwriting a
+    file or replacing a symbolic link unless ``force``."""
     if out is None:
         sys.stdout.write(text)
         return
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; --out needs a file name")
-    if out.exists() and not force:
-        raise UsageError(f"{out} already exists; pass --force to overwrite it")
+    check_out(out, force)
     try:
-        out.write_text(text, encoding="utf-8")
+        atomic.write_text(out, text, force=force)
+    except atomic.Refused as exc:  # a file or link that appeared meanwhile
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def check_out(out: Path, force: bool) -> None:
+    """Refuse an ``--out`` that is a folder, a symbolic link or (without ``force``) an existing
+    file, before any work is done: one UsageError line."""
+    if out.is_dir() and not out.is_symlink():
+        raise UsageError(f"{out} is a folder; --out needs a file name")
+    try:
+        atomic.check_target(out, force)
+    except atomic.Refused as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _load(paths: list[Path] | None) -> Library:
@@ -272,11 +284,19 @@ def db_path(args: argparse.Namespace) -> Path:
     return default_db_path() if value in (None, True) else Path(value)
 
 
-def open_store(args: argparse.Namespace):  # noqa: ANN201 - the store type is imported lazily
-    from studyapp.store.db import StoreError
+def open_store(args: argparse.Namespace, readonly: bool = False):  # noqa: ANN201 - imported lazily
+    """The progress store of ``--db``; ``readonly`` for commands that only read (nothing is
+    written, a read-only file or disk is fine; an older schema is upgraded first, a write)."""
+    from studyapp.store.db import OlderSchema, StoreError
     from studyapp.store.progress import Store
 
     try:
+        if readonly:
+            try:
+                return Store(db_path(args), readonly=True)
+            except OlderSchema:
+                Store(db_path(args)).close()  # upgraded in place, as opening it to study would
+                return Store(db_path(args), readonly=True)
         return Store(db_path(args))
     except StoreError as exc:
         raise UsageError(str(exc)) from None
@@ -299,7 +319,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.db is not None and not db_path(args).exists():
         print(f"studyapp: no progress database at {db_path(args)}", file=sys.stderr)
     elif args.db is not None:
-        store = open_store(args)
+        store = open_store(args, readonly=True)
         known = {c.id for c in library.cards} | {t.id for t in library.templates}
         for item_id, reviews in store.orphans(known):
             print(f"{store.path}: orphaned progress: '{item_id}' ({reviews} reviews) is in no deck; "

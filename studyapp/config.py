@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import tomllib
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from studyapp import atomic
 from studyapp.core.settings import Settings
 from studyapp.paths import config_path
 
@@ -251,27 +251,13 @@ def toml_document(data: dict[str, Any], path: tuple[str, ...] = ()) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write a temporary file beside ``path`` and rename it over: never a half-written file."""
-    temp: str | None = None
+    """Write ``text`` to ``path`` through ``studyapp.atomic`` (never a half-written file), keeping
+    the mode of the file it replaces."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-        temp = None
+        atomic.write_text(path, text, force=True, newline="", keep_mode=True)
     except OSError as exc:
         raise SettingsSaveError(f"cannot save the settings to {path}: {_reason(exc)}") from None
-    finally:
-        if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
 
 
 def _reason(exc: BaseException) -> str:

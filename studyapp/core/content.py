@@ -6,6 +6,8 @@ with its line and column) and generates the JSON Schema shipped for editors.
 
 from __future__ import annotations
 
+import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ from studyapp.core.schema import (
 )
 from studyapp.core.yamlpos import Pos, PosDict, YamlSyntaxError, load
 
+MAX_DECK_BYTES = 5_000_000  # the default limit: the largest bundled deck is about 55 kB
 ID_PATTERN = r"[a-z0-9][a-z0-9_.-]*"
 ID = Str(pattern=ID_PATTERN, hint="lower-case letters, digits, '.', '_' and '-'",
          description="Stable id; progress is keyed on it, so never change it (use aliases)")
@@ -330,13 +333,27 @@ def _build_deck(data: dict[str, Any], file: str) -> Deck:
                 problems=tuple(problems))
 
 
-def load_deck(path: Path) -> tuple[Deck | None, list[ContentError], Any]:
-    """One deck file: the deck (None when it has errors), its errors, and the raw data."""
+def load_deck(path: Path, max_bytes: float = MAX_DECK_BYTES,
+              limit_hint: str = "") -> tuple[Deck | None, list[ContentError], Any]:
+    """One deck file: the deck (None when it has errors), its errors, and the raw data.
+
+    A file over ``max_bytes`` is refused before it is parsed (``limit_hint`` says how to raise
+    the limit); bytes that are not UTF-8 are reported at their line and column.
+    """
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [ContentError(file, 1, 1, f"cannot read the file: {exc}")], None
+        data_bytes, size = _read_at_most(path, max_bytes)
+    except OSError as exc:
+        return None, [ContentError(file, 1, 1, f"cannot read the file: {exc.strerror or exc}")], None
+    if size > max_bytes:
+        mb = math.ceil(size / 10_000) / 100  # rounded up: never shown equal to the limit
+        hint = f"; split it, or {limit_hint}" if limit_hint else "; split it"
+        return None, [ContentError(file, 1, 1, f"the file is {mb:g} MB, over the limit of "
+                                   f"{max_bytes / 1e6:g} MB for a deck{hint}")], None
+    try:
+        text = data_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [_not_utf8(file, data_bytes, exc)], None
     try:
         data, duplicates = load(text)
     except YamlSyntaxError as exc:
@@ -347,3 +364,27 @@ def load_deck(path: Path) -> tuple[Deck | None, list[ContentError], Any]:
     if errors:
         return None, errors, data
     return _build_deck(data, file), [], data
+
+
+def _read_at_most(path: Path, max_bytes: float) -> tuple[bytes, int]:
+    """The file's bytes and its size; past ``max_bytes`` only the size is right (a file that grows
+    meanwhile, or one with no end such as a device, is never read whole)."""
+    with path.open("rb") as handle:
+        if math.isinf(max_bytes):
+            data = handle.read()
+            return data, len(data)
+        data = handle.read(int(max_bytes) + 1)
+        if len(data) <= max_bytes:
+            return data, len(data)
+        stat = os.fstat(handle.fileno())
+        return b"", max(stat.st_size, len(data))
+
+
+def _not_utf8(file: str, data: bytes, exc: UnicodeDecodeError) -> ContentError:
+    """Where the first byte that is not UTF-8 is, as a line and a column counted in characters
+    (as YAML's own errors are), not as a byte offset."""
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    line = data.count(b"\n", 0, exc.start) + 1
+    col = len(data[start:exc.start].decode("utf-8", errors="replace")) + 1
+    return ContentError(file, line, col, f"not UTF-8 text at byte 0x{data[exc.start]:02x} ({exc.reason}); "
+                        "save the file as UTF-8")

@@ -1,16 +1,19 @@
-"""All decks together: loading a content folder, cross-deck checks, look-ups."""
+"""All decks together: loading a content folder (each file within the size limit), cross-deck
+checks, look-ups."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studyapp.core.content import Card, ContentError, Deck, ProblemTemplate, load_deck
+from studyapp.core.content import MAX_DECK_BYTES, Card, ContentError, Deck, ProblemTemplate, load_deck
 from studyapp.paths import bundled_content_dir
 
 DECK_SUFFIXES = (".yaml", ".yml")
+MAX_DECK_VARIABLE = "STUDYAPP_MAX_DECK_MB"
 
 
 @dataclass
@@ -67,20 +70,34 @@ def _related_positions(raw: Any) -> list[tuple[str, str, tuple[int, int]]]:
     return out
 
 
+def max_deck_bytes() -> float:
+    """The size limit of one deck file: ``STUDYAPP_MAX_DECK_MB`` megabytes (a positive number,
+    decimals allowed, ``inf`` for none), else 5 MB. A value that is not a positive number is
+    ignored; the message of a deck over the limit says what the variable takes."""
+    value = os.environ.get(MAX_DECK_VARIABLE, "").strip()
+    try:
+        megabytes = float(value)
+    except ValueError:
+        return MAX_DECK_BYTES
+    return megabytes * 1_000_000 if megabytes > 0 else MAX_DECK_BYTES  # nan > 0 is False
+
+
 def load_library(paths: Iterable[Path] | None = None) -> Library:
     """Load every deck; a broken deck is reported in ``errors`` and skipped.
 
     Ids and ``related`` references are checked on every file that parses, broken or
-    not, so one run reports every error.
+    not, so one run reports every error. A file over ``max_deck_bytes()`` is refused unread.
     """
     files = deck_files([bundled_content_dir()] if paths is None else paths)
     library = Library()
+    max_bytes = max_deck_bytes()
+    hint = f"set {MAX_DECK_VARIABLE} to a larger number of megabytes"
     loaded: list[tuple[str, Deck | None, Any]] = []
     for path in files:
         if not path.exists():
             library.errors.append(ContentError(str(path), 1, 1, "no such file or folder"))
             continue
-        deck, errors, raw = load_deck(path)
+        deck, errors, raw = load_deck(path, max_bytes, hint)
         library.errors.extend(errors)
         loaded.append((str(path), deck, raw))
     first_use: dict[str, str] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from studyapp.core.yamlpos import Pos, PosDict, PosList
@@ -19,6 +20,21 @@ Errors = list[tuple[Pos, str]]
 
 def _pos_in(container: Any, key: Any, default: Pos) -> Pos:
     return container.pos_of(key) if isinstance(container, PosDict | PosList) else default
+
+
+def _what(value: Any) -> str:
+    """What a YAML value is, for a message: never the value itself, which may be huge."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, date | datetime):
+        return "a date"
+    return f"a {type(value).__name__}"
 
 
 @dataclass(frozen=True)
@@ -114,7 +130,11 @@ class Bilingual(Node):
             return
         for lang in ("en", "zh"):
             text = value.get(lang)
-            if not isinstance(text, str) or not text.strip():
+            if text is not None and not isinstance(text, str):
+                # a YAML alias too: `en: *big` stands for the whole (perhaps huge) value it names
+                errors.append((_pos_in(value, lang, pos), f"{where}.{lang} is not a text but "
+                               f"{_what(text)}; write the text itself, in quotes if need be"))
+            elif text is None or not text.strip():
                 what = "empty" if lang in value else "missing"
                 errors.append((_pos_in(value, lang, pos), f"{where}.{lang} is {what} "
                                "(every text needs both English 'en' and Chinese 'zh')"))

@@ -3,17 +3,17 @@
 Every note's GUID comes from our id (``genanki.guid_for("studyapp", id)``), and the note
 types and decks have ids derived from fixed strings, so importing a new export updates
 the notes already in Anki instead of adding copies. Anki fields are HTML: every text
-from the content is escaped (braces too, so that text can never open a cloze).
+from the content is escaped (braces too, so that text can never open a cloze). The CSV escapes
+the same characters of HTML (``csv_escape``) and neutralises formulas (``report.csv_safe``);
+both files are written atomically (``studyapp.atomic``).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
 import io
 import itertools
-import os
 import re
 import sqlite3
 import tempfile
@@ -25,11 +25,13 @@ from typing import Any
 
 import genanki
 
+from studyapp import atomic
 from studyapp.core.bilingual import Text
 from studyapp.core.content import GAP, Card, Deck, ProblemTemplate
 from studyapp.core.numfmt import PARAM_NAMES_ZH, depth, grid, num, vec
 from studyapp.core.problems import Problem, generate
 from studyapp.core.steps import Step
+from studyapp.report import csv_safe
 
 NAMESPACE = "studyapp"
 EXAMPLE_SEEDS = (1, 2, 3)  # the fixed variants of each problem template
@@ -135,9 +137,20 @@ def cloze_html(text: str) -> str:
 
 
 def cloze_plain(text: str) -> str:
-    """The same conversion without HTML, for CSV."""
+    """The same conversion for CSV: escaped as ``csv_escape`` does (no ``<br>`` or ``<code>``)."""
     count = itertools.count(1)
-    return GAP.sub(lambda m: f"{{{{c{next(count)}::{m.group(1).split('|')[0].strip()}}}}}", text)
+
+    def gap(match: re.Match[str]) -> str:
+        return f"{{{{c{next(count)}::{match.group(1).split('|')[0].strip().replace(':', '&#58;')}}}}}"
+
+    return GAP.sub(gap, csv_escape(text))  # escaping leaves the braces of the gaps alone
+
+
+def csv_escape(text: str) -> str:
+    """Content text for a CSV field: ``&``, ``<`` and ``>`` escaped as in the package's fields, so a
+    tool that reads the fields as HTML (Anki's import) shows the text as written and no card text
+    becomes markup; quotes and line breaks stay as they are, for the spreadsheet."""
+    return html.escape(text, quote=False)
 
 
 def _pick(text: Text, lang: str) -> str:
@@ -351,23 +364,29 @@ def build_package(decks: list[Deck], lang: str) -> tuple[genanki.Package, dict[s
     return genanki.Package(anki_decks), counts
 
 
-def write_apkg(package: genanki.Package, path: Path, timestamp: float | None = None) -> None:
-    """Write ``package`` to ``path`` through a temporary file in the same folder, then rename.
+def write_apkg(package: genanki.Package, path: Path, timestamp: float | None = None, *,
+               force: bool = True) -> None:
+    """Write ``package`` to ``path`` atomically (``studyapp.atomic``; an existing file or link is
+    replaced only with ``force``).
 
     The timestamp is the notes' modification time: Anki updates an existing note from an
     import only when the import is newer, so it must not be fixed.
     (genanki's own ``write_to_file`` leaves its SQLite file behind in the temp folder.)
+    A failure of the SQLite file it is built in (a full temporary folder) is an OSError.
     """
     stamp = time.time() if timestamp is None else timestamp
     with tempfile.TemporaryDirectory(prefix="studyapp-anki-") as tmp:
         db_file = Path(tmp) / "collection.anki2"
-        conn = sqlite3.connect(db_file)
         try:
-            package.write_to_db(conn.cursor(), stamp, itertools.count(int(stamp * 1000)))
-            conn.commit()
-        finally:
-            conn.close()
-        _replace(path, lambda part: _zip(part, db_file))
+            conn = sqlite3.connect(db_file)
+            try:
+                package.write_to_db(conn.cursor(), stamp, itertools.count(int(stamp * 1000)))
+                conn.commit()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise OSError(f"cannot build the package in {tmp}: {exc}") from exc
+        atomic.write_with(path, lambda part: _zip(part, db_file), force=force)
 
 
 def _zip(part: Path, db_file: Path) -> None:
@@ -376,43 +395,37 @@ def _zip(part: Path, db_file: Path) -> None:
         archive.writestr("media", "{}")
 
 
-def _replace(path: Path, write: Callable[[Path], None]) -> None:
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        write(part)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
-
-
 # --- CSV ---------------------------------------------------------------------------------------
 def _plain_fields(card: Card, lang: str) -> tuple[str, str]:
-    """Front and back of a card as plain text in ``lang`` (en or zh)."""
-    explanation = card.explanation.get(lang) if card.explanation is not None else ""
+    """Front and back of a card in ``lang`` (en or zh) for CSV: text with line breaks, every
+    piece of content escaped by ``csv_escape``."""
+    explanation = csv_escape(card.explanation.get(lang)) if card.explanation is not None else ""
     labels = LABELS[lang]
     if card.type == "basic":
         assert card.front is not None and card.back is not None
-        front, back = card.front.get(lang), card.back.get(lang)
+        front, back = csv_escape(card.front.get(lang)), csv_escape(card.back.get(lang))
     elif card.type == "cloze":
         assert card.text is not None
         front = cloze_plain(card.text.get(lang))
         accepted = "; ".join(f"{gap[0]}: {', '.join(gap[1:])}" for gap in card.gaps(lang) if len(gap) > 1)
-        back = f"{labels['accepted']}: {accepted}" if accepted else ""
+        back = f"{labels['accepted']}: {csv_escape(accepted)}" if accepted else ""
     else:
         assert card.question is not None
-        front = "\n".join([card.question.get(lang),
-                           *(f"{_letter(i)}. {o.text.get(lang)}" for i, o in enumerate(card.options))])
-        back = "\n".join([f"{labels['correct']}: " + ", ".join(
-            _letter(i) for i, o in enumerate(card.options) if o.correct),
-            *(f"✓ {_letter(i)}. {o.text.get(lang)}" for i, o in enumerate(card.options) if o.correct)])
+        options = [csv_escape(o.text.get(lang)) for o in card.options]
+        front = "\n".join([csv_escape(card.question.get(lang)),
+                           *(f"{_letter(i)}. {text}" for i, text in enumerate(options))])
+        right = [i for i, o in enumerate(card.options) if o.correct]
+        back = "\n".join([f"{labels['correct']}: " + ", ".join(_letter(i) for i in right),
+                          *(f"✓ {_letter(i)}. {options[i]}" for i in right)])
     return front, "\n\n".join(part for part in (back, explanation) if part)
 
 
 def csv_text(decks: list[Deck], lang: str) -> str:
-    """The concept cards as CSV with a header row: id, deck, type, front/back per language, tags."""
+    """The concept cards as CSV with a header row: id, deck, type, front/back per language, tags;
+    no cell a spreadsheet would run as a formula (``csv_safe``)."""
     langs = ("en", "zh") if lang == "both" else (lang,)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_safe.writer(buffer)
     writer.writerow(["id", "deck", "type", *(f"{side}_{lg}" for lg in langs for side in ("front", "back")),
                      "tags"])
     for deck in decks:
@@ -422,5 +435,5 @@ def csv_text(decks: list[Deck], lang: str) -> str:
     return buffer.getvalue()
 
 
-def write_csv(text: str, path: Path) -> None:
-    _replace(path, lambda part: part.write_text(text, encoding="utf-8", newline=""))
+def write_csv(text: str, path: Path, *, force: bool = True) -> None:
+    atomic.write_text(path, text, force=force, newline="")

@@ -6,24 +6,19 @@ import argparse
 import sys
 from pathlib import Path
 
+from studyapp.atomic import Refused
 from studyapp.cli import UsageError
 
 
-def _check_out(path: Path, force: bool) -> None:
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; expected a file name")
-    if path.exists() and not force:
-        raise UsageError(f"{path} already exists; pass --force to overwrite it")
-    if not path.parent.is_dir():
-        raise UsageError(f"cannot write {path}: the folder {path.parent} does not exist")
-
-
 def run(args: argparse.Namespace) -> int:
+    from studyapp.commands import check_out
     from studyapp.core.library import load_library
     from studyapp.report import anki
 
     out: Path = args.anki if args.anki is not None else args.csv
-    _check_out(out, args.force)
+    check_out(out, args.force)
+    if not out.parent.is_dir():
+        raise UsageError(f"cannot write {out}: the folder {out.parent} does not exist")
     library = load_library(getattr(args, "content", None))
     for error in library.errors:
         print(f"studyapp: skipped: {error}", file=sys.stderr)
@@ -36,11 +31,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.anki is not None:
             package, counts = anki.build_package(decks, args.lang)
-            anki.write_apkg(package, out)
+            anki.write_apkg(package, out, force=args.force)
             what = f"{counts['cards']} cards and {counts['problems']} problem examples"
         else:
-            anki.write_csv(anki.csv_text(decks, args.lang), out)
+            anki.write_csv(anki.csv_text(decks, args.lang), out, force=args.force)
             what = f"{sum(len(d.cards) for d in decks)} cards"
+    except Refused as exc:  # a file or link that appeared meanwhile
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {what} from {len(decks)} deck(s) to {out}")

@@ -9,7 +9,6 @@ folder does not exist is refused before any command runs (``cli._check_db``).
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import os
 import sqlite3
@@ -19,7 +18,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from studyapp import atomic
 from studyapp.cli import UsageError
+from studyapp.report import csv_safe
 
 NOW_VARIABLE = "STUDYAPP_NOW"
 CSV_COLUMNS = ("id", "item_id", "reviewed_at", "rating", "duration_ms", "mode", "seed", "answer", "result",
@@ -77,11 +78,11 @@ class Progress:
 
 def connector(path: Path) -> Callable[[], sqlite3.Connection]:
     """Read-only connections to the database (each worker has its own; the statistics screen uses
-    them too)."""
-    uri = path.resolve().as_uri() + "?mode=ro"
+    them too): nothing is written, and a read-only file or disk is fine."""
+    from studyapp.store.db import connect_readonly
 
     def connect() -> sqlite3.Connection:
-        conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+        conn = connect_readonly(path)
         _ensure_pow(conn)
         return conn
 
@@ -180,7 +181,7 @@ def _short(text: str, limit: int = 90) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studyapp.commands import db_path, open_store
+    from studyapp.commands import check_out, db_path, open_store
     from studyapp.config import load_settings
     from studyapp.report.figures import compute
 
@@ -191,13 +192,10 @@ def run(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"studyapp: {problem}", file=sys.stderr)
     if args.out is not None:  # fail before the work, as emit() would after it
-        if args.out.is_dir():
-            raise UsageError(f"{args.out} is a folder; --out needs a file name")
-        if args.out.exists() and not args.force:
-            raise UsageError(f"{args.out} already exists; pass --force to overwrite it")
+        check_out(args.out, args.force)
     path = db_path(args)
     if path.exists():
-        open_store(args).close()  # refuses a newer schema, upgrades an older one
+        open_store(args, readonly=True).close()  # refuses another program's file or a newer schema
         connect = connector(path)
     else:
         print(f"studyapp report: no progress database at {path}; the report is empty", file=sys.stderr)
@@ -283,10 +281,11 @@ def _csv(connect: Callable[[], sqlite3.Connection], scope: Any, args: argparse.N
             _write_csv(sys.stdout, conn, scope, progress, total)
         else:
             try:
-                with open(args.out, "w" if args.force else "x", encoding="utf-8", newline="") as handle:
+                with atomic.replacing(args.out, force=args.force) as temp, \
+                        open(temp, "w", encoding="utf-8", newline="") as handle:
                     _write_csv(handle, conn, scope, progress, total)
-            except FileExistsError:
-                raise UsageError(f"{args.out} already exists; pass --force to overwrite it") from None
+            except atomic.Refused as exc:  # a file or link that appeared meanwhile
+                raise UsageError(str(exc)) from None
             except OSError as exc:
                 raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     finally:
@@ -297,7 +296,7 @@ def _csv(connect: Callable[[], sqlite3.Connection], scope: Any, args: argparse.N
 
 def _write_csv(handle: TextIO, conn: sqlite3.Connection, scope: Any, progress: Progress, total: int) -> None:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_safe.writer(buffer, lineterminator="\r\n")  # typed answers may start like formulas
     writer.writerow((*CSV_COLUMNS, *CSV_EXTRA))
     for n, row in enumerate(csv_rows(conn, scope), 1):
         writer.writerow(row)

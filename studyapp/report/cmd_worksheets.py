@@ -6,20 +6,28 @@ with ``numpy.random.SeedSequence(seed).spawn``, and recorded on the sheet, so
 ``studyapp generate --seed <student seed>`` makes the same problems again), plus
 ``answer-key.csv`` and ``answer-key.html`` with every student's answers. ``--format md`` and
 ``json`` work for class sets too: one file per student in that format. Nothing is written when a
-file would be overwritten without ``--force``.
+file would be overwritten (or a symbolic link replaced) without ``--force``. A class set is all or
+nothing: every file is written into a hidden staging folder inside ``--out DIR`` and then renamed
+into place (``studyapp.atomic``), the answer key last, so a full disk leaves no sheets without
+their key and nothing that blocks running the command again.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import os
 import re
 import secrets
 import shlex
+import shutil
 import sys
+import tempfile
 import unicodedata
 from pathlib import Path
 
+from studyapp import atomic
 from studyapp.cli import UsageError
 from studyapp.commands import emit, select_templates
 from studyapp.core.content import ProblemTemplate
@@ -62,8 +70,7 @@ def _class_names(args: argparse.Namespace) -> list[str | None] | None:
         raise UsageError(f"--students must be from 1 to {MAX_STUDENTS} (got {args.students})")
     if args.out is None:
         raise UsageError(f"{option} needs --out DIR, the folder for the worksheets")
-    if args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"{args.out} is a file; with {option}, --out names a folder")
+    _check_folder(args.out, option, args.force)
     if args.students is not None:
         return [None] * args.students
     names = read_roster(args.roster)
@@ -198,13 +205,7 @@ def _class_set(args: argparse.Namespace, templates: list[ProblemTemplate], seed:
     folder: Path = args.out
     files = _files(names, SUFFIX[args.format])
     targets = [folder / f for f in [*files, KEY_CSV, KEY_HTML]]
-    for target in targets:
-        if target.is_dir():
-            raise UsageError(f"{target} is a folder; cannot write a worksheet there")
-    existing = [t for t in targets if t.exists()]
-    if existing and not args.force:
-        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-        raise UsageError(f"{existing[0]} already exists{more}; pass --force to overwrite")
+    _check_targets(targets, args.force)
     seeds = student_seeds(seed, len(names))
     label = LABELS[args.lang]["student_n"]
     sheets: list[StudentSheet] = []
@@ -217,14 +218,71 @@ def _class_set(args: argparse.Namespace, templates: list[ProblemTemplate], seed:
                                    (index, len(names))))
     texts.append(class_key_csv(sheets))
     texts.append(class_key_html(sheets, seed, args.lang, _reproduce(args, seed, students=True)))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for target, text in zip(targets, texts, strict=True):
-            # newline="" keeps the CSV's CRLF rows as they are on every platform
-            with open(target, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-    except OSError as exc:
-        raise UsageError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+    _write_set(folder, targets, texts, args.force)
     print(f"wrote {len(files)} worksheets, {KEY_CSV} and {KEY_HTML} to {folder} (set seed {seed})",
           file=sys.stdout)
     return 0
+
+
+def _check_folder(folder: Path, option: str, force: bool) -> None:
+    """``--out DIR`` of a class set: a folder or nothing yet; a symbolic link to a folder only
+    with ``--force`` (then the sheets go into the folder it points to)."""
+    if folder.is_symlink():
+        if not force:
+            raise UsageError(f"{folder} is a symbolic link; pass --force to write into the folder "
+                             "it points to")
+        if not folder.is_dir():
+            raise UsageError(f"{folder} is a symbolic link to {os.readlink(folder)!r}, not a folder; "
+                             f"with {option}, --out names a folder")
+    elif folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file; with {option}, --out names a folder")
+
+
+def _check_targets(targets: list[Path], force: bool) -> None:
+    """Every file of the set may be written (``atomic.check_target``), or nothing is written."""
+    for target in targets:
+        if target.is_dir() and not target.is_symlink():
+            raise UsageError(f"{target} is a folder; cannot write a worksheet there")
+    refusals = []
+    for target in targets:
+        try:
+            atomic.check_target(target, force)
+        except atomic.Refused as exc:
+            refusals.append(str(exc))
+    if refusals:
+        more = f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""
+        first, _, advice = refusals[0].partition("; ")
+        raise UsageError(f"{first}{more}; {advice}")
+
+
+def _write_set(folder: Path, targets: list[Path], texts: list[str], force: bool) -> None:
+    """Write every file into a hidden staging folder inside ``folder``, then rename each into
+    place, the answer key last: a failure while writing (a full disk) leaves no sheet, no key and
+    no staging folder (and no ``folder`` that this call created), so the retry is not blocked."""
+    created = []  # the folders mkdir makes, innermost first
+    for path in (folder, *folder.parents):
+        if path.exists() or path.is_symlink():
+            break
+        created.append(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".studyapp-", suffix=".tmp", dir=folder))
+        try:
+            for target, text in zip(targets, texts, strict=True):
+                # newline="" keeps the CSV's CRLF rows as they are on every platform
+                with open(staging / target.name, "w", encoding="utf-8", newline="") as handle:
+                    handle.write(text)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            for target in targets:
+                atomic.install(staging / target.name, target, force=force)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except atomic.Refused as exc:  # a file that appeared meanwhile
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        for path in created:  # empty unless something else wrote there meanwhile
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise UsageError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+

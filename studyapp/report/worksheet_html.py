@@ -12,7 +12,6 @@ through :func:`esc`; nothing here is evaluated. No timestamps, so equal inputs g
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from urllib.parse import quote
 from studyapp.core.numfmt import depth, format_answer, num, vec
 from studyapp.core.problems import Problem
 from studyapp.core.steps import Step
+from studyapp.report import csv_safe
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -311,19 +311,14 @@ def class_key_html(sheets: list[StudentSheet], set_seed: int, lang: str, reprodu
 CSV_HEADER = ("student", "seed", "problem", "id", "kind", "answer", "file")
 
 
-def _csv_text(text: str) -> str:
-    """A name a spreadsheet will not run as a formula (=, +, -, @ first are formula starts)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def class_key_csv(sheets: list[StudentSheet]) -> str:
-    """One row per student per problem; UTF-8 with a byte-order mark so spreadsheets read names right."""
+    """One row per student per problem; UTF-8 with a byte-order mark so spreadsheets read names right;
+    no cell a spreadsheet would run as a formula (``csv_safe``: a name may be ``=1+1``)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_safe.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for sheet in sheets:
-        name = _csv_text(sheet.name)
         for number, p in enumerate(sheet.problems, 1):
-            writer.writerow((name, sheet.seed, number, p.id, p.template.kind,
+            writer.writerow((sheet.name, sheet.seed, number, p.id, p.template.kind,
                              format_answer(p.answer, p.decimals), sheet.file))
     return "\ufeff" + buffer.getvalue()

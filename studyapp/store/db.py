@@ -23,6 +23,10 @@ class StoreError(Exception):
     """The database cannot be used; the message says why and what to do."""
 
 
+class OlderSchema(StoreError):
+    """Our database, of an older schema: reading it needs an upgrade first (a write)."""
+
+
 def _ro_uri(path: Path, immutable: bool = False) -> str:
     return path.resolve().as_uri() + ("?immutable=1" if immutable else "?mode=ro")
 
@@ -129,7 +133,7 @@ def connect_readonly(path: Path | str) -> sqlite3.Connection:
         raise
     if version < VERSION:
         conn.close()
-        raise StoreError(f"{path} has the schema of an older studyapp (version {version}); "
+        raise OlderSchema(f"{path} has the schema of an older studyapp (version {version}); "
                          f"open it once with this studyapp (e.g. `studyapp`) to upgrade it")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn

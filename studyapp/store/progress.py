@@ -16,7 +16,7 @@ from pathlib import Path
 
 from studyapp.core.review_log import ItemChanged, Review, counts_as_right
 from studyapp.core.scheduler import ItemState
-from studyapp.store.db import connect
+from studyapp.store.db import connect, connect_readonly
 from studyapp.store.schema import rollback
 
 ITEM_COLUMNS = ("id, deck, kind, is_new, state, step, stability, difficulty, due, last_review, "
@@ -59,9 +59,10 @@ def _item_values(s: ItemState) -> tuple:
 
 
 class Store:
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, readonly: bool = False):
+        """``readonly``: for reading only (nothing written, a read-only file or disk is fine)."""
         self.path = Path(path)
-        self.conn: sqlite3.Connection = connect(self.path)
+        self.conn: sqlite3.Connection = connect_readonly(self.path) if readonly else connect(self.path)
 
     def close(self) -> None:
         self.conn.close()

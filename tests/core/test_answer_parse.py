@@ -156,7 +156,8 @@ ERRORS = [
     ("[[[[1]]]]", f"too deeply nested: at most {MAX_DEPTH} levels of brackets"),
     ("[" * 5000 + "1" + "]" * 5000, "too deeply nested"),
     ("(" * 50, "too deeply nested"),
-    ("1 " * (MAX_LENGTH // 2 + 1), f"the answer is too long ({MAX_LENGTH + 2} characters)"),
+    ("1 " * (MAX_LENGTH // 2 + 1),
+     f"the answer is too long ({MAX_LENGTH + 2:,} characters; at most {MAX_LENGTH:,})"),
 ]
 
 

@@ -286,9 +286,10 @@ def test_csv_round_trips_with_both_languages(content, tmp_path):
     table = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert list(table) == CARD_IDS  # cards only, in content order
     basic = table["a.basic"]
-    assert basic["front_en"] == "What does <script>alert(1)</script> do?"
-    assert basic["back_en"] == "Nothing & nothing\n\nIt is escaped."
-    assert basic["front_zh"] == "<script>alert(2)</script> 做什么?"
+    # HTML escaped as in the package's fields (no <br>: line breaks stay, for spreadsheets)
+    assert basic["front_en"] == "What does &lt;script&gt;alert(1)&lt;/script&gt; do?"
+    assert basic["back_en"] == "Nothing &amp; nothing\n\nIt is escaped."
+    assert basic["front_zh"] == "&lt;script&gt;alert(2)&lt;/script&gt; 做什么?"
     assert basic["tags"] == "two_words web studyapp::deck::alpha"
     cloze = table["a.cloze-many"]
     assert cloze["front_en"] == "σ(0) = {{c1::0.5}}, range ({{c2::0}}, {{c3::1}})."

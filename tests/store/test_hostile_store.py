@@ -168,3 +168,41 @@ def test_a_database_on_a_read_only_disk_is_readable(tmp_path, wal_left):
         if keep_open:
             keep_open.close()
         subprocess.run(["umount", str(folder)], check=False)
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    from studyapp.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("command", [("report", "--format", "json"), ("validate",)])
+def test_commands_refuse_another_programs_database_in_one_line(tmp_path, capsys, command):
+    db = tmp_path / "theirs.db"
+    digest = foreign(db)
+    code, out, err = run_cli(capsys, *command, "--db", str(db))
+    assert code == 2 and len(err.splitlines()) == 1 and "not a studyapp database" in err
+    assert "Traceback" not in err
+    assert sha(db) == digest and sorted(p.name for p in tmp_path.iterdir()) == ["theirs.db"]
+
+
+def test_report_and_validate_read_a_database_on_a_read_only_disk(tmp_path, capsys):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "p.sqlite3"
+    Store(db).close()
+    digest = sha(db)
+    if not read_only_mount(folder):
+        pytest.skip("cannot make a read-only mount here (needs root and mount)")
+    try:
+        code, out, err = run_cli(capsys, "report", "--db", str(db), "--format", "json")
+        assert code == 0, err
+        assert '"schema": "studyapp.report/1"' in out
+        code, out, err = run_cli(capsys, "validate", "--db", str(db), "--seeds", "0")
+        assert code == 0, err
+        assert sha(db) == digest
+    finally:
+        if subprocess.run(["umount", str(folder)], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
