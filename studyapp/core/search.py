@@ -9,40 +9,17 @@ anything else is free text, matched case-insensitively against the item's id and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from studyapp.core.bilingual import Text
 from studyapp.core.content import Card, ProblemTemplate
 from studyapp.core.scheduler import ItemState
-from studyapp.core.search_terms import DAY, SearchFault, Word, term
+from studyapp.core.search_entry import Entry, Moment, Test
+from studyapp.core.search_terms import SearchFault, Word, term
 
 MAX_DEPTH = 50
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What the search sees of one item."""
-
-    state: ItemState
-    type: str  # basic | cloze | choice for a card, the kind name for a problem template
-    text: str  # from ``item_text``: id and texts, case-folded
-    tags: tuple[str, ...] = ()  # case-folded
-    last_answered: datetime | None = None  # the last answer in any mode
-
-
-@dataclass(frozen=True)
-class Moment:
-    now: datetime
-    day_end: datetime  # the end of the current study day
-
-    @property
-    def day_start(self) -> datetime:
-        return self.day_end - DAY
-
-
-Test = Callable[[Entry, Moment], bool]
 
 
 @dataclass(frozen=True)

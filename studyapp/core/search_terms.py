@@ -6,21 +6,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from studyapp.core.bilingual import Text
 from studyapp.core.scheduler import LEARNING, RELEARNING, REVIEW, ItemState
-
-if TYPE_CHECKING:
-    from studyapp.core.search import Entry, Moment, Test
+from studyapp.core.search_entry import DAY, Entry, Moment, Test
 
 PREFIXES = ("deck", "is", "kind", "tag", "id", "prop", "rated")
 IS_VALUES = ("new", "learn", "review", "due", "suspended", "leech", "buried")
 CARD_TYPES = ("basic", "cloze", "choice")
 # interval in days, due in days from today, lapses, stability in days, difficulty from 0 to 1
 PROPS = ("ivl", "due", "lapses", "s", "d")
-DAY = timedelta(days=1)
 # A word of the line is a list of (character, how): how is " " plain, '"' quoted or "\\" escaped.
 Word = list[tuple[str, str]]
 
