@@ -32,11 +32,10 @@ whether a graded answer was right are plain columns (schema version 3: ``prev_co
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyapp.core.days import day_start, study_date
 from studyapp.store.report_queries import (
@@ -60,6 +59,9 @@ from studyapp.store.report_queries import (
 )
 
 __all__ = ["Names", "Scope", "StudyDays", "Query", "TOP_LEECHES", "compute", "curve_of", "ms"]
+if TYPE_CHECKING:
+    import sqlite3
+
 _Days, _Query = StudyDays, Query  # the review-log CSV still imports these; it moves to the store next
 
 SCHEMA = "studyapp.report/1"

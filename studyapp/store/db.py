@@ -16,6 +16,9 @@ from pathlib import Path
 from studyapp.store.schema import FIRST_TABLES, VERSION, migrate
 
 BUSY_TIMEOUT_MS = 30_000
+# What a write to the store may raise from its environment (a full disk, a read-only, locked or
+# vanished file): a face catches these to say so in one line, without importing sqlite3 itself.
+WRITE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
 APPLICATION_ID = 0x53545944  # "STYD"; see https://sqlite.org/pragma.html#pragma_application_id
 
 

@@ -9,7 +9,6 @@ inside the box. An unreadable answer is not graded: the box keeps it and says wh
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,6 +23,7 @@ from textual.widgets import Input, Static
 from studyapp.core.numfmt import depth
 from studyapp.core.session import AnswerResult, StudyItem, StudySession
 from studyapp.core.steps import render_text
+from studyapp.store.db import WRITE_ERRORS
 from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.matrix_editor import MatrixEditor
 from studyapp.tui.strings import tr
@@ -390,7 +390,7 @@ class StudyScreen(Screen[None]):
         or locked file): said in one line; what is on screen stays, to be tried again."""
         try:
             return write()
-        except (sqlite3.Error, OSError) as exc:
+        except WRITE_ERRORS as exc:
             reason = (str(exc).splitlines() or [type(exc).__name__])[0]
             self.notify(tr(self.lang, "not_saved").format(e=reason), severity="error", timeout=12,
                         markup=False)
