@@ -91,7 +91,7 @@ class ExamSetupScreen(Screen[None]):
         kinds: dict[str, int] = {}
         for template in library.templates:
             kinds[template.kind] = kinds.get(template.kind, 0) + 1
-        yield Static(f"[b]{t(lang, 'setup')}[/b]", id="exam-status")
+        yield Static(RichText(t(lang, "setup"), style="bold"), id="exam-status")
         with Horizontal(id="exam-lists"):
             with Vertical():
                 yield Label(t(lang, "decks"))

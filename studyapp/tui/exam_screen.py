@@ -32,8 +32,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="exam-confirm"):
-            yield Static(self.question)
-            yield Static(f"[b]{t(self.lang, 'yes')}[/b]    [b]{t(self.lang, 'no')}[/b]")
+            yield Static(RichText(self.question))
+            yes, no = t(self.lang, "yes"), t(self.lang, "no")
+            yield Static(RichText.assemble((yes, "bold"), "    ", (no, "bold")))
         yield KeyFooter()
 
     def action_answer(self, yes: bool) -> None:

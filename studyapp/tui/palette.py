@@ -6,6 +6,9 @@ command provider) matches the typed text against each command's name in both lan
 shows it in the UI's. Textual's entries are translated from ``strings``; one with no translation
 (a newer Textual's, or "Keys": its panel is Textual's English, and our own Keys command shows
 every key) is left out, so that no English shows in a Chinese palette.
+
+What a hit shows is text, never markup (Textual's palette and ``Matcher.highlight`` read strings
+as markup): the name is drawn by ``highlighted``, the help line is escaped.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from typing import Any
 
 from textual.app import SystemCommand
 from textual.command import Hit, Hits
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 from textual.system_commands import SystemCommandsProvider
 
 from studyapp.tui.strings import tr
@@ -41,6 +47,17 @@ def translated(textual: Iterable[SystemCommand], lang: str) -> list[tuple[System
     return out
 
 
+def highlighted(matcher: Matcher, name: str) -> Content:
+    """``name`` as text, the letters the query matched in it highlighted (what
+    ``Matcher.highlight`` does, without reading ``name`` as markup)."""
+    content = Content(name)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets if score else ():
+        if not name[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
 class BilingualCommands(SystemCommandsProvider):
     """Every entry of ``app.palette_commands``, found by any of its names."""
 
@@ -52,6 +69,6 @@ class BilingualCommands(SystemCommandsProvider):
         for entry, others in self.entries():
             score = max(matcher.match(name) for name in (entry.title, *others))
             if score > 0:
-                yield Hit(score, matcher.highlight(entry.title), entry.callback, text=entry.title,
-                          help=entry.help)
+                yield Hit(score, highlighted(matcher, entry.title), entry.callback, text=entry.title,
+                          help=escape(entry.help) if entry.help else entry.help)
 

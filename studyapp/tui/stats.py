@@ -129,7 +129,8 @@ class StatsScreen(Screen[None]):
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             first_line = (str(error).splitlines() or [type(error).__name__])[0]
-            self.query_one("#stats-status", Static).update(t(self.lang, "failed").format(e=first_line))
+            # Text: the error may quote a path or content, which must not be read as markup
+            self.query_one("#stats-status", Static).update(Text(t(self.lang, "failed").format(e=first_line)))
             self.query_one("#stats-loading").display = False
             self.query_one("#stats-progress").display = False
 
