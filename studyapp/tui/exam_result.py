@@ -16,7 +16,7 @@ from studyapp.core.exam import ExamItem, ExamResult
 from studyapp.core.numfmt import tensor_grids
 from studyapp.core.steps import render_text
 from studyapp.tui.answer_view import comparison
-from studyapp.tui.exam import t
+from studyapp.tui.exam_strings import t
 from studyapp.tui.keys import KeyFooter, localize_bindings
 
 PAGE = 20  # problems per page: a 1,000-problem exam must not build 1,000 widgets at once

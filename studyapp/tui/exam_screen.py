@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from studyapp.core.exam import Exam, ExamError, ExamResult, UnreadableAnswer, answer_form
 from studyapp.core.numfmt import depth, tensor_grids
-from studyapp.tui.exam import t
+from studyapp.tui.exam_strings import t
 from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.matrix_editor import MatrixEditor
 

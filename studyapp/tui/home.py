@@ -17,7 +17,7 @@ from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.strings import tr
 
 if TYPE_CHECKING:
-    from studyapp.tui.app import StudyApp
+    from studyapp.tui.host import StudyHost
 
 ALL = "*"
 RECENT_WEEKS = 16
@@ -40,8 +40,8 @@ class HomeScreen(Screen[None]):
     ]
 
     @property
-    def studyapp(self) -> StudyApp:
-        return cast("StudyApp", self.app)
+    def studyapp(self) -> StudyHost:
+        return cast("StudyHost", self.app)
 
     def compose(self) -> ComposeResult:
         app = self.studyapp
