@@ -9,7 +9,7 @@ import pytest
 
 from studyapp.core.kinds import KINDS, Knobs
 from studyapp.core.kinds.activation import FUNCTIONS, SELU_ALPHA, SELU_LAMBDA
-from studyapp.core.kinds.backprop import loss as backprop_loss
+from studyapp.core.kinds.backprop_step import loss as backprop_loss
 
 H = 1e-6
 SEEDS = range(200)

@@ -23,7 +23,7 @@ def solve(kind: str, **params):
 
 
 def test_backprop_example_matches_the_seed():
-    from studyapp.core.kinds.backprop import forward
+    from studyapp.core.kinds.backprop_step import forward
 
     net_h, out_h, net_o, out_o = forward(BACKPROP)
     assert round(out_h[0], 9) == 0.593269992

@@ -1,4 +1,8 @@
-"""Activation functions and their derivatives at a point."""
+"""activation: f(x) or f'(x) for one activation function at one point.
+
+The functions are sigmoid, tanh, ReLU, leaky ReLU, ELU, SELU (λ and α of Klambauer et al. 2017,
+from nnmath) and softplus; the derivative is refused where the function has a kink.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,11 @@ import numpy as np
 from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
+from studyapp.core.kinds.nnmath import SELU_ALPHA, SELU_LAMBDA
 from studyapp.core.kinds.wording import decimals_clause
 from studyapp.core.numfmt import num, paren
 from studyapp.core.steps import Step
 
-SELU_LAMBDA = 1.0507009873554805
-SELU_ALPHA = 1.6732632423543772
 FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus")
 DEFAULT_ALPHA = {"leaky_relu": 0.01, "elu": 1.0}
 NAMES = {
@@ -33,12 +36,28 @@ def _kinked_at_zero(function: str, alpha: float) -> bool:
     return function == "selu"
 
 
+def _activation_both(f: str, x: float, a: float) -> tuple[float, float]:
+    """(value, derivative) of an activation, computed independently of the solver's steps."""
+    s = 1 / (1 + math.exp(-x)) if x > -700 else 0.0
+    if f == "sigmoid":
+        return s, s * (1 - s)
+    if f == "tanh":
+        t = math.tanh(x)
+        return t, 1 - t * t
+    if f == "relu":
+        return max(x, 0.0), float(x > 0)
+    if f == "leaky_relu":
+        return (x, 1.0) if x > 0 else (a * x, a)
+    if f == "elu":
+        return (x, 1.0) if x > 0 else (a * (math.exp(x) - 1), a * math.exp(x))
+    if f == "selu":
+        if x > 0:
+            return SELU_LAMBDA * x, SELU_LAMBDA
+        return SELU_LAMBDA * SELU_ALPHA * (math.exp(x) - 1), SELU_LAMBDA * SELU_ALPHA * math.exp(x)
+    return math.log1p(math.exp(x)) if x < 30 else x, s  # softplus
+
+
 class Activation(Kind):
-    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
-        from studyapp.core.kinds import mistakes_basic
-
-        return mistakes_basic.activation(p)
-
     def generate(self, k: Knobs) -> dict[str, Any]:
         function = k.pick("function")
         derivative = bool(k.pick("derivative"))
@@ -82,6 +101,56 @@ class Activation(Kind):
         if p["derivative"]:
             return Solution(slope, steps)
         return Solution(value, steps[:1])
+
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        f, x, deriv = p["function"], float(p["x"]), p["derivative"]
+        a = self._alpha(p)
+        value, slope = _activation_both(f, x, a)
+        out = []
+        if deriv:
+            out.append(Mistake("act.value_for_derivative",
+                               T(f"This is {f}(x) itself, not its derivative.",
+                                 f"这是 {f}(x) 的函数值,不是导数。"), value, 1))
+            if f == "sigmoid":
+                out.append(Mistake("act.sigmoid_one_minus_squared",
+                                   T("σ'(x) is σ(x)·(1 − σ(x)), not (1 − σ(x))².",
+                                     "σ'(x) = σ(x)·(1 − σ(x)),而不是 (1 − σ(x))²。"), (1 - value) ** 2, 1))
+            if f == "tanh":
+                out.append(Mistake("act.tanh_minus_tanh_squared",
+                                   T("tanh'(x) is 1 − tanh²(x); −tanh²(x) drops the 1 (a common miscopy).",
+                                     "tanh'(x) = 1 − tanh²(x);−tanh²(x) 漏掉了 1(常见的抄错写法)。"),
+                                   -value * value, 1))
+            if f in ("leaky_relu", "elu") and x < 0:
+                out.append(Mistake("act.negative_slope_ignored",
+                                   T("For x < 0 the slope is α (Leaky ReLU) or α·eˣ (ELU), not 0 as in ReLU.",
+                                     "x < 0 时斜率是 α(Leaky ReLU)或 α·eˣ(ELU),不是 ReLU 的 0。"),
+                                   0.0, 1))
+            if f == "softplus":
+                out.append(Mistake("act.softplus_derivative_sign",
+                                   T("softplus'(x) = σ(x) = 1/(1 + e⁻ˣ); 1/(1 + eˣ) is σ(−x).",
+                                     "softplus'(x) = σ(x) = 1/(1 + e⁻ˣ);1/(1 + eˣ) 是 σ(−x)。"),
+                                   1 - slope, 1))
+            if f == "selu":
+                out.append(Mistake("act.selu_forgot_lambda",
+                                   T("SELU's derivative keeps the scale λ ≈ 1.0507.",
+                                     "SELU 的导数要乘以缩放系数 λ ≈ 1.0507。"), slope / SELU_LAMBDA, 1))
+        else:
+            out.append(Mistake("act.derivative_for_value",
+                               T(f"This is the derivative {f}'(x); the question asks for {f}(x).",
+                                 f"这是导数 {f}'(x);题目要的是函数值 {f}(x)。"), slope, 0))
+            if f == "elu" and x < 0:
+                out.append(Mistake("act.elu_forgot_minus_one",
+                                   T("ELU(x) = α(eˣ − 1) for x < 0: the − 1 is missing.",
+                                     "x < 0 时 ELU(x) = α(eˣ − 1):漏了 − 1。"), a * math.exp(x), 0))
+            if f == "selu":
+                out.append(Mistake("act.selu_forgot_lambda",
+                                   T("SELU multiplies by λ ≈ 1.0507 on both sides of 0.",
+                                     "SELU 在 0 的两侧都要乘以 λ ≈ 1.0507。"), value / SELU_LAMBDA, 0))
+            if f in ("leaky_relu", "elu", "selu") and x < 0:
+                out.append(Mistake("act.negative_part_zero",
+                                   T("Unlike ReLU, this function is not 0 for x < 0.",
+                                     "与 ReLU 不同,这个函数在 x < 0 时不为 0。"), 0.0, 0))
+        return out
 
     # Each helper appends the value step, then the derivative step.
     def _sigmoid(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:

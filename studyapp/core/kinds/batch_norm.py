@@ -1,4 +1,5 @@
-"""Batch normalisation of one feature over a mini-batch."""
+"""batch_norm: batch normalisation of one feature over a mini-batch: the mean, the biased
+variance and the output y = γ·x̂ + β."""
 
 from __future__ import annotations
 
@@ -16,11 +17,6 @@ from studyapp.core.steps import Step
 
 
 class BatchNorm(Kind):
-    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
-        from studyapp.core.kinds import mistakes_layers
-
-        return mistakes_layers.batch_norm_mistakes(p)
-
     def generate(self, k: Knobs) -> dict[str, Any]:
         n = k.int("batch")
         for _ in range(20):
@@ -80,8 +76,30 @@ class BatchNorm(Kind):
         ]
         return Solution({"mean": mean, "var": var, "y": y.tolist()}, steps)
 
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        x = np.asarray(p["x"], dtype=float)
+        g, b, eps = float(p["gamma"]), float(p["beta"]), float(p["eps"])
+        mean = float(x.mean())
+        var = float(x.var())
+        unbiased = float(x.var(ddof=1))
+        xhat = (x - mean) / np.sqrt(var + eps)
+        out = [
+            Mistake("bn.unbiased_variance", T("Batch norm divides by m, not m − 1 (the biased variance).",
+                                              "批归一化除以 m,不是 m − 1(有偏方差)。"),
+                    {"mean": mean, "var": unbiased,
+                     "y": (g * (x - mean) / np.sqrt(unbiased + eps) + b).tolist()}, 2),
+            Mistake("bn.std_for_var", T("var is σ², not the standard deviation σ.",
+                                        "var 是方差 σ²,不是标准差 σ。"),
+                    {"mean": mean, "var": float(np.sqrt(var)), "y": (g * xhat + b).tolist()}, 2),
+        ]
+        if (g, b) != (1.0, 0.0):
+            out.append(Mistake("bn.forgot_gamma_beta", T("Scale by γ and shift by β after normalising.",
+                                                         "归一化之后还要乘 γ、加 β。"),
+                               {"mean": mean, "var": var, "y": xhat.tolist()}, 5))
+        return out
 
-BATCH_NORM = BatchNorm(
+
+KIND = BatchNorm(
     name="batch_norm",
     summary=T("Batch normalisation of one feature over a mini-batch: mean, variance, output.",
               "一个特征在 mini-batch 上的批归一化:均值、方差、输出。"),

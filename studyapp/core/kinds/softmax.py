@@ -1,7 +1,12 @@
-"""Softmax, and softmax with cross-entropy loss and its gradient."""
+"""softmax and softmax_cross_entropy: two questions on one computation, so one module.
+
+softmax asks for the probabilities of a vector of logits; softmax_cross_entropy adds the loss
+−ln p_t of the true class and its gradient p − y. Both are worked by ``softmax_steps``.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -49,11 +54,6 @@ def softmax_steps(z: np.ndarray) -> tuple[np.ndarray, list[Step]]:
 
 
 class Softmax(Kind):
-    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
-        from studyapp.core.kinds import mistakes_basic
-
-        return mistakes_basic.softmax(p)
-
     def generate(self, k: Knobs) -> dict[str, Any]:
         return {"logits": _logits(k)}
 
@@ -67,13 +67,26 @@ class Softmax(Kind):
         probs, steps = softmax_steps(np.asarray(p["logits"], dtype=float))
         return Solution(probs.tolist(), steps)
 
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        z = np.asarray(p["logits"], dtype=float)
+        e = np.exp(z - z.max())
+        return [
+            Mistake("softmax.not_normalized",
+                    T("These are the exponentials; divide each by their sum.",
+                      "这是各项的指数,还要除以它们的和。"),
+                    np.exp(z).tolist(), 3),
+            Mistake("softmax.shifted_not_normalized",
+                    T("These are e^(z − max); divide each by their sum.",
+                      "这是 e^(z − max),还要除以它们的和。"),
+                    e.tolist(), 3),
+            Mistake("softmax.linear_normalization",
+                    T("Softmax divides exponentials, not the logits themselves, by their sum.",
+                      "softmax 归一化的是指数,而不是 logits 本身。"), (z / z.sum()).tolist() if z.sum() else
+                    [math.nan] * len(z), 1),
+        ]
+
 
 class SoftmaxCrossEntropy(Kind):
-    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
-        from studyapp.core.kinds import mistakes_basic
-
-        return mistakes_basic.softmax_cross_entropy(p)
-
     def generate(self, k: Knobs) -> dict[str, Any]:
         z = _logits(k)
         return {"logits": z, "target": k.below(len(z))}
@@ -115,6 +128,25 @@ class SoftmaxCrossEntropy(Kind):
                           "∂L/∂zᵢ = pᵢ − yᵢ",
                           f"y = {vec(onehot.tolist())}", grad.tolist(), decimals=6))
         return Solution({"loss": loss, "grad": grad.tolist()}, steps)
+
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        z = np.asarray(p["logits"], dtype=float)
+        t = p["target"]
+        probs = np.exp(z - z.max())
+        probs /= probs.sum()
+        loss = float(-np.log(probs[t]))
+        y = np.zeros_like(z)
+        y[t] = 1
+        return [
+            Mistake("sce.log10", T("Cross-entropy uses the natural log, not log₁₀.",
+                                   "交叉熵用自然对数,不是 log₁₀。"),
+                    {"loss": loss / math.log(10), "grad": (probs - y).tolist()}, 4),
+            Mistake("sce.grad_forgot_onehot",
+                    T("∂L/∂z = p − y: subtract 1 at the true class.", "∂L/∂z = p − y:真实类别处要减 1。"),
+                    {"loss": loss, "grad": probs.tolist()}, 5),
+            Mistake("sce.grad_sign", T("The gradient is p − y, not y − p.", "梯度是 p − y,不是 y − p。"),
+                    {"loss": loss, "grad": (y - probs).tolist()}, 5),
+        ]
 
 
 SOFTMAX = Softmax(

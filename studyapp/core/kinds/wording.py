@@ -18,3 +18,8 @@ def shape_clause(lang: str, shape: tuple[int, ...]) -> str:
     if lang == "zh":
         return f"答案是一个 {dims} 矩阵。" if len(shape) == 2 else f"答案是长度为 {dims} 的向量。"
     return f"The answer is a {dims} matrix." if len(shape) == 2 else f"The answer is a vector of {dims}."
+
+
+def sum_text(terms: list[str]) -> str:
+    """The terms of a worked sum, ``a + b + c``; an empty sum is written 0."""
+    return " + ".join(terms) if terms else "0"

@@ -13,19 +13,18 @@ import pytest
 
 from studyapp.core.diagnosis import matches
 from studyapp.core.kinds.base import Knobs, ParamError
-from studyapp.core.kinds.losses_grads import (
-    BINARY_CROSS_ENTROPY,
-    CENTER_LOSS,
-    KINDS_LOSSES_GRADS,
-    MSE_VS_CE_GRADIENT,
-    RESIDUAL_BLOCK,
-    SIGMOID_TANH_IDENTITY,
-    VANISHING_GRADIENT,
-)
+from studyapp.core.kinds.binary_cross_entropy import KIND as BINARY_CROSS_ENTROPY
+from studyapp.core.kinds.center_loss import KIND as CENTER_LOSS
+from studyapp.core.kinds.mse_vs_ce_gradient import KIND as MSE_VS_CE_GRADIENT
+from studyapp.core.kinds.residual_block import KIND as RESIDUAL_BLOCK
+from studyapp.core.kinds.sigmoid_tanh_identity import KIND as SIGMOID_TANH_IDENTITY
+from studyapp.core.kinds.vanishing_gradient import KIND as VANISHING_GRADIENT
 from studyapp.core.numfmt import format_answer
 from studyapp.core.problems import default_tolerance, grade_answer
 from studyapp.core.steps import render_markdown, render_text
 
+KINDS_LOSSES_GRADS = (BINARY_CROSS_ENTROPY, MSE_VS_CE_GRADIENT, SIGMOID_TANH_IDENTITY, VANISHING_GRADIENT,
+                      RESIDUAL_BLOCK, CENTER_LOSS)  # in the registry's order
 H = 1e-6
 FD_SEEDS = range(200)
 KIND_IDS = [k.name for k in KINDS_LOSSES_GRADS]

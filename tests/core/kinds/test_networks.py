@@ -18,20 +18,18 @@ import pytest
 
 from studyapp.core.diagnosis import matches
 from studyapp.core.kinds.base import Knobs, ParamError
-from studyapp.core.kinds.networks import (
-    CHAIN_RULE,
-    GATES,
-    KINDS_NETWORKS,
-    LOGIC_GATE,
-    MLP_FORWARD,
-    ONE_HOT,
-    PERCEPTRON,
-    chain_value,
-)
+from studyapp.core.kinds.chain_rule import KIND as CHAIN_RULE
+from studyapp.core.kinds.chain_rule import chain_value
+from studyapp.core.kinds.logic_gate import GATES
+from studyapp.core.kinds.logic_gate import KIND as LOGIC_GATE
+from studyapp.core.kinds.mlp_forward import KIND as MLP_FORWARD
+from studyapp.core.kinds.one_hot import KIND as ONE_HOT
+from studyapp.core.kinds.perceptron import KIND as PERCEPTRON
 from studyapp.core.numfmt import format_answer
 from studyapp.core.problems import default_tolerance, grade_answer
 from studyapp.core.steps import render_text
 
+KINDS_NETWORKS = (PERCEPTRON, LOGIC_GATE, MLP_FORWARD, CHAIN_RULE, ONE_HOT)  # in the registry's order
 H = 1e-6
 INPUT_PAIRS = ((0, 0), (0, 1), (1, 0), (1, 1))
 

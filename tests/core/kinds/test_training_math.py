@@ -10,10 +10,14 @@ import pytest
 
 from studyapp.core.kinds import Knobs
 from studyapp.core.kinds.base import ParamError
-from studyapp.core.kinds.training_math import KINDS_TRAINING_MATH, LR_SCHEDULE, MINIBATCH, OPTIMIZER_STEP
+from studyapp.core.kinds.l2_regularization import KIND as L2_REGULARIZATION
+from studyapp.core.kinds.lr_schedule import KIND as LR_SCHEDULE
+from studyapp.core.kinds.minibatch import KIND as MINIBATCH
+from studyapp.core.kinds.optimizer_step import KIND as OPTIMIZER_STEP
 from studyapp.core.numfmt import format_answer
 from studyapp.core.problems import default_tolerance, grade_answer
 
+KINDS_TRAINING_MATH = (MINIBATCH, LR_SCHEDULE, L2_REGULARIZATION, OPTIMIZER_STEP)  # in the registry's order
 BY_NAME = {k.name: k for k in KINDS_TRAINING_MATH}
 
 

@@ -12,23 +12,20 @@ import orjson
 import pytest
 
 from studyapp.core.diagnosis import matches
+from studyapp.core.kinds import batch_norm_features, maxout, prelu, selu_stats, xavier_init
 from studyapp.core.kinds.activation import KIND as ACTIVATION
-from studyapp.core.kinds.activation import SELU_ALPHA, SELU_LAMBDA
 from studyapp.core.kinds.base import Knobs, ParamError
-from studyapp.core.kinds.batch_norm import BATCH_NORM
-from studyapp.core.kinds.units import (
-    BATCH_NORM_FEATURES,
-    KINDS_UNITS,
-    MAXOUT,
-    MESSAGES,
-    PRELU,
-    SELU_STATS,
-    XAVIER_INIT,
-)
+from studyapp.core.kinds.batch_norm import KIND as BATCH_NORM
+from studyapp.core.kinds.nnmath import SELU_ALPHA, SELU_LAMBDA
 from studyapp.core.numfmt import format_answer
 from studyapp.core.problems import default_tolerance, grade_answer
 from studyapp.core.steps import render_markdown, render_text
 
+UNITS = (maxout, prelu, selu_stats, xavier_init, batch_norm_features)  # in the registry's order
+MAXOUT, PRELU, SELU_STATS = maxout.KIND, prelu.KIND, selu_stats.KIND
+XAVIER_INIT, BATCH_NORM_FEATURES = xavier_init.KIND, batch_norm_features.KIND
+KINDS_UNITS = tuple(module.KIND for module in UNITS)
+MESSAGES = {tag: message for module in UNITS for tag, message in module.MESSAGES.items()}  # every unit's
 H = 1e-6
 KIND_IDS = [k.name for k in KINDS_UNITS]
 PREFIX = {"maxout": "maxout.", "prelu": "prelu.", "selu_stats": "selu.", "xavier_init": "xavier.",

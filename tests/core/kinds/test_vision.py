@@ -16,18 +16,17 @@ import pytest
 
 from studyapp.core.diagnosis import matches
 from studyapp.core.kinds.base import Knobs, ParamError
-from studyapp.core.kinds.vision import (
-    CONV2D_MULTI,
-    FC_VS_CONV_PARAMS,
-    INCEPTION_COST,
-    IOU_NMS,
-    KINDS_VISION,
-    YOLO_GRID,
-)
+from studyapp.core.kinds.conv2d_multi import KIND as CONV2D_MULTI
+from studyapp.core.kinds.fc_vs_conv_params import KIND as FC_VS_CONV_PARAMS
+from studyapp.core.kinds.inception_cost import KIND as INCEPTION_COST
+from studyapp.core.kinds.iou_nms import KIND as IOU_NMS
+from studyapp.core.kinds.yolo_grid import KIND as YOLO_GRID
 from studyapp.core.numfmt import format_answer
 from studyapp.core.problems import default_tolerance, grade_answer
 from studyapp.core.steps import render_markdown, render_text
 
+# in the registry's order
+KINDS_VISION = (CONV2D_MULTI, FC_VS_CONV_PARAMS, IOU_NMS, YOLO_GRID, INCEPTION_COST)
 SWEEP = range(1000)
 
 

@@ -1,4 +1,4 @@
-"""Max and average pooling of one feature map."""
+"""pool2d: max or average pooling of one feature map, without padding."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import numpy as np
 from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
-from studyapp.core.kinds.conv import output_size, output_size_step, size_checks, windows
+from studyapp.core.kinds.conv_sizes import output_size_step, size_checks
+from studyapp.core.kinds.nnmath import output_size, windows
 from studyapp.core.kinds.wording import decimals_clause, shape_clause
 from studyapp.core.numfmt import num
 from studyapp.core.steps import Step
@@ -21,11 +22,6 @@ def pool2d(x: np.ndarray, size: int, stride: int, mode: str) -> np.ndarray:
 
 
 class Pool2d(Kind):
-    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
-        from studyapp.core.kinds import mistakes_layers
-
-        return mistakes_layers.pool2d_mistakes(p)
-
     def generate(self, k: Knobs) -> dict[str, Any]:
         n = size = stride = 2
         for _ in range(200):
@@ -84,8 +80,24 @@ class Pool2d(Kind):
                             "池化结果(各通道分别池化,深度不变)"), "", "", out.tolist()))
         return Solution(out.tolist(), steps)
 
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        x = np.asarray(p["input"], dtype=float)
+        size, stride, mode = p["size"], p["stride"], p["mode"]
+        other = "avg" if mode == "max" else "max"
+        out = [Mistake(f"pool.{other}_for_{mode}",
+                       T(f"This is {other} pooling; the question asks for {mode} pooling.",
+                         f"这是{'平均' if other == 'avg' else '最大'}池化;"
+                         f"题目要求{'最大' if mode == 'max' else '平均'}池化。"),
+                       pool2d(x, size, stride, other).tolist(), 1)]
+        if stride != size and output_size(x.shape[0], size, 0, size) >= 1:
+            out.append(Mistake("pool.stride_is_size",
+                               T(f"The stride is {stride}, not the window size {size}.",
+                                 f"步幅是 {stride},不是窗口大小 {size}。"),
+                               pool2d(x, size, size, mode).tolist(), 0))
+        return out
 
-POOL2D = Pool2d(
+
+KIND = Pool2d(
     name="pool2d",
     summary=T("Max or average pooling of a feature map (no padding).", "特征图的最大或平均池化(无填充)。"),
     params=(

@@ -1,4 +1,5 @@
-"""One gradient-descent step of a sigmoid network with one hidden layer."""
+"""backprop_step: the loss and one gradient-descent step of a sigmoid network with one hidden
+layer, E = ½Σ(target − out)², worked to nine decimals like the seed's example."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ D = 9  # the seed's worked example prints nine decimals
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ of every entry, as the seed's example computes it (``nnmath.sigmoid`` takes one float)."""
     return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -45,11 +47,6 @@ def _affine_lines(name: str, w: list[list[float]], inp: list[float], b: list[flo
 
 
 class BackpropStep(Kind):
-    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
-        from studyapp.core.kinds import mistakes_layers
-
-        return mistakes_layers.backprop_mistakes(p)
-
     def generate(self, k: Knobs) -> dict[str, Any]:
         i, h, o = k.int("inputs"), k.int("hidden"), k.int("outputs")
         return {
@@ -175,8 +172,38 @@ class BackpropStep(Kind):
         answer = {"loss": e_total, **{k: new[k].tolist() for k in ("W1", "b1", "W2", "b2")}}
         return Solution(answer, steps)
 
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        x, t = np.asarray(p["x"], dtype=float), np.asarray(p["target"], dtype=float)
+        w1, b1 = np.asarray(p["W1"], dtype=float), np.asarray(p["b1"], dtype=float)
+        w2, b2 = np.asarray(p["W2"], dtype=float), np.asarray(p["b2"], dtype=float)
+        lr = float(p["lr"])
+        _, out_h, _, out_o = forward(p)
+        loss = float(0.5 * np.sum((t - out_o) ** 2))
 
-BACKPROP_STEP = BackpropStep(
+        def step(sign: float = -1.0, output_sigma: bool = True, updated_w2: bool = False) -> dict[str, Any]:
+            d_o = (out_o - t) * (out_o * (1 - out_o) if output_sigma else 1.0)
+            new_w2 = w2 + sign * lr * np.outer(d_o, out_h)
+            d_h = ((new_w2 if updated_w2 else w2).T @ d_o) * out_h * (1 - out_h)
+            return {"loss": loss, "W1": (w1 + sign * lr * np.outer(d_h, x)).tolist(),
+                    "b1": (b1 + sign * lr * d_h).tolist(), "W2": new_w2.tolist(),
+                    "b2": (b2 + sign * lr * d_o).tolist()}
+
+        return [
+            Mistake("bp.added_gradient", T("Gradient descent subtracts η·∂E/∂w; adding it climbs the loss.",
+                                           "梯度下降是减去 η·∂E/∂w;加上它会让损失变大。"),
+                    step(sign=1.0), 11),
+            Mistake("bp.forgot_output_derivative",
+                    T("δ_o needs the factor out_o(1 − out_o), the derivative of the output sigmoid.",
+                      "δ_o 要乘以输出层 sigmoid 的导数 out_o(1 − out_o)。"), step(output_sigma=False), 5),
+            Mistake("bp.used_updated_w2", T("δ_h uses W2 as it was before this step's update.",
+                                            "计算 δ_h 要用本步更新之前的 W2。"), step(updated_w2=True), 8),
+            Mistake("bp.loss_without_half", T("E = Σ ½(target − out)²: the ½ is missing.",
+                                              "E = Σ ½(target − out)²:漏了 ½。"),
+                    {**step(), "loss": 2 * loss}, 4),
+        ]
+
+
+KIND = BackpropStep(
     name="backprop_step",
     summary=T("Loss and one gradient-descent step of a sigmoid network with one hidden layer.",
               "单隐藏层 sigmoid 网络的损失及一步梯度下降。"),

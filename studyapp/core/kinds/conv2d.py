@@ -1,0 +1,174 @@
+"""conv2d: the feature map of one filter over a (multi-channel) input, with stride, zero padding
+and an optional ReLU; cross-correlation, as CNN layers compute it (no kernel flip)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from studyapp.core.bilingual import T
+from studyapp.core.diagnosis import Mistake
+from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
+from studyapp.core.kinds.conv_sizes import output_size_step, pick_fitting, size_checks
+from studyapp.core.kinds.nnmath import output_size, pad, windows
+from studyapp.core.kinds.wording import decimals_clause, shape_clause
+from studyapp.core.numfmt import num, paren
+from studyapp.core.steps import Step
+
+
+def conv2d(x: np.ndarray, w: np.ndarray, b: float, s: int, p: int, act: str) -> np.ndarray:
+    """Cross-correlation of a C×H×W input with one C×F×F filter, then the activation."""
+    out = np.einsum("ijcuv,cuv->ij", windows(pad(x, p), w.shape[1], s), w) + b
+    return np.maximum(out, 0) if act == "relu" else out
+
+
+class Conv2d(Kind):
+    def generate(self, k: Knobs) -> dict[str, Any]:
+        c = k.int("channels")
+        w, f, p, s = pick_fitting(k, "input_size", "kernel_size", True, k.int("max_output"))
+        x = k.values("values", (c, w, w))
+        kernel = k.values("weights", (c, f, f), avoid_zero=True)
+        return {"input": x, "kernel": kernel, "bias": float(k.pick("bias")),
+                "stride": s, "padding": p, "activation": k.pick("activation")}
+
+    def check(self, p: dict[str, Any]) -> list[str]:
+        c, h, w = np.shape(p["input"])
+        kc, fh, fw = np.shape(p["kernel"])
+        errors = []
+        if kc != c:
+            errors.append(f"the kernel has {kc} channels but the input has {c}; they must match")
+        if fh != fw:
+            errors.append(f"the kernel must be square (got {fh}×{fw})")
+        errors += size_checks(min(h, w), fh, p["padding"], p["stride"])
+        return errors
+
+    def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
+        x, w = np.asarray(p["input"]), np.asarray(p["kernel"])
+        shape = self.solve_shape(p)
+        act = "ReLU" if p["activation"] == "relu" else ("恒等" if lang == "zh" else "identity")
+        if lang == "zh":
+            return (f"输入 x({'×'.join(map(str, x.shape))})与一个 filter w({'×'.join(map(str, w.shape))})"
+                    f"做卷积(互相关),偏置 b = {num(p['bias'])},步幅 {p['stride']},零填充 "
+                    f"{p['padding']},激活函数 {act}:a(i,j) = f(Σ w·x + b)。求输出特征图。"
+                    f"{shape_clause(lang, shape)}{decimals_clause(lang, decimals)}")
+        return (f"Convolve (cross-correlate) the input x ({'×'.join(map(str, x.shape))}) with one "
+                f"filter w ({'×'.join(map(str, w.shape))}), bias b = {num(p['bias'])}, stride "
+                f"{p['stride']}, zero padding {p['padding']} and {act} activation: "
+                f"a(i,j) = f(Σ w·x + b). Give the feature map. {shape_clause(lang, shape)} "
+                f"{decimals_clause(lang, decimals)}")
+
+    @staticmethod
+    def solve_shape(p: dict[str, Any]) -> tuple[int, int]:
+        _, h, w = np.shape(p["input"])
+        f = np.shape(p["kernel"])[1]
+        return (output_size(h, f, p["padding"], p["stride"]),
+                output_size(w, f, p["padding"], p["stride"]))
+
+    def solve(self, p: dict[str, Any]) -> Solution:
+        x = np.asarray(p["input"], dtype=float)
+        w = np.asarray(p["kernel"], dtype=float)
+        b, s, pd, act = float(p["bias"]), p["stride"], p["padding"], p["activation"]
+        c, h, wid = x.shape
+        f = w.shape[1]
+        steps: list[Step] = []
+        xp = pad(x, pd)
+        if pd:
+            steps.append(Step(T(f"Pad the input with {pd} ring(s) of zeros",
+                                f"在输入四周补 {pd} 圈 0"), "", "",
+                              xp[0].tolist() if c == 1 else xp.tolist()))
+        steps.append(output_size_step(h, f, pd, s, " (height)" if h != wid else ""))
+        if h != wid:
+            steps.append(output_size_step(wid, f, pd, s, " (width)"))
+        z_arr = conv2d(x, w, b, s, pd, "identity")
+        out = np.maximum(z_arr, 0) if act == "relu" else z_arr
+        z_all = z_arr.tolist()
+        # Format every number once; a window's terms are then look-ups in flat lists.
+        wf = [paren(v) for v in w.ravel().tolist()]
+        xf = [paren(v) for v in xp.ravel().tolist()]
+        hp, wp = xp.shape[1], xp.shape[2]
+        offsets = [ch * hp * wp + u * wp + v for ch in range(c) for u in range(f) for v in range(f)]
+        term = "{}·{}".format
+        bias = f" + {paren(b)} = "
+        out_l = out.tolist()
+        for i in range(out.shape[0]):
+            r0 = i * s
+            lines = []
+            for j in range(out.shape[1]):
+                base = r0 * wp + j * s
+                z = num(z_all[i][j])
+                terms = " + ".join(map(term, wf, [xf[base + o] for o in offsets]))
+                relu = f", ReLU({z}) = {num(out_l[i][j])}" if act == "relu" else ""
+                lines.append(f"a({i},{j}) = {terms}{bias}{z}{relu}")
+            # One step per output row: each window's sum is one line, so every value shows.
+            steps.append(Step(T(f"Output row {i}: windows on input rows {r0}–{r0 + f - 1}, "
+                                f"moving {s} column(s) at a time",
+                                f"输出第 {i} 行:窗口位于输入第 {r0}–{r0 + f - 1} 行,每次右移 {s} 列"),
+                              "a(i,j) = f(Σ w·x + b)" if i == 0 else "", "\n".join(lines), out_l[i]))
+        steps.append(Step(T("Feature map", "输出特征图"), "", "", out.tolist()))
+        return Solution(out.tolist(), steps)
+
+    def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
+        x = np.asarray(p["input"], dtype=float)
+        w = np.asarray(p["kernel"], dtype=float)
+        b, s, pd, act = float(p["bias"]), p["stride"], p["padding"], p["activation"]
+        first_row = 2 if pd else 1
+
+        def run(**kw: Any) -> list:
+            args = {"x": x, "w": w, "b": b, "s": s, "p": pd, "act": act, **kw}
+            return conv2d(**args).tolist()
+
+        out = [
+            Mistake("conv.flipped_kernel",
+                    T("This is true convolution (kernel flipped); CNN layers cross-correlate: no flip.",
+                      "这是翻转卷积核的数学卷积;CNN 中用的是互相关,不翻转。"),
+                    run(w=w[:, ::-1, ::-1]), first_row),
+            Mistake("conv.forgot_bias", T("Add the bias b to every window's sum.",
+                                          "每个窗口的和都要加上偏置 b。"),
+                    run(b=0.0), first_row),
+        ]
+        if pd:
+            out.append(Mistake("conv.ignored_padding", T("Pad the input with zeros first.",
+                                                         "先在输入四周补零。"),
+                               run(p=0), 0))
+        if s > 1:
+            out.append(Mistake("conv.ignored_stride", T(f"The window moves {s} positions at a time.",
+                                                        f"窗口每次移动 {s} 格。"), run(s=1), first_row))
+        if act == "relu":
+            out.append(Mistake("conv.forgot_relu", T("Apply ReLU to every entry: negatives become 0.",
+                                                     "每个元素都要过 ReLU:负数变为 0。"),
+                               run(act="identity"), first_row))
+        else:
+            out.append(Mistake("conv.relu_not_asked",
+                               T("The activation is the identity: keep negative values.",
+                                 "激活函数是恒等函数:负数要保留。"),
+                               run(act="relu"), first_row))
+        return out
+
+
+KIND = Conv2d(
+    name="conv2d",
+    summary=T("The feature map of one filter over a (multi-channel) input, with stride and padding.",
+              "一个 filter 在(多通道)输入上按步幅和填充卷积得到的特征图。"),
+    params=(
+        Param("input", "tensor3", "the input x, C×H×W (one H×W matrix when C = 1)"),
+        Param("kernel", "tensor3", "one filter w, C×F×F"),
+        Param("bias", "number", "the filter's bias b", default=0.0),
+        Param("stride", "int", "stride S", default=1),
+        Param("padding", "int", "zero padding P", default=0),
+        Param("activation", "choice", "identity or relu", default="identity",
+              choices=("identity", "relu")),
+    ),
+    knobs=(
+        Knob("channels", "int", 1, "input channels C"),
+        Knob("input_size", "int", {"min": 4, "max": 5}, "input height = width"),
+        Knob("kernel_size", "int", [2, 3], "kernel size F"),
+        Knob("stride", "int", [1, 2], "stride"),
+        Knob("padding", "int", [0, 1], "zero padding"),
+        Knob("values", "number", {"min": -2, "max": 2}, "input entries"),
+        Knob("weights", "number", {"min": -1, "max": 1}, "kernel entries"),
+        Knob("bias", "number", {"min": -1, "max": 1}, "bias"),
+        Knob("activation", "choice", ["identity", "relu"], "activation", ("identity", "relu")),
+        Knob("max_output", "int", 3, "largest output height/width (each entry is worked by hand)"),
+    ),
+)
