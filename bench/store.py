@@ -541,11 +541,19 @@ def synthetic_items(library, seed: int) -> list[tuple[str, str, str]]:
     """(id, deck, kind) of the synthetic items: the decks in turn, cards and problems in the
     bundled content's proportions."""
     rng = random.Random(seed + 1)
-    decks = [d.id for d in library.decks]
+    decks = [d for d in library.decks if d.cards or d.problems]
     real = len(library.cards) + len(library.templates)
-    share = len(library.templates) / real
-    return [(f"syn.{deck}.{n:06d}", deck, "problem" if rng.random() < share else "card")
-            for n in range(ITEMS - real) for deck in [decks[n % len(decks)]]]
+    share = len(library.templates) / real if real else 0.0
+
+    def kind(deck) -> str:  # a deck without problems (or without cards) gets only the other kind
+        if not deck.problems:
+            return "card"
+        if not deck.cards:
+            return "problem"
+        return "problem" if rng.random() < share else "card"
+
+    return [(f"syn.{deck.id}.{n:06d}", deck.id, kind(deck))
+            for n in range(max(ITEMS - real, 0)) for deck in [decks[n % len(decks)]]]
 
 
 def fresh_copy(source: Path, copy: Path) -> None:
