@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from studyapp import cli
-from studyapp.commands import unreadable
+from studyapp.commands.solve import unreadable
 from tests.test_cli import assert_usage_error, run
 
 CONV = '{"input_size": 7, "kernel_size": 3, "padding": 1, "stride": 2}'  # the answer is 4

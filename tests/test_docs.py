@@ -43,7 +43,7 @@ def test_every_kind_and_param_is_documented():
 
 
 def test_kinds_reference_is_the_generated_one():
-    from studyapp.commands import kinds_markdown
+    from studyapp.commands.kinds import kinds_markdown
 
     docs = (ROOT / "docs" / "kinds.md").read_text(encoding="utf-8")
     assert docs.split("## Kinds\n", 1)[1].strip() == kinds_markdown().strip(), (

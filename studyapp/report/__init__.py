@@ -1,1 +1,2 @@
-"""Rendering for people: exercise sheets (and, later, progress reports and exports)."""
+"""Rendering for people: exercise sets and worksheets, the progress report (its figures from the store's
+queries, Markdown and HTML), Anki packages. No argv, no SQL."""

@@ -58,11 +58,11 @@ from studyapp.store.report_queries import (
     review_span,
 )
 
-__all__ = ["Names", "Scope", "StudyDays", "Query", "TOP_LEECHES", "compute", "curve_of", "ms"]
 if TYPE_CHECKING:
     import sqlite3
 
-_Days, _Query = StudyDays, Query  # the review-log CSV still imports these; it moves to the store next
+__all__ = ["Names", "Scope", "StudyDays", "Query", "TOP_LEECHES", "compute", "curve_of", "ms"]
+
 
 SCHEMA = "studyapp.report/1"
 STATES = ("new", "learning", "young", "mature", "relearning", "suspended")

@@ -94,8 +94,9 @@ class StatsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def compute_figures(self, path: Any, settings: Any, now: Any, library: Any, lang: str) -> dict[str, Any]:
-        from studyapp.report.cmd_report import connector, library_names, scope_for
         from studyapp.report.figures import compute
+        from studyapp.report.scope import library_names, scope_for
+        from studyapp.store.readonly import connector
 
         fig = compute(connector(path), scope_for(settings, now), names=library_names(library, lang),
                       progress=lambda done, total: self.post_message(self.Progress(done, total)))

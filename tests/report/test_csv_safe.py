@@ -89,7 +89,7 @@ def export_csv(tmp_path: Path) -> dict[str, dict[str, str]]:
     out = tmp_path / "cards.csv"
     import argparse
 
-    from studyapp.report.cmd_export import run
+    from studyapp.commands.export import run
 
     args = argparse.Namespace(anki=None, csv=out, force=False, deck=[], lang="both",
                               content=[tmp_path / "hostile.yaml"])

@@ -14,11 +14,11 @@ import genanki
 import pytest
 
 from studyapp.cli import build_parser, main
+from studyapp.commands.export import run
 from studyapp.core.library import load_library
 from studyapp.core.numfmt import grid
 from studyapp.core.problems import generate
 from studyapp.report import anki
-from studyapp.report.cmd_export import run
 
 DECK_A = """\
 id: alpha

@@ -30,6 +30,7 @@ import numpy as np
 import pytest
 
 from studyapp.cli import main
+from studyapp.commands.report import Progress
 from studyapp.core.days import day_start, local_zone, study_date
 from studyapp.core.library import Library, load_library
 from studyapp.core.numfmt import format_answer
@@ -39,10 +40,10 @@ from studyapp.core.session import StudySession
 from studyapp.core.settings import Settings
 from studyapp.paths import config_path
 from studyapp.report import figures
-from studyapp.report.cmd_report import CSV_COLUMNS, Progress
 from studyapp.report.report_html import report_html
 from studyapp.report.report_md import md, sparkline
 from studyapp.store.progress import Store
+from studyapp.store.readonly import CSV_COLUMNS
 from tests.report import browser
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai

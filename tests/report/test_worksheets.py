@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from studyapp.cli import main
+from studyapp.commands.class_sets import safe_file_stem, student_seeds
 from studyapp.core.library import load_library
 from studyapp.core.numfmt import depth, format_answer, num
 from studyapp.core.problems import exercise_set
-from studyapp.report.cmd_worksheets import safe_file_stem, student_seeds
 from studyapp.report.worksheet_html import LABELS
 from tests.report import browser
 

@@ -1,8 +1,8 @@
-"""``studyapp generate --format html`` and the class sets (``--students N`` / ``--roster FILE``).
+"""The class sets of ``studyapp generate`` (``--students N`` / ``--roster FILE``), and the command
+line printed on a worksheet to make it again (``reproduce``).
 
-One worksheet goes to ``--out FILE`` (or stdout) like any other format. A class set goes into
-``--out DIR``: one worksheet per student, each drawn from its own seed (derived from the set seed
-with ``numpy.random.SeedSequence(seed).spawn``, and recorded on the sheet, so
+A class set goes into ``--out DIR``: one worksheet per student, each drawn from its own seed (derived
+from the set seed with ``numpy.random.SeedSequence(seed).spawn``, and recorded on the sheet, so
 ``studyapp generate --seed <student seed>`` makes the same problems again), plus
 ``answer-key.csv`` and ``answer-key.html`` with every student's answers. ``--format md`` and
 ``json`` work for class sets too: one file per student in that format. Nothing is written when a
@@ -10,28 +10,31 @@ file would be overwritten (or a symbolic link replaced) without ``--force``. A c
 nothing: every file is written into a hidden staging folder inside ``--out DIR`` and then renamed
 into place (``studyapp.atomic``), the answer key last, so a full disk leaves no sheets without
 their key and nothing that blocks running the command again.
+
+Imported by ``commands.generate`` when it runs, for a class set or an HTML worksheet.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
 import re
-import secrets
 import shlex
 import shutil
 import sys
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studyapp import atomic
-from studyapp.cli import UsageError
-from studyapp.commands import emit, select_templates
-from studyapp.core.content import ProblemTemplate
-from studyapp.core.problems import MAX_COUNT, SEED_LIMIT, Problem, exercise_set
+from studyapp.commands.common import UsageError
+from studyapp.core.problems import exercise_set
+
+if TYPE_CHECKING:
+    from studyapp.core.content import ProblemTemplate
+    from studyapp.core.problems import Problem
 
 MAX_STUDENTS = 1000
 MAX_NAME_CHARS = 60
@@ -40,29 +43,9 @@ KEY_HTML = "answer-key.html"
 SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
 
 
-def run(args: argparse.Namespace) -> int:
-    names = _class_names(args)  # checked first: bad class options need no content loaded
-    if not 1 <= args.count <= MAX_COUNT:
-        raise UsageError(f"--count must be from 1 to {MAX_COUNT} (got {args.count})")
-    if args.seed is not None and not 0 <= args.seed < SEED_LIMIT:
-        raise UsageError(f"--seed must be a whole number from 0 to 2^63 − 1 (got {args.seed})")
-    templates = select_templates(args)
-    seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
-    gc.freeze()  # as in cmd_generate: start-up objects never die
-    if names is None:
-        from studyapp.report.worksheet_html import worksheet_html
-
-        problems = exercise_set(templates, args.count, seed)
-        text = worksheet_html(problems, seed, args.lang, args.answers, reproduce=_reproduce(args, seed))
-        emit(text, args.out, args.force)
-        return 0
-    return _class_set(args, templates, seed, names)
-
-
-def _class_names(args: argparse.Namespace) -> list[str | None] | None:
-    """None for a single sheet; else one entry per student: the roster name, or None (unnamed)."""
-    if args.students is None and args.roster is None:
-        return None
+def class_names(args: argparse.Namespace) -> list[str | None]:
+    """One entry per student of ``--students N`` or ``--roster FILE``: the roster name, or None
+    (unnamed). The class options are checked here, before any content is loaded."""
     if args.students is not None and args.roster is not None:
         raise UsageError("give either --students N or --roster FILE, not both")
     option = "--students" if args.students is not None else "--roster"
@@ -145,8 +128,9 @@ def _files(names: list[str | None], suffix: str) -> list[str]:
             else f"{n:0{width}d}-{safe_file_stem(name)}{suffix}" for n, name in enumerate(names, 1)]
 
 
-def _reproduce(args: argparse.Namespace, seed: int, students: bool = False) -> str:
-    """The command that makes the same sheet again (without --content paths or --out)."""
+def reproduce(args: argparse.Namespace, seed: int, students: bool = False) -> str:
+    """The command that makes the same sheet again (without --content paths or --out), printed on
+    every worksheet, a class set's or a single one."""
     argv = ["studyapp", "generate", "--format", args.format, "--seed", str(seed), "--count", str(args.count)]
     for kind in args.kind:
         argv += ["--kind", kind]
@@ -168,7 +152,7 @@ def _student_text(args: argparse.Namespace, problems: list[Problem], seed: int, 
         from studyapp.report.worksheet_html import worksheet_html
 
         return worksheet_html(problems, seed, args.lang, args.answers, student=name if named else None,
-                              set_seed=set_seed, position=position, reproduce=_reproduce(args, seed))
+                              set_seed=set_seed, position=position, reproduce=reproduce(args, seed))
     if args.format == "md":
         from studyapp.report.worksheet import exercise_set_markdown
 
@@ -198,7 +182,7 @@ def _md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _class_set(args: argparse.Namespace, templates: list[ProblemTemplate], seed: int,
+def write_class_set(args: argparse.Namespace, templates: list[ProblemTemplate], seed: int,
                names: list[str | None]) -> int:
     from studyapp.report.worksheet_html import LABELS, StudentSheet, class_key_csv, class_key_html
 
@@ -217,7 +201,7 @@ def _class_set(args: argparse.Namespace, templates: list[ProblemTemplate], seed:
         texts.append(_student_text(args, problems, student_seed, seed, shown, name is not None,
                                    (index, len(names))))
     texts.append(class_key_csv(sheets))
-    texts.append(class_key_html(sheets, seed, args.lang, _reproduce(args, seed, students=True)))
+    texts.append(class_key_html(sheets, seed, args.lang, reproduce(args, seed, students=True)))
     _write_set(folder, targets, texts, args.force)
     print(f"wrote {len(files)} worksheets, {KEY_CSV} and {KEY_HTML} to {folder} (set seed {seed})",
           file=sys.stdout)
