@@ -52,6 +52,16 @@ def config_dir() -> Path:
     return platformdirs.user_config_path(APP_NAME)
 
 
+def cache_dir() -> Path:
+    """Where caches go (the parsed content): nothing there is needed, all of it can be rebuilt."""
+    home = _home()
+    if home is not None:
+        return home / "cache"
+    import platformdirs
+
+    return platformdirs.user_cache_path(APP_NAME)
+
+
 def default_db_path() -> Path:
     return data_dir() / DB_NAME
 

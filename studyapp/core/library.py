@@ -3,6 +3,7 @@ checks, look-ups."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from studyapp.core.content import MAX_DECK_BYTES, Card, ContentError, Deck, ProblemTemplate, load_deck
-from studyapp.paths import bundled_content_dir
+from studyapp.paths import bundled_content_dir, cache_dir
 
 DECK_SUFFIXES = (".yaml", ".yml")
 MAX_DECK_VARIABLE = "STUDYAPP_MAX_DECK_MB"
@@ -88,9 +89,19 @@ def load_library(paths: Iterable[Path] | None = None) -> Library:
     Ids and ``related`` references are checked on every file that parses, broken or
     not, so one run reports every error. A file over ``max_deck_bytes()`` is refused unread.
     """
+    from studyapp.core.content_cache import cache_key, cached
+
     files = deck_files([bundled_content_dir()] if paths is None else paths)
-    library = Library()
     max_bytes = max_deck_bytes()
+    name = hashlib.sha256(repr([str(f.resolve()) for f in files]).encode()).hexdigest()[:16]
+    decks, errors = cached(cache_dir() / f"content-{name}.json", cache_key(files, max_bytes),
+                           lambda: _load(files, max_bytes))
+    return Library(decks=decks, errors=errors)
+
+
+def _load(files: list[Path], max_bytes: float) -> tuple[list[Deck], list[ContentError]]:
+    """Parse and check every deck file (what the cache keeps)."""
+    library = Library()
     hint = f"set {MAX_DECK_VARIABLE} to a larger number of megabytes"
     loaded: list[tuple[str, Deck | None, Any]] = []
     for path in files:
@@ -125,4 +136,4 @@ def load_library(paths: Iterable[Path] | None = None) -> Library:
     library.errors.sort(key=lambda e: (files.index(Path(e.file)) if Path(e.file) in files else -1,
                                        e.line, e.col))
     library.decks = [deck for file, deck, _ in loaded if deck is not None and file not in broken]
-    return library
+    return library.decks, library.errors
