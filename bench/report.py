@@ -1,6 +1,8 @@
-"""Speed of the progress report and of class worksheets; prints JSON lines {"name", "value", "unit"}.
+"""Speed of the progress report and of class worksheets; prints JSON lines {"name", "value", "unit"}
+(and "goal" where there is one).
 
-- report_html_s / report_json_s (goal <= 1.5 s): wall time of the whole process
+- report_html_s / report_json_s (goal <= 1.5 s; the statistics screen computes the JSON's
+  figures: stats_compute_s in bench/year.py, goal <= 1 s): wall time of the whole process
   ``studyapp report --format html|json --out FILE`` on a database of 100,000 items and
   1,000,000 reviews (a year of history), built as bench/store.py builds it (its ``build``).
   Best of --rounds runs (the machine is shared and noisy); *_median: the median run.
@@ -14,7 +16,9 @@ The settings are read from a temporary STUDYAPP_HOME: time zone UTC, days starti
 as bench/store.py assumes.
 
 Usage: bench/report.py [--db PATH] [--rounds N]. With --db an existing database is used (e.g.
-one left by ``bench/store.py --db PATH``); without, one is built in a temporary folder (~30 s).
+one left by ``bench/store.py --db PATH``), through a copy in a temporary folder that is upgraded to
+the current schema first (upgrade_s; the file given is never written, and a report reads only a
+database of the current schema); without, one is built in a temporary folder (~30 s).
 """
 
 from __future__ import annotations
@@ -36,8 +40,11 @@ ROUNDS = 5
 HERE = Path(__file__).resolve().parent
 
 
-def line(name: str, value: float, unit: str) -> None:
-    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit}), flush=True)
+def line(name: str, value: float, unit: str, goal: str | None = None) -> None:
+    out = {"name": name, "value": round(value, 4), "unit": unit}
+    if goal is not None:
+        out["goal"] = goal
+    print(json.dumps(out), flush=True)
 
 
 def store_bench():  # noqa: ANN201 - the bench/store.py module
@@ -61,6 +68,20 @@ def build_db(path: Path) -> None:
     line("build_s", facts["build_s"], "s")
 
 
+def upgraded_copy(source: Path, work: Path) -> Path:
+    """A copy of ``source`` (with its WAL) in ``work``, opened read-write once: upgraded."""
+    from studyapp.store.progress import Store
+
+    copy = work / "year.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{copy}{suffix}")
+    began = time.perf_counter()
+    Store(copy).close()
+    line("upgrade_s", time.perf_counter() - began, "s")
+    return copy
+
+
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the child) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -80,7 +101,7 @@ def bench_report(db: Path, work: Path, env: dict[str, str], rounds: int) -> None
         runs = [timed([*cli, "report", "--db", str(db), "--format", fmt, "--out", str(out), "--force"], env)
                 for _ in range(rounds)]
         best = min(runs)
-        line(f"report_{fmt}_s", best[0], "s")
+        line(f"report_{fmt}_s", best[0], "s", "<= 1.5 s")
         line(f"report_{fmt}_median_s", statistics.median(r[0] for r in runs), "s")
         line(f"report_{fmt}_cpu_s", best[1], "s")
         line(f"report_{fmt}_bytes", out.stat().st_size, "bytes")
@@ -99,7 +120,7 @@ def bench_worksheets(work: Path, env: dict[str, str], rounds: int) -> None:
     except RuntimeError as exc:
         print(f"worksheets_30x20_s: not measured: {exc}", file=sys.stderr)
         return
-    line("worksheets_30x20_s", min(times), "s")
+    line("worksheets_30x20_s", min(times), "s", "<= 2 s")
     line("worksheets_30x20_median_s", statistics.median(times), "s")
     line("worksheets_30x20_files", len(list((work / "class-0").iterdir())), "files")
 
@@ -123,6 +144,8 @@ def main(argv: list[str] | None = None) -> None:
             build_db(db)
         elif not db.exists():
             parser.exit(2, f"{db} does not exist\n")
+        else:
+            db = upgraded_copy(db, work)
         bench_report(db, work, env, args.rounds)
         bench_worksheets(work, env, args.rounds)
     finally:

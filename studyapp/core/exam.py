@@ -3,14 +3,15 @@
 The problems are exactly those of ``studyapp generate --seed S --count N [--kind K] [--topic D]``
 (``exercise_set(select_templates(...), N, S)``), so a printed set and the exam agree. Answers
 can be changed until the exam finishes; finishing grades every problem and logs one review per
-problem with mode "exam", never touching a schedule. Time comes only from the injected clock.
+problem with mode "exam" (a thousand per transaction), never touching a schedule. Time comes only
+from the injected clock.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -35,6 +36,7 @@ from studyapp.core.steps import Step
 
 MAX_MINUTES = 24 * 60
 RANDOM_SEEDS = 2**32  # a blank seed draws from [0, 2^32), as `generate` does without --seed
+LOG_BATCH = 1000  # problems logged per transaction when an exam finishes
 
 
 class ExamError(ValueError):
@@ -54,7 +56,7 @@ class ExamStore(Protocol):
 
     def sync(self, items: Any) -> int: ...
     def get(self, item_id: str) -> ItemState | None: ...
-    def record(self, review: Review, before: ItemState, after: ItemState | None) -> int: ...
+    def record_many(self, answers: Sequence[tuple[Review, ItemState]]) -> list[int]: ...
     def start_session(self, now: datetime, mode: str, decks: list[str] | None) -> int: ...
     def end_session(self, session_id: int, now: datetime) -> None: ...
 
@@ -320,9 +322,10 @@ class Exam:
     # --- finishing ----------------------------------------------------------------------
     def finish(self, store: ExamStore, progress: Callable[[int, int], None] | None = None) -> ExamResult:
         """Grade every problem (a blank one is wrong) and log each as a review with mode "exam"
-        and no new schedule, one transaction per problem; ``progress(logged, total)`` follows.
-        Finishing again returns the same result; after a store error, finishing again logs only
-        what was not logged yet."""
+        and no new schedule, ``LOG_BATCH`` problems per transaction (each batch logged whole or
+        not at all); ``progress(logged, total)`` follows each logged problem. Finishing again
+        returns the same result; after a store error, finishing again logs only what was not
+        logged yet."""
         if self.result is not None:
             return self.result
         now = self.clock()
@@ -335,19 +338,30 @@ class Exam:
         decks = sorted({p.template.deck for p in self.problems})
         if self.session_id is None:
             self.session_id = store.start_session(self.started_at, "exam", decks)
-        for item in items[self.logged:]:
-            template = item.problem.template
-            before = store.get(template.id) or ItemState(template.id, template.deck, "problem")
-            payload = json.dumps({"correct": item.correct, "score": item.grade.score, "marks": item.marks})
-            store.record(Review(
-                item_id=template.id, reviewed_at=self.answered_at[item.number - 1] or now,
-                rating=GOOD if item.correct else AGAIN, duration_ms=int(item.seconds * 1000), mode="exam",
-                seed=item.problem.seed, answer=item.answer, result=payload,
-                mistake=getattr(item.mistake, "tag", None), session_id=self.session_id,
-                correct=item.correct), before, None)
-            self.logged += 1
+        states: dict[str, ItemState] = {}  # each template's state: an exam changes none
+        while self.logged < len(items):
+            batch = items[self.logged:self.logged + LOG_BATCH]
+            store.record_many([(self._review(item, now, self.session_id), self._before(store, item, states))
+                               for item in batch])
+            first, self.logged = self.logged, self.logged + len(batch)
             if progress is not None:
-                progress(self.logged, len(items))
+                for done in range(first + 1, self.logged + 1):
+                    progress(done, len(items))
         store.end_session(self.session_id, now)
         self.result = ExamResult(self.spec, items, self.started_at, now, self.time_up())
         return self.result
+
+    def _review(self, item: ExamItem, now: datetime, session_id: int) -> Review:
+        payload = json.dumps({"correct": item.correct, "score": item.grade.score, "marks": item.marks})
+        return Review(
+            item_id=item.problem.template.id, reviewed_at=self.answered_at[item.number - 1] or now,
+            rating=GOOD if item.correct else AGAIN, duration_ms=int(item.seconds * 1000), mode="exam",
+            seed=item.problem.seed, answer=item.answer, result=payload,
+            mistake=getattr(item.mistake, "tag", None), session_id=session_id, correct=item.correct)
+
+    @staticmethod
+    def _before(store: ExamStore, item: ExamItem, states: dict[str, ItemState]) -> ItemState:
+        template = item.problem.template
+        if template.id not in states:
+            states[template.id] = store.get(template.id) or ItemState(template.id, template.deck, "problem")
+        return states[template.id]

@@ -1,7 +1,9 @@
-"""The progress store: item schedules, the review log, study sessions.
+"""The progress store: item schedules, the review log, study sessions, and the items table kept
+in step with the content (``sync``, which touches only the decks that changed).
 
 Each answer is one transaction (``record``), committed with ``synchronous=FULL`` before
-the caller shows the next item, so nothing acknowledged is ever lost.
+the caller shows the next item, so nothing acknowledged is ever lost; a finished exam's answers,
+which change no schedule, go in batches (``record_many``), each whole or not at all.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +60,94 @@ def _item_values(s: ItemState) -> tuple:
             ms(s.last_review), s.lapses, int(s.leech), int(s.suspended), ms(s.buried_until))
 
 
+ContentRow = tuple[str, str, str, tuple[str, ...]]  # (id, deck, kind, aliases), as ``Store.sync`` takes
+
+
+def _by_deck(items: Iterable[ContentRow]) -> dict[str, list[ContentRow]]:
+    decks: dict[str, list[ContentRow]] = {}
+    for row in items:
+        decks.setdefault(row[1], []).append(row)
+    return decks
+
+
+UNIT, RECORD = "\x1f", "\x1e"
+
+
+def _fingerprint(rows: list[ContentRow]) -> str:
+    """What a deck's content is, for telling whether it changed (ids are validated: no control
+    characters, so the separators cannot be part of one)."""
+    lines = [f"{item_id}{UNIT}{kind}{UNIT}{RECORD.join(aliases)}"
+             for item_id, _, kind, aliases in sorted(rows)]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _synced(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each deck's fingerprint as synced last; empty before the first sync (or after one by a
+    studyapp that kept a single fingerprint, which is then synced again whole)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'content'").fetchone()
+    try:
+        synced = json.loads(row[0]) if row is not None else {}
+    except ValueError:
+        return {}
+    return synced if isinstance(synced, dict) else {}
+
+
+def _changed_decks(synced: dict[str, str], fingerprints: dict[str, str]) -> set[str]:
+    """The decks changed since the last sync, and those gone from the content."""
+    changed = {deck for deck, fp in fingerprints.items() if synced.get(deck) != fp}
+    return changed | (set(synced) - set(fingerprints))
+
+
+def _uncounted_decks(c: sqlite3.Connection, decks: dict[str, list[ContentRow]]) -> set[str]:
+    """The decks whose rows flagged as content do not number their items in the content (rows
+    written outside a sync, a row renamed away; a scan of the items table)."""
+    counts = dict(c.execute("SELECT deck, COUNT(*) FROM items WHERE in_content = 1 GROUP BY deck"))
+    return {deck for deck in counts.keys() | decks.keys() if counts.get(deck, 0) != len(decks.get(deck, ()))}
+
+
+def _move_aliases(c: sqlite3.Connection, rows: list[ContentRow]) -> set[str]:
+    """Give the history of each former id (alias) in the table to its new id, unless the new id
+    has one of its own; in content order, so that a chain of renames is followed. Returns the
+    decks the renamed rows were in."""
+    aliased = [(item_id, deck, alias) for item_id, deck, _, aliases in rows for alias in aliases]
+    if not aliased:
+        return set()
+    present = dict(c.execute("SELECT id, deck FROM items WHERE id IN (SELECT value FROM json_each(?))",
+                             (json.dumps([x for i, _, a in aliased for x in (i, a)]),)))
+    left = set()
+    for item_id, deck, alias in aliased:
+        if alias in present and item_id not in present:
+            c.execute("UPDATE items SET id = ?, deck = ? WHERE id = ?", (item_id, deck, alias))
+            c.execute("UPDATE reviews SET item_id = ? WHERE item_id = ?", (item_id, alias))
+            left.add(present.pop(alias))
+            present[item_id] = deck
+    return left
+
+
+def _insert_review(c: sqlite3.Connection, review: Review, before: ItemState) -> int:
+    cur = c.execute(
+        "INSERT INTO reviews (item_id, reviewed_at, rating, duration_ms, mode, seed, answer, "
+        "result, mistake, session_id, prev_state, prev_code, prev_ivl, correct) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (review.item_id, ms(review.reviewed_at), review.rating, review.duration_ms, review.mode,
+         review.seed, review.answer, review.result, review.mistake, review.session_id,
+         json.dumps(before.to_dict()), *prev_columns(before),
+         None if review.correct is None else int(review.correct)))
+    return int(cur.lastrowid)
+
+
+def _count_in_session(c: sqlite3.Connection, reviews: Iterable[Review]) -> None:
+    """Add answers to their sessions' counters (answered, right, wrong)."""
+    counts: dict[int, list[int]] = {}
+    for review in reviews:
+        if review.session_id is not None:
+            n = counts.setdefault(review.session_id, [0, 0])
+            n[0] += 1
+            n[1] += int(review.right)
+    c.executemany("UPDATE sessions SET reviewed = reviewed + ?, correct = correct + ?, wrong = wrong + ? "
+                  "WHERE id = ?", [(n, right, n - right, sid) for sid, (n, right) in counts.items()])
+
+
 class Store:
     def __init__(self, path: Path | str, readonly: bool = False):
         """``readonly``: for reading only (nothing written, a read-only file or disk is fine)."""
@@ -79,42 +169,46 @@ class Store:
             raise
 
     # --- content ------------------------------------------------------------------------
-    def sync(self, items: Iterable[tuple[str, str, str, tuple[str, ...]]]) -> int:
+    def sync(self, items: Iterable[ContentRow]) -> int:
         """Make the items table match the content: add unseen ids as new, move the history
         of renamed ids (``aliases``), flag ids the content no longer has (their history is
-        kept). ``items`` are (id, deck, kind, aliases). Returns how many rows were added.
+        kept), apply deck and kind changes. ``items`` are (id, deck, kind, aliases). Returns how
+        many rows were added.
 
-        Skipped when the content is the one synced last (a fingerprint in ``meta``).
+        Only what changed is touched: ``meta`` keeps a fingerprint of each deck's content as
+        synced last, and only the decks whose fingerprint differs (or that the content no longer
+        has, or whose rows in the content no longer number what the deck has) are compared with
+        the table, in SQL; nothing is done when no deck changed.
         """
-        items = sorted(items)
-        fingerprint = hashlib.sha256(repr(items).encode()).hexdigest()
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'content'").fetchone()
-        if row is not None and row[0] == fingerprint:
+        decks = _by_deck(items)
+        fingerprints = {deck: _fingerprint(rows) for deck, rows in decks.items()}
+        if _synced(self.conn) == fingerprints:
             return 0
         with self.transaction() as c:
-            # Read inside the transaction: another process may be syncing the same content.
-            before = c.execute("SELECT COUNT(*) FROM items").fetchone()[0]
-            aliased = [(i, d, a) for i, d, _, aliases in items for a in aliases]
-            if aliased:
-                present = {r[0] for r in c.execute(
-                    f"SELECT id FROM items WHERE id IN ({','.join('?' * (2 * len(aliased)))})",
-                    [x for i, _, a in aliased for x in (i, a)])}
-                for item_id, deck, alias in aliased:
-                    if alias in present and item_id not in present:
-                        c.execute("UPDATE items SET id = ?, deck = ? WHERE id = ?", (item_id, deck, alias))
-                        c.execute("UPDATE reviews SET item_id = ? WHERE item_id = ?", (item_id, alias))
-                        present.discard(alias)
-                        present.add(item_id)
+            # Read inside the transaction: another process may have synced the same content.
+            changed = _changed_decks(_synced(c), fingerprints)
+            if not changed:
+                return 0
+            # Renames first, as a whole sync would (aliases are few): a renamed row leaves its deck.
+            changed |= _move_aliases(c, sorted(row for rows in decks.values() for row in rows if row[3]))
+            changed |= _uncounted_decks(c, decks)
+            rows = sorted(row for deck in changed for row in decks.get(deck, ()))
             c.execute("CREATE TEMP TABLE IF NOT EXISTS content (id TEXT PRIMARY KEY, deck TEXT, kind TEXT)")
             c.execute("DELETE FROM temp.content")
-            c.executemany("INSERT INTO temp.content VALUES (?, ?, ?)", [i[:3] for i in items])
-            c.execute("INSERT OR IGNORE INTO items (id, deck, kind) SELECT id, deck, kind FROM temp.content")
-            c.execute("UPDATE items SET deck = t.deck, kind = t.kind FROM temp.content t "
-                      "WHERE items.id = t.id AND (items.deck != t.deck OR items.kind != t.kind)")
-            c.execute("UPDATE items SET in_content = (id IN (SELECT id FROM temp.content)) "
-                      "WHERE in_content != (id IN (SELECT id FROM temp.content))")
-            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('content', ?)", (fingerprint,))
-            added = c.execute("SELECT COUNT(*) FROM items").fetchone()[0] - before
+            c.executemany("INSERT INTO temp.content VALUES (?, ?, ?)", [row[:3] for row in rows])
+            added = c.execute("INSERT OR IGNORE INTO items (id, deck, kind) "
+                              "SELECT id, deck, kind FROM temp.content").rowcount
+            # Set differences over the changed decks only, writing only the rows that differ: from
+            # their content (a primary-key lookup per row), then from their rows in the table.
+            c.execute("UPDATE items SET deck = t.deck, kind = t.kind, in_content = 1 FROM temp.content t "
+                      "WHERE items.id = t.id AND (items.deck != t.deck OR items.kind != t.kind "
+                      "OR items.in_content = 0)")
+            c.execute("UPDATE items SET in_content = 0 WHERE in_content = 1 AND deck IN "
+                      "(SELECT value FROM json_each(?)) AND id NOT IN (SELECT id FROM temp.content)",
+                      (json.dumps(sorted(changed)),))
+            c.execute("DELETE FROM temp.content")
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('content', ?)",
+                      (json.dumps(fingerprints, sort_keys=True),))
         return int(added)
 
     def orphans(self, content_ids: set[str]) -> list[tuple[str, int]]:
@@ -216,21 +310,19 @@ class Store:
                 row = now.fetchone()
                 if row is not None and _schedule(item_from_row(row)) != _schedule(before):
                     raise ItemChanged(item_from_row(row))
-            cur = c.execute(
-                "INSERT INTO reviews (item_id, reviewed_at, rating, duration_ms, mode, seed, answer, "
-                "result, mistake, session_id, prev_state, prev_code, prev_ivl, correct) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (review.item_id, ms(review.reviewed_at), review.rating, review.duration_ms, review.mode,
-                 review.seed, review.answer, review.result, review.mistake, review.session_id,
-                 json.dumps(before.to_dict()), *prev_columns(before),
-                 None if review.correct is None else int(review.correct)))
+            review_id = _insert_review(c, review, before)
             if after is not None:
                 self._write_item(c, after)
-            if review.session_id is not None:
-                c.execute("UPDATE sessions SET reviewed = reviewed + 1, correct = correct + ?, "
-                          "wrong = wrong + ? WHERE id = ?",
-                          (int(review.right), int(not review.right), review.session_id))
-        return int(cur.lastrowid)
+            _count_in_session(c, [review])
+        return review_id
+
+    def record_many(self, answers: Sequence[tuple[Review, ItemState]]) -> list[int]:
+        """Log answers that change no schedule (an exam's), each with the item's state before it,
+        in one transaction: all of them or, on any error, none. Returns their review ids."""
+        with self.transaction() as c:
+            ids = [_insert_review(c, review, before) for review, before in answers]
+            _count_in_session(c, [review for review, _ in answers])
+        return ids
 
     def _write_item(self, c: sqlite3.Connection, s: ItemState) -> None:
         c.execute("INSERT OR IGNORE INTO items (id, deck, kind) VALUES (?, ?, ?)",

@@ -172,11 +172,15 @@ def problem_answers(conn: sqlite3.Connection, q: Query) -> tuple[list[tuple], di
     """Per (item, mistake): answers, graded, right, and the latest answer's id, text and time;
     and the deck of each problem template (both read in one snapshot)."""
     conn.execute("BEGIN")
+    # Counted in the graded answers' index (schema 4), in its order; the log's rows are read only
+    # for the latest answer of each (item, mistake).
     rows = conn.execute(
-        f"SELECT item_id, mistake, COUNT(*), COUNT({CORRECT_SQL}), SUM({CORRECT_SQL}), MAX(id), answer, "
-        "reviewed_at FROM reviews WHERE reviewed_at >= :lo AND reviewed_at < :hi AND result IS NOT NULL "
-        f"AND item_id IN (SELECT id FROM items WHERE kind = 'problem'{q.deck_sql}) GROUP BY item_id, mistake",
-        q.p()).fetchall()
+        "SELECT g.item_id, g.mistake, g.n, g.graded, g.passed, g.last, r.answer, r.reviewed_at FROM ("
+        f"SELECT item_id, mistake, COUNT(*) AS n, COUNT({CORRECT_SQL}) AS graded, "
+        f"SUM({CORRECT_SQL}) AS passed, MAX(id) AS last FROM reviews INDEXED BY reviews_answers "
+        "WHERE reviewed_at >= :lo AND reviewed_at < :hi AND result IS NOT NULL "
+        f"AND item_id IN (SELECT id FROM items WHERE kind = 'problem'{q.deck_sql}) GROUP BY item_id, mistake"
+        ") g JOIN reviews r ON r.id = g.last ORDER BY g.item_id, g.mistake", q.p()).fetchall()
     decks = dict(conn.execute(f"SELECT id, deck FROM items WHERE kind = 'problem'{q.deck_sql}", q.p()))
     conn.execute("COMMIT")
     return rows, decks

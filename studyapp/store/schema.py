@@ -5,7 +5,10 @@ adds lapses and leeches, study sessions, the state before each review (for undo)
 for items the content no longer has, and partial indexes that serve each study queue;
 version 3 keeps, beside that JSON, what reports count on every row: the state before the
 review (``prev_code``: 0 new, 1 learning, 2 review, 3 relearning), its interval in days, and
-whether a graded answer was right.
+whether a graded answer was right; version 4 adds two indexes the statistics need over a long log:
+the answers of a study session, and the graded answers of each item by mistake (what the report
+counts per problem and mistake, in the index's order; the log's rows are then read only for each
+latest answer).
 """
 
 from __future__ import annotations
@@ -95,7 +98,12 @@ ALTER TABLE reviews ADD COLUMN correct INTEGER;
 CREATE INDEX reviews_retention ON reviews (reviewed_at, mode, prev_code, prev_ivl, rating);
 """ + V3_BACKFILL
 
-MIGRATIONS = {1: V1, 2: V2, 3: V3}
+V4 = """
+CREATE INDEX reviews_session ON reviews (session_id);
+CREATE INDEX reviews_answers ON reviews (item_id, mistake, reviewed_at, correct) WHERE result IS NOT NULL
+"""
+
+MIGRATIONS = {1: V1, 2: V2, 3: V3, 4: V4}
 FIRST_TABLES = frozenset({"items", "reviews"})  # what version 1 created
 VERSION = max(MIGRATIONS)
 

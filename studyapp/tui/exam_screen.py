@@ -243,7 +243,7 @@ class ExamScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="exam-finish")
     def log_answers(self) -> ExamResult | str:
-        """One committed transaction per problem: off the event loop for any but the smallest exam.
+        """``Exam.finish`` logs the problems in batches (one transaction each): off the event loop.
         The result, or why the store refused."""
         app, total = self.app, len(self.exam.problems)
         step = max(total // 50, 1)  # about 50 updates of the bar, whatever the count

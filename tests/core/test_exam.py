@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from studyapp.cli import main
+from studyapp.core import exam as exam_module
 from studyapp.core.exam import (
     Exam,
     ExamError,
@@ -188,27 +189,75 @@ def test_time_limit_and_time_per_problem_come_from_the_clock(store):
     assert Exam.create(LIBRARY, ExamSpec(count=1, seed=9), clock).remaining() is None
 
 
-def test_a_store_failure_midway_loses_nothing_and_logs_nothing_twice(tmp_path):
+def test_a_store_failure_midway_loses_nothing_and_logs_nothing_twice(tmp_path, monkeypatch):
     class FlakyStore(Store):
-        fail_at = 2
+        fail_at = 2  # the second batch
 
-        def record(self, review, before, after):
+        def record_many(self, answers):
             self.fail_at -= 1
             if self.fail_at == 0:
                 raise sqlite3.OperationalError("disk I/O error")
-            return super().record(review, before, after)
+            return super().record_many(answers)
 
+    monkeypatch.setattr(exam_module, "LOG_BATCH", 2)
     store = FlakyStore(tmp_path / "p.sqlite3")
-    exam = Exam.create(LIBRARY, ExamSpec(count=4, seed=4), Clock())
+    exam = Exam.create(LIBRARY, ExamSpec(count=5, seed=4), Clock())
     exam.answer(3, "7")
+    seen: list[int] = []
     with pytest.raises(sqlite3.OperationalError):
-        exam.finish(store)
-    assert exam.result is None
-    result = exam.finish(store)
+        exam.finish(store, progress=lambda done, total: seen.append(done))
+    assert exam.result is None and exam.logged == 2 and seen == [1, 2]
+    result = exam.finish(store, progress=lambda done, total: seen.append(done))
+    assert seen == [1, 2, 3, 4, 5]
     logged = rows(store, "SELECT item_id, seed, answer, session_id FROM reviews ORDER BY id")
     assert [(i, s, a) for i, s, a, _ in logged] == [
         (p.template.id, p.seed, "7" if n == 3 else "") for n, p in enumerate(exam.problems)]
-    assert len({session for *_, session in logged}) == 1 and result.total == 4
+    assert len({session for *_, session in logged}) == 1 and result.total == 5
+    assert rows(store, "SELECT reviewed, correct + wrong FROM sessions") == [(5, 5)]
+    store.close()
+
+
+def test_a_failure_inside_a_batch_logs_none_of_it(tmp_path):
+    """SQLite fails at the third answer of the batch: the two before it are not kept either, so
+    finishing again logs each problem once, with the session's counters agreeing."""
+    store = Store(tmp_path / "p.sqlite3")
+    exam = Exam.create(LIBRARY, ExamSpec(count=4, seed=8), Clock())
+    exam.answer(0, format_answer(exam.problems[0].answer, exam.problems[0].decimals))
+    store.conn.execute("CREATE TEMP TRIGGER full_disk BEFORE INSERT ON reviews "
+                       "WHEN (SELECT COUNT(*) FROM reviews) >= 2 BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises(sqlite3.Error, match="disk full"):
+        exam.finish(store)
+    assert exam.result is None and exam.logged == 0
+    assert rows(store, "SELECT COUNT(*) FROM reviews") == [(0,)]
+    assert rows(store, "SELECT reviewed, correct, wrong FROM sessions") == [(0, 0, 0)]
+    store.conn.execute("DROP TRIGGER temp.full_disk")
+    result = exam.finish(store)
+    assert [r[0] for r in rows(store, "SELECT item_id FROM reviews ORDER BY id")] == [
+        p.template.id for p in exam.problems]
+    assert result.right >= 1
+    assert rows(store, "SELECT reviewed, correct, wrong FROM sessions") == [
+        (4, result.right, 4 - result.right)]
+    store.close()
+
+
+def test_a_long_exam_is_logged_in_a_few_transactions(tmp_path):
+    """Finishing does not commit once per problem: 2,500 problems are three batches (and the
+    session's start and end), whatever the disk's fsync costs."""
+    class CountingStore(Store):
+        transactions = 0
+
+        def transaction(self):
+            self.transactions += 1
+            return super().transaction()
+
+    store = CountingStore(tmp_path / "p.sqlite3")
+    store.sync(content_items(LIBRARY))
+    exam = Exam.create(LIBRARY, ExamSpec(count=2500, seed=12), Clock())
+    store.transactions = 0
+    assert exam.finish(store).total == 2500
+    assert store.transactions == 2 + 3
+    assert rows(store, "SELECT COUNT(*), COUNT(DISTINCT session_id) FROM reviews") == [(2500, 1)]
+    assert rows(store, "SELECT reviewed, wrong, ended_at IS NOT NULL FROM sessions") == [(2500, 2500, 1)]
     store.close()
 
 
