@@ -16,16 +16,55 @@ from datetime import datetime
 from studyapp.core.bilingual import Text
 from studyapp.core.content import Card, ProblemTemplate
 from studyapp.core.scheduler import ItemState
-from studyapp.core.search_entry import Entry, Moment, Test
-from studyapp.core.search_terms import SearchFault, Word, term
+from studyapp.core.search_entry import Entry, Moment
+from studyapp.core.search_terms import SearchFault, Term, Word, term
 
 MAX_DEPTH = 50
 
 
+# --- the parsed line: terms joined by these, each node the test of one entry at one moment ------
+@dataclass(frozen=True)
+class Everything:
+    """The empty line: every item."""
+
+    def __call__(self, e: Entry, m: Moment) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple[Node, ...]
+
+    def __call__(self, e: Entry, m: Moment) -> bool:
+        return all(t(e, m) for t in self.parts)
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Node, ...]
+
+    def __call__(self, e: Entry, m: Moment) -> bool:
+        return any(t(e, m) for t in self.parts)
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Node
+
+    def __call__(self, e: Entry, m: Moment) -> bool:
+        return not self.part(e, m)
+
+
+Node = Everything | AllOf | AnyOf | Not | Term
+
+
 @dataclass(frozen=True)
 class Query:
+    """A parsed search line: ``test`` is its tree of nodes (``Everything`` for an empty line),
+    callable as the test of one entry."""
+
     text: str
-    test: Test
+    test: Node
 
     def matches(self, entry: Entry, now: datetime, day_end: datetime) -> bool:
         return self.test(entry, Moment(now, day_end))
@@ -130,17 +169,17 @@ class _Parser:
     def peek(self) -> str | Word | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
-    def either(self) -> Test:
+    def either(self) -> Node:
         options = [self.all_of()]
         while _keyword(self.peek()) == "or":
             self.pos += 1
             options.append(self.all_of())
         if len(options) == 1:
             return options[0]
-        return lambda e, m: any(t(e, m) for t in options)
+        return AnyOf(tuple(options))
 
-    def all_of(self) -> Test:
-        tests: list[Test] = []
+    def all_of(self) -> Node:
+        tests: list[Node] = []
         while (token := self.peek()) is not None and token != ")" and _keyword(token) != "or":
             if _keyword(token) == "and":
                 self.pos += 1
@@ -153,7 +192,7 @@ class _Parser:
             raise self._why_empty()
         if len(tests) == 1:
             return tests[0]
-        return lambda e, m: all(t(e, m) for t in tests)
+        return AllOf(tuple(tests))
 
     def _why_empty(self) -> SearchFault:
         token = self.peek()
@@ -166,7 +205,7 @@ class _Parser:
         return SearchFault("empty parentheses '()' (expected a term inside)",
                            "空括号 '()'(括号内应有搜索条件)")
 
-    def one(self) -> Test:
+    def one(self) -> Node:
         negations = 0
         while self.peek() == "-":
             negations += 1
@@ -181,7 +220,7 @@ class _Parser:
             if self.depth > MAX_DEPTH:
                 raise SearchFault(f"too many nested parentheses (expected at most {MAX_DEPTH})",
                                   f"括号嵌套过深(最多 {MAX_DEPTH} 层)")
-            test = self.either()
+            test: Node = self.either()
             if self.peek() != ")":
                 raise _unclosed()
             self.pos += 1
@@ -189,10 +228,7 @@ class _Parser:
         else:
             assert isinstance(token, list)
             test = term(token, self.kinds)
-        if negations % 2:
-            inner = test
-            return lambda e, m: not inner(e, m)
-        return test
+        return Not(test) if negations % 2 else test
 
 
 def parse(line: str, kinds: Iterable[str] | None = None) -> Query | SearchError:
@@ -205,7 +241,7 @@ def parse(line: str, kinds: Iterable[str] | None = None) -> Query | SearchError:
     try:
         parser = _Parser(_tokens(line), frozenset(kinds))
         if parser.peek() is None:
-            return Query(line, lambda e, m: True)
+            return Query(line, Everything())
         test = parser.either()
         if parser.peek() is not None:  # only a ')' stops the top level early
             raise _unopened()

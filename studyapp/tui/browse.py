@@ -1,8 +1,17 @@
 """The browser: every item of the library in a table, filtered by an Anki-like search line;
-Enter shows one item with its schedule and history, ``s`` suspends or unsuspends it."""
+Enter shows one item with its schedule and history, ``s`` suspends or unsuspends it.
+
+The search runs in SQL over an index of every item (``store.browse_index``, built in a worker
+after the first rows are shown, and kept for the next opening while the library stays the
+same): a search shows its first rows, then how many items it found; more rows come a page at a
+time as the cursor or the scroll nears the end of the table. The screen never holds every item.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -17,19 +26,24 @@ from textual.worker import get_current_worker
 
 from studyapp.core.content import Card, ProblemTemplate
 from studyapp.core.days import day_bounds, local_zone
-from studyapp.core.search import SearchError, entry_for, parse
-from studyapp.store.browse import history, item_rows
+from studyapp.core.search import Everything, Query, SearchError, parse
+from studyapp.store.browse import history
+from studyapp.store.browse_index import BrowseIndex, Cancelled
+from studyapp.store.db import StoreError
 from studyapp.tui.browse_item import ItemScreen
 from studyapp.tui.browse_rows import (
     COLUMNS,
     NUMERIC,
-    SORT_KEYS,
+    Cell,
+    ItemTable,
     Line,
     fit,
+    index_item,
+    index_text,
     layout,
+    line_for,
     preview_text,
     row_cells,
-    summary,
 )
 from studyapp.tui.browse_rows import t as row_t
 from studyapp.tui.keys import KeyFooter, localize_bindings
@@ -39,13 +53,13 @@ S = {
         "placeholder": "Search: deck:convolution is:due kind:cloze tag:cnn -is:suspended \"a phrase\"",
         "count": "{n} of {m} items", "sorted": "sorted by {col}", "order": "content order",
         "reverse": "Reverse",
-        "kept": "showing the last good search", "loading": "Loading…",
+        "kept": "showing the last good search", "loading": "Loading…", "counting": "…",
         "suspended_now": "Suspended", "unsuspended_now": "Unsuspended",
     },
     "zh": {
         "placeholder": "搜索:deck:convolution is:due kind:cloze tag:cnn -is:suspended \"短语\"",
         "count": "{m} 项中的 {n} 项", "sorted": "按{col}排序", "order": "内容顺序", "reverse": "倒序",
-        "kept": "显示上一次有效搜索的结果", "loading": "加载中…",
+        "kept": "显示上一次有效搜索的结果", "loading": "加载中…", "counting": "…",
         "suspended_now": "已暂停", "unsuspended_now": "已恢复",
     },
 }
@@ -56,9 +70,16 @@ def t(lang: str, key: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
-# Rows go into the table a chunk at a time, more as the cursor or the scroll nears the end: the
-# table measures every cell it is given, which for 100,000 items would take half a minute.
-CHUNK = 200
+# Rows go into the table a page at a time, more as the cursor or the scroll nears the end (or
+# while the table is not full): the table measures every cell it is given, and each row costs
+# a keystroke time.
+CHUNK = 50
+
+
+def stopper() -> Callable[[], bool]:
+    """In a worker: whether it was cancelled (a newer search replaced it, or the screen closed)."""
+    worker = get_current_worker()
+    return lambda: worker.is_cancelled
 
 
 class BrowseScreen(Screen[None]):
@@ -79,28 +100,37 @@ class BrowseScreen(Screen[None]):
         self.lang = self.app.settings.lang
         localize_bindings(self, self.lang)
         self.zone = local_zone(self.app.settings.timezone)
-        self.lines: dict[str, Line] = {}
-        self.shown: list[str] = []
+        self.things: list[Card | ProblemTemplate] = [x for deck in self.app.library.decks
+                                                     for x in (*deck.cards, *deck.problems)]
+        self.decks = {d.id: d.title.get(self.lang) or d.id for d in self.app.library.decks}
+        self.index: BrowseIndex | None = None
+        self.lines: dict[str, Line] = {}  # the rows in the table, by item id
+        self.shown: list[str] = []  # their ids, in the table's order
+        self.total: int | None = len(self.things)  # items the search found; None while counting
+        self.at_end = False  # every row the search found is in the table
         self.last_good = parse("")
         self.sort_col: str | None = None
         self.descending = False
         self.widths: dict[str, int] = {}
-        self.generation = 0  # of the latest search: a slower, older filter's rows are dropped
+        self.generation = 0  # of the latest search: a slower, older search's rows are dropped
+        self.rows_for = -1  # the search whose first rows the table shows
+        self.count_for = -1  # the search whose count the status shows
+        self.loading_more = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=t(self.lang, "placeholder"), id="search")
         yield Static(t(self.lang, "loading"), id="browse-status")
         yield Static(id="browse-error")
         yield LoadingIndicator(id="browse-loading")
-        yield DataTable(id="items", cursor_type="row", zebra_stripes=True, cell_padding=0)
+        yield ItemTable(id="items", cursor_type="row", zebra_stripes=True, cell_padding=0)
         yield Static(id="browse-preview")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#items", DataTable).display = False
+        self.table.display = False
         self.query_one("#browse-error").display = False
-        self.query_one("#search", Input).focus()
-        self.load()
+        self.search_box.focus()
+        self.open_index()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "details":
@@ -111,38 +141,74 @@ class BrowseScreen(Screen[None]):
         now = self.app.clock()
         return now, day_bounds(now, self.zone, self.app.settings.day_start_hour)[1]
 
-    # --- loading and searching ------------------------------------------------------------
+    # --- the index, the search, the pages (in workers) ------------------------------------
     @work(thread=True, exclusive=True, group="browse-load")
-    def load(self) -> None:
-        """Join the library with the stored schedules (a library of 100k items takes a few seconds)."""
-        things: list[Card | ProblemTemplate] = [x for deck in self.app.library.decks
-                                                for x in (*deck.cards, *deck.problems)]
-        stored = item_rows(self.app.store, [x.id for x in things])
-        decks = self.deck_titles()
-        lines = {}
-        for thing in things:
-            row = stored.get(thing.id)
-            entry = entry_for(thing, row.state if row else None, row.last_answered if row else None)
-            lines[thing.id] = Line(entry, thing, summary(thing, self.lang),
-                                   row.last_rating if row else None, row.reviews if row else 0,
-                                   decks.get(thing.deck, thing.deck))
-        self.app.call_from_thread(self.loaded, lines)
+    def open_index(self) -> None:
+        """The first rows (straight from the content: no search yet), then the index: the items
+        once, the stored schedules at each opening, the texts once (the slow part; resumed if an
+        earlier opening was closed before it ended)."""
+        with self.reporting():
+            self.index = index = BrowseIndex.shared(self.app.store.path, self.app.library, self.lang)
+            self.app.call_from_thread(self.first_rows, self.lines_for(range(min(CHUNK, len(self.things)))))
+            index.fill_items(index_item(x, self.decks.get(x.deck, x.deck)) for x in self.things)
+            index.snapshot()
+            index.fill_text(lambda k: (index_text(x, self.lang) for x in self.things[k:]), stopper())
 
-    def loaded(self, lines: dict[str, Line]) -> None:
-        self.lines = lines
-        self.query_one("#browse-loading").display = False
-        table = self.query_one("#items", DataTable)
-        table.display = True
-        self.watch(table, "scroll_y", self.more_rows, init=False)
-        self.make_columns()
-        self.search(self.query_one("#search", Input).value)
+    @work(thread=True, exclusive=True, group="browse-filter")
+    def filter_rows(self, query: Query, sort_col: str | None, descending: bool, generation: int) -> None:
+        """The first page of the search's rows, then how many there are."""
+        stop = stopper()
+        with self.reporting():
+            lines = self.lines_for(self.page(query, sort_col, descending, 0, CHUNK, stop))
+            painted = threading.Event()
+            self.app.call_from_thread(self.show_rows, generation, lines, painted.set)
+            painted.wait(0.5)  # the count (a scan of every item) after the rows are on the screen
+            now, day_end = self.moment()
+            total = (len(self.things) if isinstance(query.test, Everything) or self.index is None
+                     else self.index.count(query, now, day_end, stop))
+            self.app.call_from_thread(self.show_count, generation, total)
 
+    @work(thread=True, exclusive=True, group="browse-more")
+    def load_more(self, query: Query, sort_col: str | None, descending: bool, offset: int,
+                  generation: int) -> None:
+        with self.reporting():
+            ns = self.page(query, sort_col, descending, offset, CHUNK, stopper())
+            self.app.call_from_thread(self.add_rows, generation, offset, self.lines_for(ns))
+
+    @contextmanager
+    def reporting(self) -> Iterator[None]:
+        """In a worker: a query cancelled (by a newer one, or the screen closing) ends it quietly;
+        a database that cannot be read is said so."""
+        try:
+            yield
+        except Cancelled:
+            pass
+        except StoreError as exc:
+            self.app.call_from_thread(self.show_error, str(exc))
+
+    def page(self, query: Query, sort_col: str | None, descending: bool, offset: int, limit: int,
+             cancelled: Callable[[], bool]) -> Sequence[int]:
+        """Positions in the content of the search's rows from ``offset`` (in a worker)."""
+        if isinstance(query.test, Everything) and sort_col is None and not descending:
+            return range(offset, min(offset + limit, len(self.things)))  # no index needed
+        assert self.index is not None
+        now, day_end = self.moment()
+        return self.index.page(query, now, day_end, sort_col, descending, offset, limit, cancelled)
+
+    def lines_for(self, ns: Sequence[int]) -> list[Line]:
+        """The rows of these items: their content and what the store has of them now."""
+        assert self.index is not None
+        things = [self.things[n] for n in ns]
+        stored = self.index.rows([x.id for x in things])
+        return [line_for(x, stored.get(x.id), self.lang, self.decks.get(x.deck, x.deck)) for x in things]
+
+    # --- searching ----------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self.lines:
+        if self.rows_for >= 0:
             self.search(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_to_table()
+        self.action_to_table()  # Enter in the search line: to the rows
 
     def search(self, line: str) -> None:
         result = parse(line)
@@ -157,84 +223,123 @@ class BrowseScreen(Screen[None]):
 
     def refilter(self) -> None:
         self.generation += 1
+        self.total = None
         self.filter_rows(self.last_good, self.sort_col, self.descending, self.generation)
 
-    @work(thread=True, exclusive=True, group="browse-filter")
-    def filter_rows(self, query: Any, sort_col: str | None, descending: bool, generation: int) -> None:
-        """Match and sort off the main thread (a large library takes longer than a frame)."""
-        now, day_end = self.moment()
-        lines = list(self.lines.values())
-        matched = {e.state.item_id for e in query.filter((ln.entry for ln in lines), now, day_end)}
-        rows = [ln for ln in lines if ln.entry.state.item_id in matched]
-        if sort_col is not None:
-            rows.sort(key=lambda ln: SORT_KEYS[sort_col](ln, now), reverse=descending)
-        elif descending:
-            rows.reverse()
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_rows, [ln.entry.state.item_id for ln in rows], generation)
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#browse-error", Static)
+        error.display = True
+        error.update(RichText(message, style="bold red"))
 
     # --- the table ----------------------------------------------------------------------
-    def deck_titles(self) -> dict[str, str]:
-        return {d.id: d.title.get(self.lang) or d.id for d in self.app.library.decks}
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one("#items", DataTable)
+
+    @property
+    def search_box(self) -> Input:
+        return self.query_one("#search", Input)
 
     def make_columns(self) -> None:
         """The columns that fit the terminal (see ``browse_rows.layout``)."""
-        self.widths = layout(self.app.size.width, self.lang, list(self.deck_titles().values()))
-        table = self.query_one("#items", DataTable)
+        self.widths = layout(self.app.size.width, self.lang, list(self.decks.values()))
+        table = self.table
         table.clear(columns=True)
         for c, width in self.widths.items():
             header = RichText(fit(row_t(self.lang, c), width, c in NUMERIC) + " ")
             table.add_column(header, width=width + 1, key=c)
 
     def on_resize(self) -> None:
-        if self.lines and self.widths:
+        if self.widths:
+            keep, lines = self.selected_id(), [self.lines[i] for i in self.shown]
             self.make_columns()
-            self.show_rows(self.shown, self.generation, force=True)
+            self.fill(lines, keep)
 
-    def show_rows(self, ids: list[str], generation: int, force: bool = False) -> None:
+    def first_rows(self, lines: list[Line]) -> None:
+        """The screen's first rows (the whole content, in order); a search typed meanwhile runs now."""
+        self.query_one("#browse-loading").display = False
+        self.table.display = True
+        self.watch(self.table, "scroll_y", self.more_rows, init=False)
+        self.make_columns()
+        self.show_rows(0, lines)
+        self.count_for = 0
+        if self.search_box.value:
+            self.search(self.search_box.value)
+
+    def show_rows(self, generation: int, lines: list[Line],
+                  painted: Callable[[], None] = lambda: None) -> None:
+        """A search's first rows in place of the table's; the cursor stays on its row if it is
+        among them (else it goes to the top: a row far down is not worth loading every row above
+        it). ``painted`` is called once they are on the screen."""
+        self.call_after_refresh(painted)
         if generation != self.generation:
             return
-        if force or ids != self.shown or not self.query_one("#items", DataTable).row_count:
-            table = self.query_one("#items", DataTable)
-            selected = self.selected_id()
-            self.shown = ids
-            table.clear()
-            keep = ids.index(selected) if selected in ids else -1
-            self.add_chunk(upto=keep + 1)
-            if keep >= 0:
-                table.move_cursor(row=keep)
+        self.rows_for, self.loading_more = generation, False
+        self.fill(lines, self.selected_id())
+        self.at_end = len(lines) < CHUNK
         self.show_status()
         self.show_preview()
+        self.call_after_refresh(self.more_rows)  # a tall terminal shows more than a page
 
-    def row(self, ln: Line, now: datetime, day_end: datetime) -> list[RichText]:
+    def show_count(self, generation: int, total: int) -> None:
+        """How many rows the search found."""
+        if generation != self.generation:
+            return
+        self.total, self.count_for = total, generation
+        self.at_end = self.at_end or len(self.shown) >= total
+        self.show_status()
+
+    def add_rows(self, generation: int, offset: int, lines: list[Line]) -> None:
+        """More rows of the search at the table's end (``offset``: where they start)."""
+        if generation != self.generation or offset != len(self.shown):
+            return
+        self.loading_more = False
+        self.add_lines(lines)
+        self.at_end = len(lines) < CHUNK or (self.total is not None and len(self.shown) >= self.total)
+        self.call_after_refresh(self.more_rows)
+
+    def fill(self, lines: list[Line], keep: str | None) -> None:
+        self.table.clear()
+        self.lines, self.shown = {}, []
+        self.add_lines(lines)
+        if keep in self.lines:
+            self.table.move_cursor(row=self.shown.index(keep))
+
+    def add_lines(self, lines: list[Line]) -> None:
+        table = self.table
+        now, day_end = self.moment()
+        for ln in lines:
+            item_id = ln.entry.state.item_id
+            if item_id not in self.lines:  # a row moved by a change made meanwhile is not shown twice
+                self.lines[item_id] = ln
+                self.shown.append(item_id)
+                table.add_row(*self.row(ln, now, day_end), key=item_id)
+
+    def row(self, ln: Line, now: datetime, day_end: datetime) -> list[Cell]:
         return row_cells(ln, self.widths, self.lang, now, day_end, self.zone)
 
-    def add_chunk(self, upto: int = 0) -> None:
-        """The next rows of ``shown`` into the table (at least up to row ``upto``)."""
-        table = self.query_one("#items", DataTable)
-        start = table.row_count
-        now, day_end = self.moment()
-        for item_id in self.shown[start:max(start + CHUNK, upto)]:
-            table.add_row(*self.row(self.lines[item_id], now, day_end), key=item_id)
-
     def more_rows(self, *_: object) -> None:
-        table = self.query_one("#items", DataTable)
+        """The next page, when the cursor or the scroll nears the end of the table."""
+        table = self.table
         near_end = (table.cursor_row >= table.row_count - CHUNK // 4
-                    or table.scroll_y >= table.max_scroll_y - CHUNK // 4)
-        if near_end and table.row_count < len(self.shown):
-            self.add_chunk()
+                    or table.scroll_y >= table.max_scroll_y - CHUNK // 4
+                    or table.row_count < table.size.height + CHUNK // 4)
+        if near_end and not self.at_end and not self.loading_more and self.rows_for == self.generation:
+            self.loading_more = True
+            self.load_more(self.last_good, self.sort_col, self.descending, len(self.shown), self.generation)
 
     def show_status(self) -> None:
         lang = self.lang
-        status = RichText(t(lang, "count", n=len(self.shown), m=len(self.lines)))
+        found = t(lang, "counting") if self.total is None else self.total
+        status = RichText(t(lang, "count", n=found, m=len(self.things)))
         if self.sort_col is not None or self.descending:
             column = row_t(lang, self.sort_col) if self.sort_col else t(lang, "order")
             status.append(f" · {t(lang, 'sorted', col=column)}" + (f" ({t(lang, 'reverse')})"
                                                                      if self.descending else ""))
-        self.query_one("#browse-status", Static).update(status)
+        self.query_one("#browse-status", Static).update(status, layout=False)  # one line, always
 
     def selected_id(self) -> str | None:
-        table = self.query_one("#items", DataTable)
+        table = self.table
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -243,7 +348,7 @@ class BrowseScreen(Screen[None]):
         """The row under the cursor in full; nothing when the search left no row."""
         item_id = self.selected_id()
         self.query_one("#browse-preview", Static).update(
-            preview_text(self.lines.get(item_id) if item_id else None, self.lang))
+            preview_text(self.lines.get(item_id) if item_id else None, self.lang), layout=False)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.more_rows()
@@ -263,10 +368,10 @@ class BrowseScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.search_box.focus()
 
     def action_to_table(self) -> None:
-        self.query_one("#items", DataTable).focus()
+        self.table.focus()
 
     def action_sort(self) -> None:
         order: list[str | None] = [None, *COLUMNS]
@@ -287,9 +392,11 @@ class BrowseScreen(Screen[None]):
         state = store.get(item_id) or ln.entry.state
         state = replace(state, suspended=not state.suspended)
         store.set_item(state)
+        if self.index is not None:
+            self.index.refresh(item_id)  # the next search sees it
         ln.entry = replace(ln.entry, state=state)
         now, day_end = self.moment()
-        table = self.query_one("#items", DataTable)
+        table = self.table
         for column, cell in zip(self.widths, self.row(ln, now, day_end), strict=True):
             table.update_cell(item_id, column, cell)
         self.notify(t(self.lang, "suspended_now" if state.suspended else "unsuspended_now"))

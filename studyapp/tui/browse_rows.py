@@ -1,7 +1,8 @@
 """How an item reads in the browser: which columns fit the width and how wide each is, its row
 of cells (each cut to its column by cell width, so that Chinese lines up), its short text, its
-state, due date and stability, and the preview under the table, in both languages. Pure: the
-screen (``browse``) passes the width, the language and the deck titles."""
+state, due date and stability, the preview under the table, in both languages, and what the
+search index is given of it; and the table that draws those cells (``ItemTable``). Pure but for
+that table: the screen (``browse``) passes the width, the language and the deck titles."""
 
 from __future__ import annotations
 
@@ -10,12 +11,19 @@ from datetime import datetime
 from typing import Any
 
 from rich.cells import cell_len, get_character_cell_size
+from rich.console import Console, ConsoleOptions
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text as RichText
+from textual.widgets import DataTable
 
 from studyapp.core.content import GAP, Card, ProblemTemplate
 from studyapp.core.scheduler import ItemState
-from studyapp.core.search import Entry
+from studyapp.core.search import Entry, entry_for, item_text
 from studyapp.core.search_terms import difficulty_share, due_in_days
+from studyapp.store.browse import ItemRow
+from studyapp.store.browse_index import IndexItem
 
 S = {
     "en": {
@@ -124,6 +132,27 @@ class Line:
     deck_title: str = ""  # in the UI language; the deck's id when it has none
 
 
+def line_for(thing: Card | ProblemTemplate, row: ItemRow | None, lang: str, deck_title: str) -> Line:
+    """The row of one item, from its content and what the store has of it (None: never stored)."""
+    entry = entry_for(thing, row.state if row else None, row.last_answered if row else None)
+    return Line(entry, thing, summary(thing, lang), row.last_rating if row else None,
+                row.reviews if row else 0, deck_title)
+
+
+def index_item(thing: Card | ProblemTemplate, deck_title: str) -> IndexItem:
+    """What the search index keeps of an item (``Entry`` says what a search sees)."""
+    if isinstance(thing, Card):
+        return IndexItem(thing.id, thing.deck, "card", thing.type, tuple(t.casefold() for t in thing.tags),
+                         deck_title)
+    return IndexItem(thing.id, thing.deck, "problem", thing.kind, tuple(t.casefold() for t in thing.tags),
+                     deck_title)
+
+
+def index_text(thing: Card | ProblemTemplate, lang: str) -> tuple[str, str]:
+    """The search text of an item, and what the Item column sorts it by."""
+    return item_text(thing), summary(thing, lang).casefold()
+
+
 COLUMNS = ("deck", "kind", "text", "state", "due", "stab", "diff", "lapses", "last")
 NUMERIC = {"stab", "diff", "lapses"}
 STATE_ORDER = ("new", "learning", "relearning", "young", "mature")
@@ -167,6 +196,8 @@ def layout(width: int, lang: str, deck_titles: list[str]) -> dict[str, int]:
     return {c: widths[c] for c in COLUMNS if c in widths}
 
 
+# What each column sorts by, as Python would (the index sorts in SQL: ``store.browse_sql.SORT_SQL``
+# must agree with this, and tests/tui/test_browse.py checks that it does).
 SORT_KEYS: dict[str, Any] = {
     "deck": lambda ln, now: ((ln.deck_title or ln.entry.state.deck).casefold(), ln.entry.state.deck),
     "kind": lambda ln, now: ln.entry.type,
@@ -180,8 +211,82 @@ SORT_KEYS: dict[str, Any] = {
 }
 
 
+class Cell:
+    """A cell of the table, already cut to its column: its text is rendered once and its width
+    known (the table draws and measures a cell again and again, and a Rich Text costs tens of
+    microseconds each time: a screenful of rows is then tens of milliseconds a keystroke)."""
+
+    __slots__ = ("text", "_segments")
+
+    def __init__(self, text: RichText):
+        self.text = text
+        self._segments: list[Segment] | None = None
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    def stylize(self, style: str) -> None:
+        self.text.stylize(style)
+        self._segments = None
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> list[Segment]:
+        return self.segments(console)
+
+    def segments(self, console: Console) -> list[Segment]:
+        if self._segments is None:
+            text = self.text
+            if text.spans or not text.style:
+                self._segments = list(text.render(console))  # the style under the spans included
+            else:  # (``render`` leaves a text's own style out when it has no spans)
+                self._segments = [Segment(text.plain, console.get_style(text.style))]
+        return self._segments
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(self.text.cell_len, self.text.cell_len)
+
+
+# What ItemTable's quick way of drawing a cell reads of DataTable (else it draws as DataTable does).
+_TABLE_PARTS = ("_row_locations", "_column_locations", "_data", "_cell_render_cache", "_update_count",
+                "_show_hover_cursor", "_pseudo_class_state", "_get_styles_to_render_cell")
+
+
+class ItemTable(DataTable[Any]):
+    """The browser's table: a DataTable that draws the ``Cell`` cells it is given (one line each,
+    already cut to their column) by styling their segments as DataTable's own drawing would, without
+    passing each one through Rich's padding and line splitting again (tens of microseconds a cell:
+    a screenful of rows took about 15 ms more at 120x40). Headers, other cells, taller rows, a
+    padded table, or a DataTable without the parts this reads, draw as DataTable draws them."""
+
+    quick: bool | None = None  # whether this DataTable has the parts read below
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
+        if self.quick is None:
+            self.quick = all(hasattr(self, name) for name in _TABLE_PARTS)
+        cell = None
+        if self.quick and row_index >= 0 and column_index >= 0 and self.cell_padding == 0:
+            row_key = self._row_locations.get_key(row_index)
+            column_key = self._column_locations.get_key(column_index)
+            cell = self._data.get(row_key, {}).get(column_key)
+        if not isinstance(cell, Cell) or self.rows[row_key].height != 1:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
+               self._pseudo_class_state)
+        lines = self._cell_render_cache.get(key)
+        if lines is None:
+            base_style += Style.from_meta({"row": row_index, "column": column_index})
+            fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
+            component, post = self._get_styles_to_render_cell(
+                False, False, fixed, hover, cursor, self.show_cursor, self._show_hover_cursor,
+                self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
+            segments = Segment.adjust_line_length(cell.segments(self.app.console), width)
+            lines = [list(Segment.apply_style(segments, base_style + component, post))]
+            self._cell_render_cache[key] = lines
+        return lines
+
+
 def row_cells(ln: Line, widths: dict[str, int], lang: str, now: datetime, day_end: datetime,
-              zone: Any) -> list[RichText]:
+              zone: Any) -> list[Cell]:
     """The row of one item: a cell for each column of ``widths``, exactly as wide as its column
     (plus one space)."""
     s = ln.entry.state
@@ -194,7 +299,8 @@ def row_cells(ln: Line, widths: dict[str, int], lang: str, now: datetime, day_en
         "last": t(lang, f"r{ln.last_rating}") if ln.last_rating in RATING_STYLE else "",
     }
     row = "yellow" if s.suspended else "red" if s.leech else "dim" if s.is_buried(now) else ""
-    out = [RichText(fit(values[c], width, c in NUMERIC) + " ", style=row) for c, width in widths.items()]
+    out = [Cell(RichText(fit(values[c], width, c in NUMERIC) + " ", style=row))
+           for c, width in widths.items()]
     if not row and ln.last_rating in RATING_STYLE and "last" in widths:
         out[list(widths).index("last")].stylize(RATING_STYLE[ln.last_rating])
     return out

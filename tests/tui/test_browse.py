@@ -61,11 +61,15 @@ async def search(pilot, screen: BrowseScreen, line: str) -> None:
 
 
 def shown(screen: BrowseScreen) -> list[str]:
-    """The items the search found, in the table's order (the table holds the first of them)."""
+    """The items the search found, in the table's order (the table holds the first of them, the
+    screen's index finds the rest; the status counts them all)."""
     table = screen.query_one("#items", DataTable)
     in_table = [str(row.key.value) for row in table.ordered_rows]
-    assert in_table == screen.shown[:len(in_table)] and len(in_table) >= min(len(screen.shown), CHUNK)
-    return screen.shown
+    found = [screen.things[n].id for n in screen.page(screen.last_good, screen.sort_col, screen.descending, 0,
+                                                      10**9, lambda: False)]
+    assert in_table == found[:len(in_table)] and len(in_table) >= min(len(found), CHUNK)
+    assert screen.total == len(found) and in_table == screen.shown
+    return found
 
 
 def all_texts(thing) -> str:
@@ -93,9 +97,12 @@ async def test_browse_search_filters_and_counts(tmp_path):
             "#browse-status"))
         table = screen.query_one("#items", DataTable)
         assert table.row_count == CHUNK < total  # more rows come as the cursor nears the end
-        table.move_cursor(row=CHUNK - 10)
-        await pilot.pause()
-        assert table.row_count == total and [str(r.key.value) for r in table.ordered_rows] == screen.shown
+        for _ in range(total // CHUNK):
+            table.move_cursor(row=table.row_count - 10)
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        assert table.row_count == total and [str(r.key.value) for r in table.ordered_rows] == shown(screen)
 
         await search(pilot, screen, "deck:convolution is:new")
         studied = {i for (i,) in db_rows(tmp_path, "SELECT id FROM items WHERE is_new = 0")}
@@ -319,3 +326,59 @@ def test_the_preview_of_no_row_is_empty_and_a_problem_is_a_problem():
     assert preview_text(None, "zh").plain == ""
     assert kind_text("conv_output_size", "zh") == "计算题" and kind_text("cloze", "zh") == "填空"
     assert kind_text("conv2d", "en") == "problem"
+
+
+@pytest.mark.asyncio
+async def test_every_column_sorts_in_sql_as_the_rows_sort_in_python(tmp_path):
+    from studyapp.tui.browse_rows import COLUMNS, SORT_KEYS
+
+    app = make_app(tmp_path)
+    for k, card in enumerate(app.library.cards[:60]):  # schedules and last ratings of every kind
+        answer(app, card.id, rating=1 + k % 4)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_browser(pilot)
+        lines = screen.lines_for(range(len(screen.things)))  # every row, in content order
+        now, _ = screen.moment()
+        for column in COLUMNS:
+            for descending in (False, True):
+                expected = sorted(lines, key=lambda ln, c=column: SORT_KEYS[c](ln, now), reverse=descending)
+                found = screen.page(screen.last_good, column, descending, 0, 10**9, lambda: False)
+                assert [screen.things[n].id for n in found] == [ln.entry.state.item_id for ln in expected], \
+                    (column, descending)
+
+
+@pytest.mark.asyncio
+async def test_a_search_typed_before_the_first_rows_runs_when_they_come(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = BrowseScreen()
+        await app.push_screen(screen)
+        screen.query_one("#search", Input).value = "stride"  # (the worker's first rows are not shown yet)
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert set(shown(screen)) == {x.id for x in (*app.library.cards, *app.library.templates)
+                                      if "stride" in all_texts(x)} != set()
+
+
+@pytest.mark.asyncio
+async def test_a_library_smaller_than_a_page_is_shown_whole(tmp_path):
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "tiny.yaml").write_text("""id: tiny
+title: {en: Tiny, zh: 小}
+cards:
+  - {id: t.one, type: basic, front: {en: one, zh: 一}, back: {en: "1", zh: "1"}}
+  - {id: t.two, type: basic, front: {en: two, zh: 二}, back: {en: "2", zh: "2"}}
+problems:
+  - {id: t.size, kind: conv_output_size, difficulty: 1}
+""", encoding="utf-8")
+    app = build_app(tmp_path / "p.sqlite3", Settings(timezone="UTC"), content=[folder], clock=lambda: NOW,
+                    seed=1, config_file=tmp_path / "config.toml")
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_browser(pilot)
+        assert shown(screen) == ["t.one", "t.two", "t.size"] and screen.at_end
+        assert "3 of 3 items" in text_of(screen.query_one("#browse-status"))
+        await search(pilot, screen, "two")
+        assert shown(screen) == ["t.two"]
