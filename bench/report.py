@@ -24,7 +24,6 @@ database of the current schema); without, one is built in a temporary folder (~3
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import resource
@@ -36,23 +35,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import line, store_bench  # bench/common.py: scripts run from bench/ find it
+
 ROUNDS = 5
-HERE = Path(__file__).resolve().parent
 
-
-def line(name: str, value: float, unit: str, goal: str | None = None) -> None:
-    out = {"name": name, "value": round(value, 4), "unit": unit}
-    if goal is not None:
-        out["goal"] = goal
-    print(json.dumps(out), flush=True)
-
-
-def store_bench():  # noqa: ANN201 - the bench/store.py module
-    spec = importlib.util.spec_from_file_location("bench_store", HERE / "store.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def build_db(path: Path) -> None:

@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
-import json
 import shutil
 import statistics
 import tempfile
@@ -45,24 +43,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-HERE = Path(__file__).resolve().parent
+from common import line, store_bench  # bench/common.py: scripts run from bench/ find it
+
 ROUNDS = 9
 EXAM_COUNT = 1000
-
-
-def line(name: str, value: float, unit: str, goal: str | None = None) -> None:
-    out = {"name": name, "value": round(value, 4), "unit": unit}
-    if goal is not None:
-        out["goal"] = goal
-    print(json.dumps(out), flush=True)
-
-
-def store_bench():  # noqa: ANN201 - the bench/store.py module
-    spec = importlib.util.spec_from_file_location("bench_store", HERE / "store.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class Clock:
