@@ -3,8 +3,6 @@ logged by the core when the exam finishes (``Exam.finish``), in a worker."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from rich.text import Text as RichText
 from textual import work
 from textual.app import ComposeResult
@@ -16,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from studyapp.core.exam import Exam, ExamError, ExamResult, UnreadableAnswer, answer_form
 from studyapp.core.numfmt import depth, tensor_grids
+from studyapp.store.db import WRITE_ERRORS
 from studyapp.tui.exam_strings import t
 from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.matrix_editor import MatrixEditor
@@ -254,7 +253,7 @@ class ExamScreen(Screen[None]):
 
         try:
             return self.exam.finish(app.store, progress)  # type: ignore[attr-defined]
-        except (sqlite3.Error, OSError) as exc:  # a full disk, a locked file: say so, keep the answers
+        except WRITE_ERRORS as exc:  # a full disk, a locked file: say so, keep the answers
             return str(exc)
 
     def advance(self, done: int) -> None:
@@ -278,7 +277,7 @@ class ExamScreen(Screen[None]):
         if self.exam.result is None and not self.finishing:
             try:
                 self.exam.finish(self.app.store)  # type: ignore[attr-defined]
-            except (sqlite3.Error, OSError):
+            except WRITE_ERRORS:
                 pass  # the app is closing and has no screen left to say it on
 
     def save_failed(self, reason: str) -> None:
