@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -110,7 +109,7 @@ def write_with(path: Path, write: Callable[[Path], None], *, force: bool) -> Non
 def _create_temp(path: Path) -> Path:
     """A new empty file ``.NAME.RANDOM.tmp`` in ``path``'s folder, created exclusively."""
     for _ in range(100):
-        temp = path.with_name(f".{path.name[:200]}.{secrets.token_hex(4)}.tmp")
+        temp = path.with_name(f".{path.name[:200]}.{os.urandom(4).hex()}.tmp")
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
         except FileExistsError:

@@ -8,23 +8,29 @@ when it is started. Nothing in the package imports this module but ``__main__``.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studyapp import __version__
-from studyapp.commands.common import UsageError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from studyapp.commands.common import UsageError
 
 
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+def build_parser() -> argparse.ArgumentParser:
+    # Here, not at the top: the study app's start in main() builds no parser and skips argparse
+    # and the commands.
+    import argparse
 
-
-def build_parser() -> Parser:
-    # Here, not at the top: the study app's start in main() builds no parser and skips them.
     from studyapp.commands import export, generate, kinds, locate, report, schema, solve, validate
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # type: ignore[override]
+            self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
     parser = Parser(prog="studyapp", description="Study the fundamentals of deep learning in "
                     "the terminal: flashcards, generated problems with worked solutions.")
@@ -56,6 +62,8 @@ def _run_tui(db: Path | None) -> int:
 def _check_db(db: Path | bool | None) -> None:
     """Refuse a ``--db`` whose folder does not exist, before any command or the app runs, so that
     nothing is created there and no empty report is made from it."""
+    from studyapp.commands.common import UsageError
+
     if isinstance(db, Path) and not db.parent.is_dir():
         problem = f"{db.parent} is not a folder" if db.parent.exists() else \
             f"the folder {db.parent} does not exist"
@@ -75,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         gc.disable()
         return _run_tui(None)
+    from studyapp.commands.common import UsageError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "db", None) is None:

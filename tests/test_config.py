@@ -11,15 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studyapp.config import (
-    SettingsSaveError,
-    load_settings,
-    save_settings,
-    settings_toml,
-    toml_document,
-    toml_value,
-)
+from studyapp.config import SettingsSaveError, load_settings, save_settings
 from studyapp.core.settings import LEECH_ACTIONS, RANGES, THEMES, Settings
+from studyapp.settings_toml import settings_toml, toml_document, toml_value
 
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)  # TOML cannot hold surrogates
 
@@ -178,9 +172,9 @@ def test_dotted_keys_and_inline_tables_are_rewritten_too():
 
 
 def test_should_the_line_editor_fail_the_whole_file_is_written_without_losing_values(monkeypatch):
-    import studyapp.config as config
+    import studyapp.settings_toml as editing
 
-    monkeypatch.setattr(config, "_edit", lambda text, changed: "broken = \n")
+    monkeypatch.setattr(editing, "_edit", lambda text, changed: "broken = \n")
     old = 'colour = "red"  # mine\nnew_per_day = 7\n[plugins]\nx = [1, 2]\n'
     new = Settings(lang="zh", new_per_day=7)
     data = tomllib.loads(settings_toml(new, old))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from studyapp.core.bilingual import Text
+from studyapp.core.content_files import MAX_DECK_BYTES
 from studyapp.core.kinds import KINDS
 from studyapp.core.kinds.base import Kind
 from studyapp.core.schema import (
@@ -30,7 +31,6 @@ from studyapp.core.schema import (
 )
 from studyapp.core.yamlpos import Pos, PosDict, YamlSyntaxError, load
 
-MAX_DECK_BYTES = 5_000_000  # the default limit: the largest bundled deck is about 55 kB
 ID_PATTERN = r"[a-z0-9][a-z0-9_.-]*"
 ID = Str(pattern=ID_PATTERN, hint="lower-case letters, digits, '.', '_' and '-'",
          description="Stable id; progress is keyed on it, so never change it (use aliases)")

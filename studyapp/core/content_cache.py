@@ -13,11 +13,8 @@ work; the cached library reads back in a few milliseconds. The cache is invisibl
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import hashlib
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,25 +22,9 @@ import orjson
 
 from studyapp.core.bilingual import Text
 from studyapp.core.content import Card, ContentError, Deck, Option, ProblemTemplate
+from studyapp.core.content_files import write_cache
 
-FORMAT = 1  # bump when the encoding below changes
 _TYPES: dict[str, Any] = {t.__name__: t for t in (Card, ContentError, Deck, Option, ProblemTemplate)}
-# The code whose behaviour the cached result depends on: a change to it invalidates the cache.
-_LOADER_MODULES = ("content", "schema", "yamlpos", "library", "content_cache", "bilingual")
-
-
-def cache_key(files: Iterable[Path], max_bytes: float) -> str:
-    """The fingerprint of what loading ``files`` would read, and of the code that reads it."""
-    here = Path(__file__).parent
-    parts: list[Any] = [FORMAT, max_bytes]
-    code = [here / f"{name}.py" for name in _LOADER_MODULES] + sorted((here / "kinds").glob("*.py"))
-    for path in [*files, *code]:
-        try:
-            st = path.stat()
-            parts.append((str(path), st.st_size, st.st_mtime_ns))
-        except OSError:
-            parts.append((str(path), None, None))
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _encode(value: Any) -> Any:
@@ -91,17 +72,5 @@ def cached(path: Path | None, key: str, load: Callable[[], tuple[list[Deck], lis
             pass  # missing, corrupt or from another version: loaded again below
     decks, errors = load()
     if path is not None:
-        _write(path, orjson.dumps({"key": key, "decks": _encode(decks), "errors": _encode(errors)}))
+        write_cache(path, orjson.dumps({"key": key, "decks": _encode(decks), "errors": _encode(errors)}))
     return decks, errors
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write the cache whole or not at all; a cache that cannot be written is not an error."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)

@@ -3,18 +3,22 @@ checks, look-ups."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studyapp.core.content import MAX_DECK_BYTES, Card, ContentError, Deck, ProblemTemplate, load_deck
-from studyapp.paths import bundled_content_dir, cache_dir
+from studyapp.core.content import Card, ContentError, Deck, ProblemTemplate, load_deck
+from studyapp.core.content_files import (
+    MAX_DECK_VARIABLE,
+    cache_key,
+    cache_paths,
+    content_files,
+    deck_files,
+    max_deck_bytes,
+)
 
-DECK_SUFFIXES = (".yaml", ".yml")
-MAX_DECK_VARIABLE = "STUDYAPP_MAX_DECK_MB"
+__all__ = ["MAX_DECK_VARIABLE", "Library", "deck_files", "load_library", "max_deck_bytes"]
 
 
 @dataclass
@@ -32,16 +36,6 @@ class Library:
 
     def deck(self, deck_id: str) -> Deck | None:
         return next((d for d in self.decks if d.id == deck_id), None)
-
-
-def deck_files(paths: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in DECK_SUFFIXES))
-        else:
-            files.append(path)
-    return files
 
 
 def _id_positions(raw: Any) -> list[tuple[str, tuple[int, int]]]:
@@ -71,31 +65,22 @@ def _related_positions(raw: Any) -> list[tuple[str, str, tuple[int, int]]]:
     return out
 
 
-def max_deck_bytes() -> float:
-    """The size limit of one deck file: ``STUDYAPP_MAX_DECK_MB`` megabytes (a positive number,
-    decimals allowed, ``inf`` for none), else 5 MB. A value that is not a positive number is
-    ignored; the message of a deck over the limit says what the variable takes."""
-    value = os.environ.get(MAX_DECK_VARIABLE, "").strip()
-    try:
-        megabytes = float(value)
-    except ValueError:
-        return MAX_DECK_BYTES
-    return megabytes * 1_000_000 if megabytes > 0 else MAX_DECK_BYTES  # nan > 0 is False
-
-
 def load_library(paths: Iterable[Path] | None = None) -> Library:
     """Load every deck; a broken deck is reported in ``errors`` and skipped.
 
     Ids and ``related`` references are checked on every file that parses, broken or
     not, so one run reports every error. A file over ``max_deck_bytes()`` is refused unread.
     """
-    from studyapp.core.content_cache import cache_key, cached
+    from studyapp.core.content_cache import cached
+    from studyapp.core.deck_summary import read_summary, summarise, write_summary
 
-    files = deck_files([bundled_content_dir()] if paths is None else paths)
+    files = content_files(paths)
     max_bytes = max_deck_bytes()
-    name = hashlib.sha256(repr([str(f.resolve()) for f in files]).encode()).hexdigest()[:16]
-    decks, errors = cached(cache_dir() / f"content-{name}.json", cache_key(files, max_bytes),
-                           lambda: _load(files, max_bytes))
+    key = cache_key(files, max_bytes)
+    cache_file, summary_file = cache_paths(files)
+    decks, errors = cached(cache_file, key, lambda: _load(files, max_bytes))
+    if read_summary(summary_file, key) is None:  # what the next start shows before loading all this
+        write_summary(summary_file, key, summarise(decks, errors))
     return Library(decks=decks, errors=errors)
 
 

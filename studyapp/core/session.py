@@ -19,6 +19,8 @@ import numpy as np
 
 from studyapp.core.answer_parse import tidy_parts
 from studyapp.core.content import ProblemTemplate
+from studyapp.core.content_rows import ContentRow, content_rows
+from studyapp.core.day_plan import Counts, allowance
 from studyapp.core.days import day_bounds, local_zone
 from studyapp.core.item_answer import AnswerResult, read_answer, reveal_answer
 from studyapp.core.library import Library
@@ -46,12 +48,12 @@ class ProgressStore(Protocol):
     def sync(self, items: Any) -> int: ...
     def get(self, item_id: str) -> ItemState | None: ...
     def items(self, decks: Any = None) -> list[ItemState]: ...
-    def learning_due(self, before: datetime, decks: list[str] | None,
+    def learning_due(self, before: datetime, decks: list[str] | None, now: datetime,
                      limit: int = ...) -> list[ItemState]: ...
-    def count_learning_due(self, before: datetime, decks: list[str] | None) -> int: ...
-    def reviews_due(self, deck: str, before: datetime, limit: int) -> list[ItemState]: ...
+    def count_learning_due(self, before: datetime, decks: list[str] | None, now: datetime) -> int: ...
+    def reviews_due(self, deck: str, before: datetime, now: datetime, limit: int) -> list[ItemState]: ...
     def count_due(self, start: datetime, end: datetime, decks: list[str] | None) -> int: ...
-    def new_items(self, deck: str, limit: int) -> list[ItemState]: ...
+    def new_items(self, deck: str, now: datetime, limit: int) -> list[ItemState]: ...
     def done_since(self, start: datetime) -> dict[str, tuple[int, int]]: ...
     def record(self, review: Review, before: ItemState, after: ItemState | None) -> int: ...
     def undo(self, review_id: int) -> ItemState | None: ...
@@ -66,13 +68,6 @@ class RateOutcome:
     after: ItemState | None
     became_leech: bool
     changed_elsewhere: bool = False  # another window had answered it: scheduled from its state now
-
-
-@dataclass
-class Counts:
-    new: int
-    learning: int
-    review: int
 
 
 @dataclass(frozen=True)
@@ -112,10 +107,8 @@ class StudySession:
         self._build()
 
     # --- queues -------------------------------------------------------------------------
-    def _content_items(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
-        out = [(c.id, c.deck, "card", c.aliases) for c in self.library.cards]
-        out += [(t.id, t.deck, "problem", t.aliases) for t in self.library.templates]
-        return out
+    def _content_items(self) -> list[ContentRow]:
+        return content_rows(self.library.cards, self.library.templates)
 
     def _in_scope(self, s: ItemState) -> bool:
         if s.item_id not in self.cards and s.item_id not in self.templates:
@@ -133,35 +126,30 @@ class StudySession:
             order = self.rng.permutation(len(pool)) if pool else []
             self.reviews, self.new = deque(pool[i] for i in order), deque()
             return
-        done = self.store.done_since(self.day_start)
-        new_total = sum(n for n, _ in done.values())
-        rev_total = sum(r for _, r in done.values())
-        new_left = max(self.settings.new_per_day - new_total, 0)
-        rev_left = max(self.settings.reviews_per_day - rev_total, 0)
+        allowed = allowance(self.settings, self.decks, self.store.done_since(self.day_start))
         by_deck = []
         for deck in self.decks:
-            allowed = max(self.settings.review_limit(deck) - done.get(deck, (0, 0))[1], 0)
-            by_deck.append([s for s in self.store.reviews_due(deck, self.day_end, min(allowed, rev_left))
-                            if self._in_scope(s) and not s.is_buried(now)])
-        self.reviews = deque(_interleave(by_deck)[:rev_left])
+            limit = min(allowed.reviews[deck], allowed.reviews_left)
+            due = self.store.reviews_due(deck, self.day_end, now, limit)
+            by_deck.append([s for s in due if self._in_scope(s)])
+        self.reviews = deque(_interleave(by_deck)[:allowed.reviews_left])
         fresh = []
         for deck in self.decks:
-            allowed = max(self.settings.new_limit(deck) - done.get(deck, (0, 0))[0], 0)
-            items = [s for s in self.store.new_items(deck, allowed * 4)
-                     if self._in_scope(s) and not s.is_buried(now)]
-            # Cards and problems of a deck take turns, then the decks take turns.
+            # More than allowed, so that cards and problems of a deck can take turns; then the
+            # decks take turns.
+            items = [s for s in self.store.new_items(deck, now, allowed.new[deck] * 4) if self._in_scope(s)]
             fresh.append(_interleave([[s for s in items if s.kind == k] for k in ("card", "problem")])
-                         [:allowed])
-        self.new = deque(_interleave(fresh)[:new_left])
+                         [:allowed.new[deck]])
+        self.new = deque(_interleave(fresh)[:allowed.new_left])
 
     def _learning_due(self, until: datetime) -> list[ItemState]:
         now = self.clock()
-        return [s for s in self.store.learning_due(until, self.decks)
-                if self._in_scope(s) and not s.is_buried(now)]
+        return [s for s in self.store.learning_due(until, self.decks, now) if self._in_scope(s)]
 
     def counts(self) -> Counts:
         """What is left: the queues, the items an undo will show again, and learning due today."""
-        learning = self.store.count_learning_due(self.day_end, self.decks) if self.mode != "practice" else 0
+        learning = (self.store.count_learning_due(self.day_end, self.decks, self.clock())
+                    if self.mode != "practice" else 0)
         back = [i.reason for i in self.returning if i.related_to is None]  # related: as in `front`
         return Counts(new=len(self.new) + back.count("new"), learning=learning,
                       review=len(self.reviews) + back.count("review"))

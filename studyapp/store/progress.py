@@ -8,7 +8,6 @@ which change no schedule, go in batches (``record_many``), each whole or not at 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,8 +15,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from studyapp.core.content_rows import ContentRow, by_deck, fingerprint
 from studyapp.core.review_log import ItemChanged, Review, counts_as_right
 from studyapp.core.scheduler import ItemState
+from studyapp.store import day_counts
+from studyapp.store.day_counts import synced_fingerprints
 from studyapp.store.db import connect, connect_readonly
 from studyapp.store.schema import rollback
 
@@ -58,38 +60,6 @@ def _schedule(s: ItemState) -> tuple:
 def _item_values(s: ItemState) -> tuple:
     return (s.deck, s.kind, int(s.is_new), s.state, s.step, s.stability, s.difficulty, ms(s.due),
             ms(s.last_review), s.lapses, int(s.leech), int(s.suspended), ms(s.buried_until))
-
-
-ContentRow = tuple[str, str, str, tuple[str, ...]]  # (id, deck, kind, aliases), as ``Store.sync`` takes
-
-
-def _by_deck(items: Iterable[ContentRow]) -> dict[str, list[ContentRow]]:
-    decks: dict[str, list[ContentRow]] = {}
-    for row in items:
-        decks.setdefault(row[1], []).append(row)
-    return decks
-
-
-UNIT, RECORD = "\x1f", "\x1e"
-
-
-def _fingerprint(rows: list[ContentRow]) -> str:
-    """What a deck's content is, for telling whether it changed (ids are validated: no control
-    characters, so the separators cannot be part of one)."""
-    lines = [f"{item_id}{UNIT}{kind}{UNIT}{RECORD.join(aliases)}"
-             for item_id, _, kind, aliases in sorted(rows)]
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
-
-def _synced(conn: sqlite3.Connection) -> dict[str, str]:
-    """Each deck's fingerprint as synced last; empty before the first sync (or after one by a
-    studyapp that kept a single fingerprint, which is then synced again whole)."""
-    row = conn.execute("SELECT value FROM meta WHERE key = 'content'").fetchone()
-    try:
-        synced = json.loads(row[0]) if row is not None else {}
-    except ValueError:
-        return {}
-    return synced if isinstance(synced, dict) else {}
 
 
 def _changed_decks(synced: dict[str, str], fingerprints: dict[str, str]) -> set[str]:
@@ -180,13 +150,13 @@ class Store:
         has, or whose rows in the content no longer number what the deck has) are compared with
         the table, in SQL; nothing is done when no deck changed.
         """
-        decks = _by_deck(items)
-        fingerprints = {deck: _fingerprint(rows) for deck, rows in decks.items()}
-        if _synced(self.conn) == fingerprints:
+        decks = by_deck(items)
+        fingerprints = {deck: fingerprint(rows) for deck, rows in decks.items()}
+        if synced_fingerprints(self.conn) == fingerprints:
             return 0
         with self.transaction() as c:
             # Read inside the transaction: another process may have synced the same content.
-            changed = _changed_decks(_synced(c), fingerprints)
+            changed = _changed_decks(synced_fingerprints(c), fingerprints)
             if not changed:
                 return 0
             # Renames first, as a whole sync would (aliases are few): a renamed row leaves its deck.
@@ -244,44 +214,48 @@ class Store:
             args = [*args, *decks]
         return int(self.conn.execute(f"SELECT COUNT(*) FROM items WHERE {where}", args).fetchone()[0])
 
-    # Each WHERE below repeats its partial index's condition, so SQLite can use the index.
+    # Each WHERE below repeats its partial index's condition, so SQLite can use the index; an item
+    # buried until a later time is left out (``NOT_BURIED``, whose argument is now).
     LEARNING = "is_new = 0 AND suspended = 0 AND in_content = 1 AND state != 2 AND due < ?"
     REVIEW = "is_new = 0 AND suspended = 0 AND in_content = 1 AND state = 2 AND deck = ? AND due < ?"
     NEW = "is_new = 1 AND suspended = 0 AND in_content = 1 AND deck = ?"
+    NOT_BURIED = " AND (buried_until IS NULL OR buried_until <= ?)"
 
-    def learning_due(self, before: datetime, decks: list[str] | None, limit: int = 50) -> list[ItemState]:
-        """Items in (re)learning due before ``before``, earliest first."""
-        return self._select(self.LEARNING, [ms(before)], decks, "due", limit)
+    def learning_due(self, before: datetime, decks: list[str] | None, now: datetime,
+                     limit: int = 50) -> list[ItemState]:
+        """Items in (re)learning due before ``before`` and not buried at ``now``, earliest first."""
+        return self._select(self.LEARNING + self.NOT_BURIED, [ms(before), ms(now)], decks, "due", limit)
 
-    def count_learning_due(self, before: datetime, decks: list[str] | None) -> int:
-        return self._count(self.LEARNING, [ms(before)], decks)
+    def count_learning_due(self, before: datetime, decks: list[str] | None, now: datetime) -> int:
+        return self._count(self.LEARNING + self.NOT_BURIED, [ms(before), ms(now)], decks)
 
-    def reviews_due(self, deck: str, before: datetime, limit: int) -> list[ItemState]:
-        """Review-state items of ``deck`` due before ``before``, most overdue first."""
-        return self._select(self.REVIEW, [deck, ms(before)], None, "due", limit)
+    def reviews_due(self, deck: str, before: datetime, now: datetime, limit: int) -> list[ItemState]:
+        """Review-state items of ``deck`` due before ``before`` and not buried at ``now``, most
+        overdue first."""
+        return self._select(self.REVIEW + self.NOT_BURIED, [deck, ms(before), ms(now)], None, "due", limit)
 
     def count_due(self, start: datetime, end: datetime, decks: list[str] | None) -> int:
         """Studied items of the content falling due in [start, end)."""
         return self._count("is_new = 0 AND suspended = 0 AND in_content = 1 AND due >= ? AND due < ?",
                            [ms(start), ms(end)], decks)
 
-    def new_items(self, deck: str, limit: int) -> list[ItemState]:
-        return self._select(self.NEW, [deck], None, "rowid", limit)
+    def new_items(self, deck: str, now: datetime, limit: int) -> list[ItemState]:
+        """New items of ``deck`` not buried at ``now``, in the content's order."""
+        return self._select(self.NEW + self.NOT_BURIED, [deck, ms(now)], None, "rowid", limit)
+
+    def available(self, before: datetime, now: datetime) -> dict[str, tuple[int, int, int]]:
+        """Per deck, the (new, review, learning) items a session would draw from: as
+        ``new_items``, ``reviews_due`` and ``learning_due`` find them, counted, before any limit."""
+        return day_counts.available(self.conn, before, now)
+
+    def synced_fingerprints(self) -> dict[str, str]:
+        return synced_fingerprints(self.conn)
 
     def done_since(self, start: datetime) -> dict[str, tuple[int, int]]:
-        """Per deck, (new items introduced, reviews of Review-state items) in scheduled mode
-        since ``start``; learning steps count towards neither limit, as in Anki."""
-        rows = self.conn.execute(
-            "SELECT i.deck, SUM(r.prev_code = 0), SUM(r.prev_code = 2) "
-            "FROM reviews r JOIN items i ON i.id = r.item_id "
-            "WHERE r.reviewed_at >= ? AND r.mode = 'scheduled' GROUP BY i.deck", (ms(start),))
-        return {deck: (int(new or 0), int(rev or 0)) for deck, new, rev in rows}
+        return day_counts.done_since(self.conn, start)
 
     def activity_since(self, start: datetime) -> tuple[int, int]:
-        """(answers, milliseconds spent) since ``start``, in every mode."""
-        n, spent = self.conn.execute("SELECT COUNT(*), COALESCE(SUM(duration_ms), 0) FROM reviews "
-                                     "WHERE reviewed_at >= ?", (ms(start),)).fetchone()
-        return int(n), int(spent)
+        return day_counts.activity_since(self.conn, start)
 
     def answers_per_quarter_hour(self, since: datetime) -> list[tuple[int, int]]:
         """(bucket start ms, answers) per 15-minute bucket since ``since``, in every mode; the

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     import numpy as np
 
+    from studyapp.core.home_view import HomeView
     from studyapp.core.library import Library
     from studyapp.core.session import StudySession
     from studyapp.store.progress import Store
@@ -60,19 +61,24 @@ class StudyApp(App[None]):
         self._past_days: tuple[tuple[datetime, str], dict[date, int]] | None = None
         self.rng: np.random.Generator
         self.load_error: str | None = None
+        self._first_view: HomeView | None = None  # Home before the content has loaded
         if eager:
             self._load()
+        else:
+            self._first_view = first_home_view(db, settings, clock, content)
 
     # --- loading ------------------------------------------------------------------------
     def _load(self) -> None:
         import numpy as np
 
+        from studyapp.core.content_rows import content_rows
         from studyapp.core.library import load_library
         from studyapp.store.progress import Store
 
         self.rng = np.random.default_rng(self.seed)
         library = load_library(self.content)
         self._store = Store(self.db)
+        self._store.sync(content_rows(library.cards, library.templates))
         self._library = library
         self.recent_days()  # the slow part of Home's heatmap, while still in the worker
 
@@ -121,6 +127,17 @@ class StudyApp(App[None]):
     def store(self) -> Store:
         assert self._store is not None, "the database is still opening"
         return self._store
+
+    def home_view(self) -> HomeView | None:
+        """What Home shows now; before the content has loaded, what the start-up could read
+        without it (None when it could not: Home then waits for the content)."""
+        if not self.loaded:
+            return self._first_view
+        from studyapp.core.home_view import home_view
+
+        errors = [str(e) for e in self.library.errors]
+        return home_view([(d.id, d.title) for d in self.library.decks], errors, self.store,
+                         self.settings, self.clock())
 
     def recent_days(self) -> tuple[date, dict[date, int]]:
         """Today's study date and the answers per study day up to today, for the streak and the
@@ -248,6 +265,37 @@ class StudyApp(App[None]):
         """Use new settings at once: the language of every screen, the theme, the limits."""
         self.settings = settings
         self.theme = textual_theme(settings.theme)
+
+
+def first_home_view(db: Path, settings: Settings, clock: Callable[[], datetime],
+                    content: list[Path] | None) -> HomeView | None:
+    """Home's decks and today's counts without loading the content, NumPy or the full store: the
+    deck titles from the summary kept beside the content cache, the counts from a read-only
+    connection, when the database was last synced with exactly this content. None otherwise (a
+    first start, an edited deck, an older database): Home then waits for the content to load.
+    Whatever this shows, the full load shows again a moment later from the content itself."""
+    from studyapp.core.content_files import cache_key, cache_paths, content_files, max_deck_bytes
+    from studyapp.core.deck_summary import read_summary
+    from studyapp.core.home_view import home_view
+    from studyapp.store.day_counts import TodayReader
+    from studyapp.store.db import WRITE_ERRORS, StoreError
+
+    files = content_files(content)
+    summary = read_summary(cache_paths(files)[1], cache_key(files, max_deck_bytes()))
+    if summary is None or not db.is_file():
+        return None
+    try:
+        reader = TodayReader(db)
+    except StoreError:
+        return None
+    try:
+        if reader.synced_fingerprints() != summary.fingerprints:
+            return None
+        return home_view([(d.id, d.title) for d in summary.decks], summary.errors, reader, settings, clock())
+    except WRITE_ERRORS:  # a shortcut only: when the file cannot be read now, the full load decides
+        return None
+    finally:
+        reader.close()
 
 
 def textual_theme(name: str) -> str:

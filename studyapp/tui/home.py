@@ -63,35 +63,37 @@ class HomeScreen(Screen[None]):
         lang = self.composed_lang
         table.add_column(tr(lang, "deck"))
         table.add_row(Text(tr(lang, "all_decks"), "bold"), key=ALL)
-        if self.studyapp.loaded:
-            self.refresh_counts()
+        self.refresh_counts()
 
     def on_resize(self) -> None:
-        if self.studyapp.loaded:
-            self.refresh_counts()
+        self.refresh_counts()
 
     async def on_screen_resume(self) -> None:
         if self.studyapp.settings.lang != self.composed_lang:  # the language changed in the settings
             await self.recompose()
             self.on_mount()
-        elif self.studyapp.loaded:
+        else:
             self.refresh_counts()
 
     def refresh_counts(self) -> None:
+        """The decks with today's counts (as soon as they can be read: see ``StudyApp.home_view``),
+        and once everything has loaded the streak and the recent weeks."""
         from studyapp.tui.charts import fit
 
         app = self.studyapp
+        view = app.home_view()
+        if view is None:
+            return
         lang = app.settings.lang
         notice = self.query_one("#notice", Static)
-        notice.display = bool(app.library.errors)
-        if app.library.errors:
-            first = app.library.errors[0]
-            more = f" (+{len(app.library.errors) - 1})" if len(app.library.errors) > 1 else ""
-            notice.update(Text(f"{tr(lang, 'broken')}: {first}{more}", style="yellow"))
+        notice.display = bool(view.errors)
+        if view.errors:
+            more = f" (+{len(view.errors) - 1})" if len(view.errors) > 1 else ""
+            notice.update(Text(f"{tr(lang, 'broken')}: {view.errors[0]}{more}", style="yellow"))
         table = self.query_one("#decks", DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        titles = [d.title.get(lang) for d in app.library.decks] + [tr(lang, "all_decks")]
+        titles = [d.title.get(lang) for d in view.decks] + [tr(lang, "all_decks")]
         counts_w = [max(cell_len(tr(lang, key)), 5) for key in ("new", "learning", "due")]
         # long deck titles give way (cut with …) so that the counts and the heatmap fit 80 columns
         table_room = min(self.app.size.width * 7 // 10, self.app.size.width - HEATMAP_ROOM)  # see the .tcss
@@ -100,24 +102,20 @@ class HomeScreen(Screen[None]):
         table.add_column(tr(lang, "deck"), width=title_w)
         for key, width in zip(("new", "learning", "due"), counts_w, strict=True):
             table.add_column(tr(lang, key), width=width)
-        rows = []
-        for deck in app.library.decks:
-            c = app.session([deck.id]).counts()
-            rows.append((deck.id, fit(deck.title.get(lang), title_w).rstrip(), c.new, c.learning, c.review))
-        everything = app.session(None)
-        all_counts = everything.counts()
-        answered, spent_ms = app.store.activity_since(everything.day_start)
-        left = all_counts.new + all_counts.learning + all_counts.review
         self.query_one("#today", Static).update(Text(
-            f"{tr(lang, 'today')}: {answered} {tr(lang, 'done')} · {left} {tr(lang, 'left')} · "
-            f"{spent_ms // 60000} {'分钟' if lang == 'zh' else 'min'}"))
-        table.add_row(Text(tr(lang, "all_decks"), "bold"), *(Text(str(n)) for n in (
-            all_counts.new, all_counts.learning, all_counts.review)), key=ALL)
-        for deck_id, title, *counts in rows:  # Text, not markup: a title may hold brackets
-            table.add_row(Text(title), *(Text(str(n)) for n in counts), key=deck_id)
+            f"{tr(lang, 'today')}: {view.answered} {tr(lang, 'done')} · {view.left} {tr(lang, 'left')} · "
+            f"{view.spent_ms // 60000} {'分钟' if lang == 'zh' else 'min'}"))
+        total = view.total
+        table.add_row(Text(tr(lang, "all_decks"), "bold"),
+                      *(Text(str(n)) for n in (total.new, total.learning, total.review)), key=ALL)
+        for deck in view.decks:  # Text, not markup: a title may hold brackets
+            c = deck.counts
+            table.add_row(Text(fit(deck.title.get(lang), title_w).rstrip()),
+                          *(Text(str(n)) for n in (c.new, c.learning, c.review)), key=deck.id)
         table.move_cursor(row=min(cursor, table.row_count - 1))
         table.focus()
-        self.show_recent()
+        if app.loaded:
+            self.show_recent()
 
     def show_recent(self) -> None:
         """The streak and a heatmap of the last weeks' answers."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from studyapp.core import content_files
 from studyapp.core import library as library_module
 from studyapp.core.library import _load, deck_files, load_library
 from studyapp.paths import bundled_content_dir, cache_dir
@@ -76,5 +77,5 @@ def test_a_corrupt_or_foreign_cache_is_rebuilt(decks, garbage):
 def test_an_unwritable_cache_is_skipped(decks, monkeypatch, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    monkeypatch.setattr(library_module, "cache_dir", lambda: blocker / "cache")
+    monkeypatch.setattr(content_files, "cache_dir", lambda: blocker / "cache")
     assert load_library([decks]).decks == _load(deck_files([decks]), library_module.max_deck_bytes())[0]

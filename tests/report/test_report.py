@@ -370,7 +370,8 @@ def test_a_version_2_log_is_migrated_into_the_report_columns(capsys: pytest.Capt
                            stability=float(days), difficulty=5.0, due=t, last_review=t - timedelta(days=days))
         store.record(Review(f"i{k}", t, 3, 1000, "scheduled"), before, None)
     # Back to version 2: drop what version 3 added, as an older studyapp would have left it.
-    store.conn.execute("DROP INDEX reviews_answers")  # and what version 4 added
+    store.conn.execute("DROP INDEX items_buried")  # and what versions 5 and 4 added
+    store.conn.execute("DROP INDEX reviews_answers")
     store.conn.execute("DROP INDEX reviews_session")
     store.conn.execute("DROP INDEX reviews_retention")
     for column in ("prev_code", "prev_ivl", "correct"):

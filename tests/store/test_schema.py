@@ -63,8 +63,8 @@ def test_version_3_database_is_upgraded_with_the_statistics_indexes(tmp_path):
     store = Store(db)
     try:
         conn = store.conn
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 4
-        assert {"reviews_session", "reviews_answers"} <= _indexes(conn)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 5
+        assert {"reviews_session", "reviews_answers", "items_buried"} <= _indexes(conn)
         assert conn.execute(f"SELECT {COLUMNS} FROM reviews ORDER BY id").fetchall() == rows
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     finally:
@@ -76,12 +76,15 @@ def test_version_3_database_is_upgraded_with_the_statistics_indexes(tmp_path):
             "EXPLAIN QUERY PLAN SELECT SUM(duration_ms) FROM reviews WHERE session_id = 3"))
         assert "reviews_session" in plan
         assert conn.execute("SELECT COUNT(*) FROM reviews WHERE session_id = 3").fetchone()[0] == 24
+        plan = " ".join(str(r) for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT deck FROM items WHERE buried_until > 0"))
+        assert "items_buried" in plan  # today's counts find the buried items without a scan
     finally:
         conn.close()
     # Opening again is a no-op.
     Store(db).close()
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
     conn.close()
 
 
