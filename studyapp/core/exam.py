@@ -206,13 +206,6 @@ class ExamResult:
 NOT_ANSWERED = Grade(False, 0.0, T("not answered", "未作答"))
 
 
-def content_items(library: Library) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    """Every card and template as the store's ``sync`` wants them: the whole content, since
-    sync flags whatever it is not given as gone from the content."""
-    out = [(c.id, c.deck, "card", c.aliases) for c in library.cards]
-    return out + [(t.id, t.deck, "problem", t.aliases) for t in library.templates]
-
-
 @dataclass(eq=False)  # one sitting of an exam: equal only to itself
 class Exam:
     """Build with ``Exam.create``; answer by index; ``finish`` grades and logs once."""
@@ -334,7 +327,7 @@ class Exam:
             self.shown_since = None
         items = [ExamItem(i + 1, p, self.answers[i], p.grade(self.answers[i]) if self.answers[i]
                           else NOT_ANSWERED, self.seconds[i]) for i, p in enumerate(self.problems)]
-        store.sync(content_items(self.library))
+        store.sync(self.library.content_rows, self.library.fingerprints)
         decks = sorted({p.template.deck for p in self.problems})
         if self.session_id is None:
             self.session_id = store.start_session(self.started_at, "exam", decks)

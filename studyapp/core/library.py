@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,16 @@ from studyapp.core.content_files import (
     deck_files,
     max_deck_bytes,
 )
+from studyapp.core.content_rows import ContentRow, content_rows, fingerprints
 
 __all__ = ["MAX_DECK_VARIABLE", "Library", "deck_files", "load_library", "max_deck_bytes"]
 
 
 @dataclass
 class Library:
+    """The decks as loaded; not changed afterwards (the look-ups below are computed once, since a
+    session is started many times a day from one library of up to 100,000 items)."""
+
     decks: list[Deck] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
 
@@ -33,6 +38,24 @@ class Library:
     @property
     def templates(self) -> list[ProblemTemplate]:
         return [t for d in self.decks for t in d.problems]
+
+    @cached_property
+    def cards_by_id(self) -> dict[str, Card]:
+        return {c.id: c for c in self.cards}
+
+    @cached_property
+    def templates_by_id(self) -> dict[str, ProblemTemplate]:
+        return {t.id: t for t in self.templates}
+
+    @cached_property
+    def content_rows(self) -> list[ContentRow]:
+        """Every card and template as the store's ``sync`` takes them."""
+        return content_rows(self.cards, self.templates)
+
+    @cached_property
+    def fingerprints(self) -> dict[str, str]:
+        """Each deck's fingerprint of its rows, as the store compares them at a sync."""
+        return fingerprints(self.content_rows)
 
     def deck(self, deck_id: str) -> Deck | None:
         return next((d for d in self.decks if d.id == deck_id), None)

@@ -19,7 +19,6 @@ import numpy as np
 
 from studyapp.core.answer_parse import tidy_parts
 from studyapp.core.content import ProblemTemplate
-from studyapp.core.content_rows import ContentRow, content_rows
 from studyapp.core.day_plan import Counts, allowance
 from studyapp.core.days import day_bounds, local_zone
 from studyapp.core.item_answer import AnswerResult, read_answer, reveal_answer
@@ -45,7 +44,7 @@ UNDO_DEPTH = 50
 class ProgressStore(Protocol):
     """What the session needs from the store (``studyapp.store.progress.Store``)."""
 
-    def sync(self, items: Any) -> int: ...
+    def sync(self, items: Any, prints: dict[str, str] | None = None) -> int: ...
     def get(self, item_id: str) -> ItemState | None: ...
     def items(self, decks: Any = None) -> list[ItemState]: ...
     def learning_due(self, before: datetime, decks: list[str] | None, now: datetime,
@@ -91,9 +90,8 @@ class StudySession:
         self.decks = decks or [d.id for d in library.decks]
         self.scheduler = Scheduler(settings)
         self.zone = local_zone(settings.timezone)
-        self.cards = {c.id: c for c in library.cards}
-        self.templates = {t.id: t for t in library.templates}
-        store.sync(self._content_items())
+        self.cards, self.templates = library.cards_by_id, library.templates_by_id
+        store.sync(library.content_rows, library.fingerprints)
         self.session_id: int | None = None  # the session row is written with the first answer
         # Items shown again exactly as they were (undone ones, and the one an undo displaced),
         # before anything else; then related cards of a failed problem, with that problem's id.
@@ -107,9 +105,6 @@ class StudySession:
         self._build()
 
     # --- queues -------------------------------------------------------------------------
-    def _content_items(self) -> list[ContentRow]:
-        return content_rows(self.library.cards, self.library.templates)
-
     def _in_scope(self, s: ItemState) -> bool:
         if s.item_id not in self.cards and s.item_id not in self.templates:
             return False  # orphaned history: the content no longer has it

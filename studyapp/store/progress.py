@@ -139,7 +139,7 @@ class Store:
             raise
 
     # --- content ------------------------------------------------------------------------
-    def sync(self, items: Iterable[ContentRow]) -> int:
+    def sync(self, items: Iterable[ContentRow], prints: dict[str, str] | None = None) -> int:
         """Make the items table match the content: add unseen ids as new, move the history
         of renamed ids (``aliases``), flag ids the content no longer has (their history is
         kept), apply deck and kind changes. ``items`` are (id, deck, kind, aliases). Returns how
@@ -148,8 +148,11 @@ class Store:
         Only what changed is touched: ``meta`` keeps a fingerprint of each deck's content as
         synced last, and only the decks whose fingerprint differs (or that the content no longer
         has, or whose rows in the content no longer number what the deck has) are compared with
-        the table, in SQL; nothing is done when no deck changed.
+        the table, in SQL; nothing is done when no deck changed. ``prints``: the fingerprints of
+        ``items`` when the caller has them already (``Library.fingerprints``).
         """
+        if prints is not None and synced_fingerprints(self.conn) == prints:
+            return 0  # the everyday case, without going over the rows
         decks = by_deck(items)
         fingerprints = {deck: fingerprint(rows) for deck, rows in decks.items()}
         if synced_fingerprints(self.conn) == fingerprints:

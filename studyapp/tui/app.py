@@ -71,14 +71,13 @@ class StudyApp(App[None]):
     def _load(self) -> None:
         import numpy as np
 
-        from studyapp.core.content_rows import content_rows
         from studyapp.core.library import load_library
         from studyapp.store.progress import Store
 
         self.rng = np.random.default_rng(self.seed)
         library = load_library(self.content)
         self._store = Store(self.db)
-        self._store.sync(content_rows(library.cards, library.templates))
+        self._store.sync(library.content_rows, library.fingerprints)
         self._library = library
         self.recent_days()  # the slow part of Home's heatmap, while still in the worker
 

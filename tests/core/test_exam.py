@@ -20,7 +20,6 @@ from studyapp.core.exam import (
     ExamSpec,
     UnreadableAnswer,
     answer_form,
-    content_items,
     read_spec,
 )
 from studyapp.core.library import load_library
@@ -91,7 +90,7 @@ def test_finish_grades_diagnoses_and_logs_exam_rows_without_changing_schedules(s
     clock = Clock()
     exam = Exam.create(LIBRARY, ExamSpec(count=3, seed=5, kinds=("conv_output_size",)), clock)
     right, wrong, tag = right_mistake_blank(exam)
-    store.sync(content_items(LIBRARY))
+    store.sync(LIBRARY.content_rows)
     # One template has a real schedule already: the exam must leave it as it is.
     state = store.get(exam.problems[0].template.id)
     store.set_item(replace(state, is_new=False, state=2, stability=12.5, difficulty=4.0,
@@ -251,7 +250,7 @@ def test_a_long_exam_is_logged_in_a_few_transactions(tmp_path):
             return super().transaction()
 
     store = CountingStore(tmp_path / "p.sqlite3")
-    store.sync(content_items(LIBRARY))
+    store.sync(LIBRARY.content_rows)
     exam = Exam.create(LIBRARY, ExamSpec(count=2500, seed=12), Clock())
     store.transactions = 0
     assert exam.finish(store).total == 2500
