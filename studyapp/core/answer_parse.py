@@ -213,6 +213,21 @@ def parse_value(text: str) -> Any:
     return _parse_flat(text)
 
 
+def typed_places(text: str) -> list[int | None]:
+    """The decimal places each number of ``text`` was typed with, in the order ``parse_value``
+    reads them (row by row): ``3.05`` 2, ``12`` 0, ``1.5e-3`` 4, ``305e-2`` 2; a fraction (``1/8``)
+    is exact: None. For telling a right value given to fewer places than asked from a wrong one."""
+    out: list[int | None] = []
+    for match in NUMBER_RE.finditer(normalize(text)):
+        if match.group(2) is not None:
+            out.append(None)
+            continue
+        mantissa, _, exponent = match.group(1).lower().partition("e")
+        places = len(mantissa.partition(".")[2]) - (int(exponent) if exponent else 0)
+        out.append(max(places, 0))
+    return out
+
+
 def split_parts(text: str, keys: list[str]) -> dict[str, str]:
     """Labelled parts (``loss: 0.2; grad: [..]``) or, unlabelled, one per ';'-separated chunk."""
     text = normalize(text)

@@ -3,6 +3,13 @@
 A grade says right or wrong, the share of entries right (partial credit),
 which entries are wrong, and in one line what was wrong and what was expected.
 It never raises, whatever the text.
+
+Graded as asked: when the prompt asks for d decimal places, an entry is right when it is within one
+unit of the d-th place of the answer rounded to d places (so the rounded and the truncated answer
+both pass, and a more precise value within that too). An entry typed with fewer places than asked
+(but at least one) that is the answer rounded or cut to its own places (``3.05`` for 3.04859 asked
+to 4 places) is a right value not given as asked: half credit, and the grade says so (the session
+proposes Hard).
 """
 
 from __future__ import annotations
@@ -12,27 +19,54 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.core.answer_parse import MAX_LENGTH, ParseError, parse_value, split_parts, too_long
+from studyapp.core.answer_parse import (
+    MAX_LENGTH,
+    ParseError,
+    parse_value,
+    split_parts,
+    too_long,
+    typed_places,
+)
 from studyapp.core.bilingual import T, Text
 from studyapp.core.numfmt import shape_text, shape_zh
 
-DEFAULT_REL = 0.005
+DEFAULT_REL = 0.005  # the rule of a tolerance given as (abs, rel), when no places are asked
+COARSE_CREDIT = 0.5  # an entry with the right value given to fewer places than asked
+_SLACK = 1 + 1e-9  # binary floating point: 0.1 + 0.2 is not 0.3
 
 CORRECT = T("correct", "正确")  # the whole message of a right answer: nothing more to say
 
 
 @dataclass(frozen=True, slots=True)
 class Tolerance:
+    """Either the decimal places the prompt asks for (the rule in the module's docstring), or an
+    absolute and relative tolerance (``decimals`` None: a template that asks for no places)."""
+
     abs: float
     rel: float
+    decimals: int | None = None
 
     @classmethod
-    def for_decimals(cls, decimals: int, rel: float = DEFAULT_REL) -> Tolerance:
-        # Half a unit in the last asked place, with a hair of slack for binary rounding.
-        return cls(abs=0.5 * 10.0 ** (-decimals) * (1 + 1e-9), rel=rel)
+    def for_decimals(cls, decimals: int) -> Tolerance:
+        return cls(abs=10.0 ** (-decimals), rel=0.0, decimals=decimals)
 
     def close(self, got: np.ndarray, expected: np.ndarray) -> np.ndarray:
-        return np.abs(got - expected) <= np.maximum(self.abs, self.rel * np.abs(expected))
+        if self.decimals is None:
+            return np.abs(got - expected) <= np.maximum(self.abs, self.rel * np.abs(expected))
+        rounded = np.round(expected, self.decimals)
+        # one unit of the last place, and a few of the float itself (a large value's last places
+        # are not exact in binary: 703687441776.925 rounds to …776.92 in NumPy, …776.93 in print)
+        return np.abs(got - rounded) <= self.abs * _SLACK + 8 * np.spacing(np.abs(rounded))
+
+    def coarse(self, got: np.ndarray, expected: np.ndarray, places: np.ndarray) -> np.ndarray:
+        """Entries typed with at least one but fewer places than asked (``places``; -1 where
+        unknown) that are the answer rounded or cut to those places (not 0.0 for an answer that
+        is not 0)."""
+        if self.decimals is None:
+            return np.zeros(np.shape(got), dtype=bool)
+        fewer = (places >= 1) & (places < self.decimals)  # a whole number typed is not a place given
+        unit = 10.0 ** -np.where(fewer, places, 0).astype(float)
+        return fewer & (got != 0) & (np.abs(got - expected) < unit * _SLACK)
 
 
 @dataclass(frozen=True)
@@ -41,13 +75,16 @@ class Grade:
     score: float  # share of entries right, 0..1
     message: Text
     value: Any = None  # what was read from the text, when it could be read
-    marks: Any = None  # True/False per entry, shaped like the expected answer
+    marks: Any = None  # True/False per entry, shaped like the expected answer (True: the value is right)
     parts: dict[str, Grade] = field(default_factory=dict)
     mistake: Any = None  # a ``diagnosis.Mistake`` when the wrong answer matches a known one
     # False when the text could not be read as an answer of the expected form (not a number,
     # another shape, parts that cannot be told apart, empty): such a text is not an answer,
     # so a study session asks again instead of grading it, and ``message`` says why.
     readable: bool = True
+    # Right values given to fewer decimal places than asked (``Tolerance.coarse``), this many
+    # entries: the grade is right with partial credit, and the session proposes Hard.
+    coarse: int = 0
 
     def values(self) -> Any:
         """What was read: a value, or a dict of the parts that could be read."""
@@ -94,20 +131,40 @@ def grade_value(text: str, expected: Any, tol: Tolerance, exact: bool = False) -
     exp = np.asarray(expected, dtype=float)
     if exact:
         ok = got == exp
+        coarse = np.zeros(ok.shape, dtype=bool)
     else:
         ok = tol.close(got, exp)
-    right = int(np.count_nonzero(ok))
+        coarse = ~ok & tol.coarse(got, exp, _places(text, ok.shape))
+    right, near = int(np.count_nonzero(ok)), int(np.count_nonzero(coarse))
     total = max(int(ok.size), 1)
-    marks = ok.tolist() if shape else bool(ok)
+    shown = ok | coarse
+    marks = shown.tolist() if shape else bool(shown)
     if right == total:
         return Grade(True, 1.0, CORRECT, value=got.tolist(), marks=marks)
+    score = (right + COARSE_CREDIT * near) / total
+    if right + near == total:
+        places = tol.decimals
+        zh = f"数值正确;请保留 {places} 位小数"
+        message = (T(f"right values; give them to {places} decimal places", zh) if shape
+                   else T(f"right value; give it to {places} decimal places", zh))
+        return Grade(True, score, message, value=got.tolist(), marks=marks, coarse=near)
     if not shape:
         return Grade(False, 0.0, T("not the expected value", "数值不对"), value=got.tolist(),
                      marks=marks)
-    wrong = total - right
-    return Grade(False, right / total,
+    wrong = total - right - near
+    return Grade(False, score,
                  T(f"{wrong} of {total} entries wrong", f"{total} 个元素中有 {wrong} 个不对"),
-                 value=got.tolist(), marks=marks)
+                 value=got.tolist(), marks=marks, coarse=near)
+
+
+def _places(text: str, shape: tuple[int, ...]) -> np.ndarray:
+    """The places each entry was typed with, shaped like the answer; -1 where not known (a
+    fraction, or a text whose numbers cannot be matched one to one with the entries)."""
+    size = int(np.prod(shape)) if shape else 1
+    places = typed_places(text)
+    if len(places) != size:
+        return np.full(shape, -1)
+    return np.array([-1 if p is None else p for p in places]).reshape(shape)
 
 
 def grade(text: str, expected: Any, tol: Tolerance, exact: bool = False) -> Grade:
@@ -142,12 +199,17 @@ def grade(text: str, expected: Any, tol: Tolerance, exact: bool = False) -> Grad
                 return Grade(False, 0.0, T(f"{key}: {message.en}", f"{key}:{message.zh}"), readable=False)
         else:
             parts[key] = Grade(False, 0.0, T("missing", "缺少"))
-    right = sum(g.correct for g in parts.values())
     bad = [k for k, g in parts.items() if not g.correct]
-    if not bad:
+    near = sum(g.coarse for g in parts.values())
+    score = sum(g.score if g.correct else 0.0 for g in parts.values()) / len(parts)
+    if not bad and not near:
         return Grade(True, 1.0, CORRECT, parts=parts)
+    if not bad:
+        places = tol.decimals
+        return Grade(True, score, T(f"right values; give them to {places} decimal places",
+                                    f"数值正确;请保留 {places} 位小数"), parts=parts, coarse=near)
     en = "; ".join(f"{k}: {parts[k].message.en}" for k in bad)
     zh = "; ".join(f"{k}:{parts[k].message.zh}" for k in bad)
     message = T(f"{len(bad)} of {len(parts)} parts wrong ({en})",
                 f"{len(parts)} 个部分中有 {len(bad)} 个不对({zh})")
-    return Grade(False, right / len(parts), message, parts=parts)
+    return Grade(False, score, message, parts=parts, coarse=near)

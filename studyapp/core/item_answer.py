@@ -52,7 +52,8 @@ def read_answer(item: StudyItem, text: str | None, chosen: set[int] | None, hint
         seconds = EXPECTED_SECONDS[item.problem.template.difficulty]
         marks = {k: g.marks for k, g in grade.parts.items()} if grade.parts else grade.marks
         return AnswerResult(grade.correct, grade.score,
-                            propose(grade.correct, hint_used, elapsed_ms, seconds, in_review),
+                            propose(grade.correct, hint_used, elapsed_ms, seconds, in_review,
+                                    coarse=grade.coarse > 0),
                             grade.message, expected, marks, item.problem.steps, grade.mistake,
                             grade.values())
     card = item.card

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from studyapp.core.bilingual import T
 from studyapp.core.content import ProblemTemplate
 from studyapp.core.diagnosis import diagnose
 from studyapp.core.grading import Grade, Tolerance, grade
@@ -78,11 +79,16 @@ def default_tolerance(kind: Kind, decimals: int | None = None) -> Tolerance:
 
 
 def grade_answer(kind: Kind, params: dict[str, Any], answer: Any, text: str, tol: Tolerance) -> Grade:
-    """Grade ``text`` against ``answer``; a wrong answer that matches a known mistake names it."""
+    """Grade ``text`` against ``answer``; a wrong answer that matches a known mistake names it.
+    So does a value given to fewer places than asked that is exactly what a known mistake gives
+    (1.5 for 1.4621, when forgetting a factor gives 1.5): that is the mistake, not a rounding."""
     result = grade(text, answer, tol, exact=kind.exact)
-    if result.correct:
+    if result.correct and not result.coarse:
         return result
     mistake = diagnose(result.values(), answer, kind.mistakes(params), tol, kind.exact)
+    if mistake and result.correct:
+        return replace(result, correct=False, score=0.0, coarse=0, mistake=mistake,
+                       message=T("not the expected value", "数值不对"))
     return replace(result, mistake=mistake) if mistake else result
 
 

@@ -1,8 +1,9 @@
 """The rating a graded answer proposes, and the reason in words.
 
-The rule a learner can follow: wrong is Again whatever its partial credit; right with a hint
-is Hard; right is Good; Easy only for a fast right answer to an item already in review (a
-first sight is never Easy, however fast: one quick answer says little about memory).
+The rule a learner can follow: wrong is Again whatever its partial credit; right with a hint, or
+a right value given to fewer decimal places than asked, is Hard; right is Good; Easy only for a
+fast right answer to an item already in review (a first sight is never Easy, however fast: one
+quick answer says little about memory).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def duration_text(ms: int) -> Text:
 
 
 def propose(correct: bool | None, hint_used: bool, elapsed_ms: int, expected_seconds: float,
-            in_review: bool) -> Proposal:
+            in_review: bool, coarse: bool = False) -> Proposal:
     """``correct`` None is a self-rated card (Good unless the learner says otherwise);
     ``in_review`` is True for an item already in the Review state (not new, not learning)."""
     took = duration_text(elapsed_ms)
@@ -39,6 +40,9 @@ def propose(correct: bool | None, hint_used: bool, elapsed_ms: int, expected_sec
         return Proposal(GOOD, T("rate how well you recalled it", "按你回忆的程度自评"))
     if not correct:
         return Proposal(AGAIN, T("wrong", "答错"))
+    if coarse:
+        return Proposal(HARD, T("right value, but not to the decimal places asked",
+                                "数值正确,但没有保留要求的小数位数"))
     if hint_used:
         return Proposal(HARD, T(f"right with a hint, in {took.en}", f"看了提示后答对,用时 {took.zh}"))
     if in_review and elapsed_ms < expected_seconds * 1000:

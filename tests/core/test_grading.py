@@ -20,56 +20,89 @@ T2 = Tolerance.for_decimals(2)
 T4 = Tolerance.for_decimals(4)
 
 
-# --- the tolerance rule ------------------------------------------------------------------------
+# --- the tolerance rule: graded to the decimal places asked ------------------------------------
 
-def test_tolerance_for_decimals_is_half_a_unit_in_the_last_place() -> None:
-    assert T2.abs == pytest.approx(0.005, rel=1e-8)
-    assert T4.abs == pytest.approx(0.00005, rel=1e-8)
-    assert Tolerance.for_decimals(0).abs == pytest.approx(0.5, rel=1e-8)
-    assert T4.rel == DEFAULT_REL == 0.005
-    assert Tolerance.for_decimals(3, rel=0.0).rel == 0.0
+def test_tolerance_for_decimals_is_one_unit_in_the_last_place() -> None:
+    assert (T2.abs, T2.rel, T2.decimals) == (pytest.approx(0.01), 0.0, 2)
+    assert T4.abs == pytest.approx(0.0001)
+    assert Tolerance(0.1, DEFAULT_REL).decimals is None  # a template's own (abs, rel): no places asked
 
 
 @pytest.mark.parametrize(("text", "expected", "tol", "right"), [
-    # small values: the stated decimals are looser than 0.5 %
+    # softplus(3) = 3.048587 asked to 4 places: the rounded and the cut answer, one unit either way
+    ("3.0486", 3.048587, T4, True),
+    ("3.0485", 3.048587, T4, True),
+    ("3.0487", 3.048587, T4, True),
+    ("3.048587", 3.048587, T4, True),  # more precise, and within
+    ("3.0488", 3.048587, T4, False),
+    ("3.0484", 3.048587, T4, False),
+    ("-3.0485", -3.048587, T4, True),
+    ("3.0485", -3.048587, T4, False),  # the sign counts
     ("0.1234", 0.1234, T2, True),
     ("0.12", 0.1234, T2, True),
-    ("0.1284", 0.1234, T2, True),  # off by exactly half a unit in the 2nd place
-    ("0.1184", 0.1234, T2, True),
-    ("0.1285", 0.1234, T2, False),
-    ("0.13", 0.1234, T2, False),
-    ("0.1183", 0.1234, T2, False),
+    ("0.11", 0.1234, T2, True),
+    ("0.14", 0.1234, T2, False),
     ("-0.004", 0.0, T2, True),
-    ("0.006", 0.0, T2, False),
-    ("0.00005", 0.0, T4, True),
-    ("0.00006", 0.0, T4, False),
-    # large values: 0.5 % relative is looser than the stated decimals
-    ("100.4", 100.0, T4, True),
-    ("99.5", 100.0, T4, True),
-    ("100.51", 100.0, T4, False),
-    ("99.49", 100.0, T4, False),
-    ("-100.4", -100.0, T4, True),
-    ("100.4", -100.0, T4, False),  # the sign counts
-    ("1e6", 1.004e6, T4, True),
-    ("1e6", 1.006e6, T4, False),
+    ("0.011", 0.0, T2, False),
+    # no 0.5 % of slack for large values any more: 100.4 is not 100.0000
+    ("100.4", 100.0, T4, False),
+    ("100.0001", 100.0, T4, True),
+    ("1e6", 1.004e6, T4, False),
     # fractions and the other ways of typing are read before comparing
     ("1/8", 0.125, T4, True),
     ("−0.125", -0.125, T4, True),
     ("1.25×10^-1", 0.125, T4, True),
     ("０．１２５", 0.125, T4, True),
+    ("0.125", 0.125, T4, True),  # fewer places, but the exact value: nothing is missing
 ])
-def test_relative_or_decimals_whichever_is_looser(text: str, expected: float, tol: Tolerance,
-                                                  right: bool) -> None:
+def test_an_answer_is_right_within_one_unit_of_the_places_asked(text: str, expected: float,
+                                                                tol: Tolerance, right: bool) -> None:
     g = grade(text, expected, tol)
     assert g.correct is right
     assert g.score == (1.0 if right else 0.0)
     assert g.marks is right
 
 
-def test_a_zero_relative_tolerance_leaves_only_the_decimals() -> None:
-    tol = Tolerance.for_decimals(4, rel=0.0)
-    assert not grade("100.4", 100.0, tol).correct
-    assert grade("100.00004", 100.0, tol).correct
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3.05", 3.048587),  # rounded to 2 places
+    ("3.04", 3.048587),  # cut to 2 places
+    ("3.0", 3.048587),
+    ("3.049", 3.048587),
+    ("-0.04", -0.0374),
+    ("0.04", 0.0374),
+])
+def test_a_right_value_to_fewer_places_than_asked_is_half_right(text: str, expected: float) -> None:
+    g = grade(text, expected, T4)
+    assert (g.correct, g.score, g.coarse, g.marks) == (True, 0.5, 1, True)
+    assert g.message.en == "right value; give it to 4 decimal places"
+    assert g.message.zh == "数值正确;请保留 4 位小数"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3.06", 3.048587),  # neither rounded nor cut
+    ("3", 3.048587),  # a whole number gives no place at all
+    ("0.0", 0.0374),  # nothing of the value
+    ("0", 0.0374),
+    ("0.03", -0.0374),
+])
+def test_a_wrong_value_to_fewer_places_is_wrong(text: str, expected: float) -> None:
+    g = grade(text, expected, T4)
+    assert (g.correct, g.score, g.coarse) == (False, 0.0, 0)
+
+
+def test_fewer_places_count_per_entry_and_per_part() -> None:
+    g = grade("[3.05, 0.5, 9]", [3.048587, 0.5, 1.0], T4)
+    assert (g.correct, g.score, g.coarse, g.marks) == (False, pytest.approx(1.5 / 3), 1, [True, True, False])
+    g = grade("loss: 3.05; grad: [0.25, -0.25]", {"loss": 3.048587, "grad": [0.25, -0.25]}, T4)
+    assert (g.correct, g.score, g.coarse) == (True, 0.75, 1)
+    assert g.message.en == "right values; give them to 4 decimal places"
+
+
+def test_a_template_tolerance_keeps_the_relative_rule() -> None:
+    tol = Tolerance(0.0001, DEFAULT_REL)
+    assert grade("100.4", 100.0, tol).correct
+    assert not grade("100.6", 100.0, tol).correct
+    assert grade("3.05", 3.048587, tol).coarse == 0  # no places asked: nothing is "too few"
 
 
 def test_wrong_number_message() -> None:
@@ -192,8 +225,8 @@ def test_all_right_vector_marks_every_entry() -> None:
 
 
 def test_tolerance_applies_per_entry() -> None:
-    # 100.4 is within 0.5 % of 100; 0.13 is not within 0.00005 of 0.1234
-    g = grade("[100.4, 0.13]", [100.0, 0.1234], T4)
+    # 100.00005 is within a unit of the 4th place of 100; 0.1236 is not within one of 0.1234
+    g = grade("[100.00005, 0.1236]", [100.0, 0.1234], T4)
     assert g.marks == [True, False]
 
 
@@ -423,7 +456,7 @@ def test_formatted_answer_grades_as_correct(answer: Any, decimals: int) -> None:
 @given(answers(), st.integers(2, 9))
 def test_answer_off_by_one_everywhere_grades_as_wrong(answer: Any, decimals: int) -> None:
     wrong = _plus_one(answer)
-    g = grade(format_answer(wrong, decimals), answer, Tolerance.for_decimals(decimals, rel=0.0))
+    g = grade(format_answer(wrong, decimals), answer, Tolerance.for_decimals(decimals))
     assert not g.correct
     assert g.score == 0.0
 
