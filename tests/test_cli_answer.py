@@ -51,3 +51,21 @@ def test_an_unreadable_answer_is_explained_not_a_traceback(capsys):
     code, out, err = run(capsys, "solve", "softmax", "--params", '{"logits": [1, 2]}', "--answer", "[1, 2")
     assert code == 2 and out == "" and "Traceback" not in err
     assert err.count("\n") == 1 and "bracket" in err and "expected a vector of 2" in err
+
+
+SOFTPLUS = '{"function": "softplus", "x": 3, "derivative": false}'  # 3.048587, asked to 4 places
+
+
+def test_solve_grades_to_the_places_asked(capsys):
+    code, out, _ = run(capsys, "solve", "activation", "--params", SOFTPLUS, "--answer", "3.0485")
+    assert code == 0 and out.startswith("✓ right")  # cut to 4 places
+    code, out, _ = run(capsys, "solve", "activation", "--params", SOFTPLUS, "--answer", "3.06")
+    assert code == 1 and out.startswith("✗ wrong")  # no 0.5 % of slack
+    code, out, _ = run(capsys, "solve", "activation", "--params", SOFTPLUS, "--answer", "3.05",
+                       "--lang", "zh")
+    assert code == 0 and out.startswith("◐ 部分正确(得分 50%): 数值正确;请保留 4 位小数")
+    code, out, _ = run(capsys, "solve", "activation", "--params", SOFTPLUS, "--answer", "3.05",
+                       "--format", "json")
+    doc = json.loads(out)
+    assert (doc["correct"], doc["score"]) == (True, 0.5)
+    assert doc["message"] == "right value; give it to 4 decimal places"

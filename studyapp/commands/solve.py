@@ -141,7 +141,10 @@ def unreadable(grade) -> bool:  # noqa: ANN001 - a core Grade
 
 def _verdict_lines(verdict: Grade, lang: str, md: bool) -> list[str]:
     zh = lang == "zh"
-    if verdict.correct:
+    if verdict.correct and verdict.score < 1:  # the right value, not to the places asked
+        score = f"{verdict.score:.0%}"
+        status = f"◐ 部分正确(得分 {score})" if zh else f"◐ partly right (score {score})"
+    elif verdict.correct:
         status = "✓ 正确" if zh else "✓ right"
     else:
         status = (f"✗ 不对(得分 {verdict.score:.0%})" if zh else f"✗ wrong (score {verdict.score:.0%})")
