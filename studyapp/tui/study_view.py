@@ -116,9 +116,11 @@ def feedback(item: StudyItem, result: AnswerResult, typed: str, steps_shown: int
             parts.append(back)
     else:
         ok = bool(result.correct)
-        verdict = tr(lang, "right") if ok else tr(lang, "wrong")
+        partly = ok and result.score < 1  # the right value, not to the decimal places asked
+        verdict = tr(lang, "partly") if partly else tr(lang, "right") if ok else tr(lang, "wrong")
         said = "" if result.message == CORRECT else f"  {result.message.get(lang)}"  # not "✓ right  correct"
-        parts.append(Text(verdict + said, style="bold green" if ok else "bold red"))
+        style = "bold yellow" if partly else "bold green" if ok else "bold red"
+        parts.append(Text(verdict + said, style=style))
         parts += _comparison(item, result, typed, lang)
         if result.mistake is not None:
             parts.append(Text(f"{tr(lang, 'mistake')}: {result.mistake.message.get(lang)} "
