@@ -343,7 +343,10 @@ def _check_grade(g: Grade) -> None:
     assert isinstance(g, Grade)
     assert isinstance(g.correct, bool)
     assert 0.0 <= g.score <= 1.0
-    assert g.correct == (g.score == 1.0)
+    if g.coarse:  # right values to fewer places than asked: right, with partial credit
+        assert g.correct is (g.score >= 0.5) and g.score < 1.0 or not g.correct
+    else:
+        assert g.correct == (g.score == 1.0)
     assert isinstance(g.message.en, str) and g.message.en
     assert isinstance(g.message.zh, str) and g.message.zh
 
