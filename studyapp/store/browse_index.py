@@ -1,17 +1,20 @@
 """The browser's index: every item of the content, its stored schedule and its search text in
-temporary tables of a read-only connection of its own, so that a search is one SQL query
-(``browse_sql``) that returns the first rows of its order at once, and the rest a page at a time.
+temporary tables of a read-only connection of its own (``browse_tables``), so that a search is one
+SQL query (``browse_sql``) that returns the first rows of its order at once, and the rest a page
+at a time.
 
 The tables live in SQLite's temporary file (the operating system caches it; the process does not
 hold 100,000 texts). Built in steps, each usable as soon as it is done: ``fill_items`` (ids, decks,
 kinds, tags), ``snapshot`` (the stored schedules and last answers, again at each opening: the
-learner studies in between), ``fill_text`` (the search text and sort title of every item: the
-slow step, resumable, written in small transactions so that searches run between them) and, only
-when sorting by the last rating asks for it, ``ensure_last``. ``refresh`` notes an item the face
-changed (suspended); the next query reads it again. A query is cancelled by its ``cancelled``
-callable (checked while SQLite runs), raising ``Cancelled``.
+learner studies in between), ``fill_text`` (the search text of every item: the slow step,
+resumable, written in small transactions so that searches run between them) and, only when a
+sort asks for them, ``fill_titles`` (the Item column's) and ``ensure_last`` (the last ratings).
+``refresh`` notes an item the face changed (suspended); the next query reads it again. ``count``
+keeps the items a query found: a query that can only find some of them (the line typed on) looks
+at those only. A query is cancelled by its ``cancelled`` callable (checked while SQLite runs),
+raising ``Cancelled``.
 
-Only this module and ``browse_sql`` know the tables; the face hands in ``IndexItem`` values and
+Only the store's browse modules know the tables; the face hands in ``IndexItem`` values and
 texts, and gets back item numbers (positions in the content order) and counts.
 """
 
@@ -21,51 +24,19 @@ import re
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from studyapp.core.search import Query
+from studyapp.core.search import Everything, Node, Query
 from studyapp.store.browse import ItemRow, rows_for
-from studyapp.store.browse_sql import IVL_ROUND, SORT_NEEDS, STATE_RANK, Condition, order_by
+from studyapp.store.browse_sql import SORT_NEEDS, Condition, order_by, timeless, within
+from studyapp.store.browse_tables import HITS, ITEM_COLUMNS, LAST_RATING, TABLES, insert, state_insert
 from studyapp.store.db import StoreError, connect_readonly
 
-TABLES = """
-CREATE TEMP TABLE browse_items (
-    n INTEGER PRIMARY KEY, id TEXT NOT NULL, id_cf TEXT NOT NULL, deck TEXT NOT NULL,
-    deck_cf TEXT NOT NULL, kind TEXT NOT NULL, kind_cf TEXT NOT NULL, type TEXT NOT NULL,
-    type_cf TEXT NOT NULL, deck_key TEXT NOT NULL, ntags INTEGER NOT NULL);
-CREATE TEMP TABLE browse_tags (n INTEGER NOT NULL, tag TEXT NOT NULL);
-CREATE TEMP TABLE browse_text (n INTEGER PRIMARY KEY, text TEXT NOT NULL, title_key TEXT NOT NULL);
-CREATE TEMP TABLE browse_state (
-    n INTEGER PRIMARY KEY, deck TEXT NOT NULL, deck_cf TEXT NOT NULL, kind_cf TEXT NOT NULL,
-    is_new INTEGER NOT NULL, state INTEGER NOT NULL, stability REAL, difficulty REAL, due INTEGER,
-    last_review INTEGER, lapses INTEGER NOT NULL, leech INTEGER NOT NULL, suspended INTEGER NOT NULL,
-    buried_until INTEGER, last_at INTEGER, last_rating INTEGER, ivl INTEGER, rank INTEGER)
-"""
-# The stored schedule of each item (an item never stored is new, in its content deck), and when
-# it was last answered (``ItemRow.last_answered``: stored items only).
-STATE_SELECT = """
-SELECT b.n, COALESCE(i.deck, b.deck),
-    CASE WHEN i.deck IS NULL OR i.deck = b.deck THEN b.deck_cf ELSE studyapp_casefold(i.deck) END,
-    CASE WHEN i.kind IS NULL OR i.kind = b.kind THEN b.kind_cf ELSE studyapp_casefold(i.kind) END,
-    COALESCE(i.is_new, 1), COALESCE(i.state, 1), i.stability, i.difficulty, i.due, i.last_review,
-    COALESCE(i.lapses, 0), COALESCE(i.leech, 0), COALESCE(i.suspended, 0), i.buried_until,
-    CASE WHEN i.id IS NULL THEN NULL
-         ELSE (SELECT MAX(r.reviewed_at) FROM main.reviews r WHERE r.item_id = b.id) END, NULL, NULL, NULL
-FROM browse_items b LEFT JOIN main.items i ON i.id = b.id
-"""
-# What several searches and sorts compute from a row, computed once (``browse_sql.IVL_ROUND``).
-DERIVED = f"UPDATE browse_state SET ivl = {IVL_ROUND}, rank = {STATE_RANK}"
-LAST_RATING = """
-UPDATE browse_state SET last_rating = (
-    SELECT r.rating FROM main.reviews r
-    WHERE r.item_id = (SELECT b.id FROM browse_items b WHERE b.n = browse_state.n)
-      AND r.reviewed_at = browse_state.last_at ORDER BY r.id DESC LIMIT 1)
-WHERE last_at IS NOT NULL
-"""
 ITEM_BATCH = 5_000  # items written at once
 TEXT_BATCH = 2_000  # rows of text per transaction: a search waits at most for one of them
 # SQLite instructions between two looks at ``cancelled`` (each takes the GIL from the screen):
@@ -84,7 +55,7 @@ class IndexItem(NamedTuple):
     deck: str  # the content's deck id
     kind: str  # card | problem
     type: str  # basic | cloze | choice, or the problem kind
-    tags: tuple[str, ...]  # case-folded
+    tags: tuple[str, ...]  # as written (the index folds them)
     deck_title: str  # in the UI language, what the deck column shows and sorts by ('' for none)
 
 
@@ -134,16 +105,16 @@ class BrowseIndex:
         self.conn.execute("PRAGMA temp.cache_size = -2000")
         self.conn.executescript(TABLES)
         self.lock = threading.Lock()  # one query at a time on the connection
-        self.filling = threading.Lock()  # one writer of the items, one of the texts
-        self.texting = threading.Lock()
+        self.filling = threading.Lock()  # one writer of the items
         self.items_ready, self.state_ready = threading.Event(), threading.Event()
-        self.text_ready = threading.Event()
+        self.text, self.title = _Column("browse_text"), _Column("browse_title")
         self.size = 0  # items
-        self.text_rows = 0  # items whose text is in (they are filled in content order)
         self.last_ready = False
         self.version: int | None = None  # PRAGMA data_version when the snapshot was read
         self.closed = False
         self._pending: set[str] = set()
+        # The table of ``HITS`` holding every item a timeless query matched (see ``count``).
+        self._hits: tuple[str, Node] | None = None
         self._pending_lock = threading.Lock()
 
     # --- building -----------------------------------------------------------------------------
@@ -153,18 +124,21 @@ class BrowseIndex:
         with self.filling:
             if self.items_ready.is_set():
                 return
-            folded: dict[str, str] = {}  # decks, kinds, types and tags: a few values, folded once
-
-            def fold(text: str) -> str:
-                return folded.get(text) or folded.setdefault(text, text.casefold())
-
-            rows: list[tuple[object, ...]] = []
-            tags: list[tuple[int, str]] = []
+            # Decks, kinds, types and tags are a few values: each folded once.
+            kinds: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
+            tag_keys: dict[str, str] = {}
+            rows: list[object] = []  # ITEM_COLUMNS values a row, one after the other
+            tags: list[object] = []
             for n, it in enumerate(items):
-                rows.append((n, it.id, it.id.casefold(), it.deck, fold(it.deck), it.kind, fold(it.kind),
-                             it.type, fold(it.type), fold(it.deck_title), len(it.tags)))
-                tags += [(n, fold(tag)) for tag in it.tags]
-                if len(rows) == ITEM_BATCH:
+                key = (it.deck, it.kind, it.type, it.deck_title)
+                folded = kinds.get(key)
+                if folded is None:
+                    folded = kinds[key] = (it.deck, it.deck.casefold(), it.kind, it.kind.casefold(), it.type,
+                                           it.type.casefold(), it.deck_title.casefold())
+                rows += (n, it.id, it.id.casefold(), *folded, len(it.tags))
+                for tag in it.tags:
+                    tags += (n, tag_keys.get(tag) or tag_keys.setdefault(tag, tag.casefold()))
+                if len(rows) == ITEM_BATCH * ITEM_COLUMNS:
                     self._add_items(rows, tags)
                     rows, tags = [], []
             self._add_items(rows, tags)
@@ -173,11 +147,11 @@ class BrowseIndex:
                 self.conn.execute("CREATE INDEX temp.browse_tags_tag ON browse_tags (tag)")
             self.items_ready.set()
 
-    def _add_items(self, rows: list[tuple[object, ...]], tags: list[tuple[int, str]]) -> None:
+    def _add_items(self, rows: list[object], tags: list[object]) -> None:
         with self._writing():  # a transaction a batch: a page of rows is read between two
-            self.conn.executemany("INSERT INTO browse_items VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-            self.conn.executemany("INSERT INTO browse_tags VALUES (?, ?)", tags)
-        self.size += len(rows)
+            insert(self.conn, "browse_items", ITEM_COLUMNS, rows)
+            insert(self.conn, "browse_tags", 2, tags)
+        self.size += len(rows) // ITEM_COLUMNS
 
     def snapshot(self) -> None:
         """Read every item's stored schedule and last answer again (after ``fill_items``), unless
@@ -191,39 +165,35 @@ class BrowseIndex:
             with self._pending_lock:
                 self._pending.clear()  # read below; a change noted from now on is read again
             self.conn.execute("DELETE FROM browse_state")
-            self.conn.execute("INSERT INTO browse_state " + STATE_SELECT)
-            self.conn.execute(DERIVED)
+            self.conn.execute(state_insert())
+            self._hits = None
             self.version, self.last_ready = version, False
         self.state_ready.set()
 
-    def fill_text(self, texts_from: Callable[[int], Iterable[tuple[str, str]]],
-                  cancelled: Callable[[], bool]) -> None:
-        """The search text (``core.search.item_text``) and the sort title (case-folded) of every
-        item, in content order: ``texts_from(k)`` gives them from item ``k`` on, where an earlier
-        call stopped (it is asked once no other call is filling); stops early when ``cancelled``."""
-        with self.texting:
-            batch: list[tuple[int, str, str]] = []
-            for text, title_key in texts_from(self.text_rows):
-                batch.append((self.text_rows + len(batch), text, title_key))
-                if len(batch) == TEXT_BATCH:
-                    self._add_text(batch)
-                    batch = []
-                    if cancelled():
-                        return
-            self._add_text(batch)
-            if self.text_rows >= self.size:
-                self.text_ready.set()
+    def fill_text(self, texts_from: Callable[[int], Iterable[str]], cancelled: Callable[[], bool]) -> None:
+        """The search text (``core.search.item_text``) of every item, in content order:
+        ``texts_from(k)`` gives them from item ``k`` on, where an earlier call stopped (it is asked
+        once no other call is filling); stops early when ``cancelled``."""
+        self.text.fill(self, texts_from, cancelled)
 
-    def _add_text(self, batch: list[tuple[int, str, str]]) -> None:
-        if batch:
-            with self._writing():
-                self.conn.executemany("INSERT INTO browse_text VALUES (?, ?, ?)", batch)
-            self.text_rows += len(batch)
+    def fill_titles(self, titles_from: Callable[[int], Iterable[str]], cancelled: Callable[[], bool]) -> None:
+        """What the Item column sorts by (the title, case-folded), as ``fill_text`` fills texts.
+        Only a sort by that column needs it: the screen fills it then, not at every opening."""
+        self.title.fill(self, titles_from, cancelled)
+
+    @property
+    def text_ready(self) -> threading.Event:
+        return self.text.ready
+
+    @property
+    def text_rows(self) -> int:
+        return self.text.rows
 
     def ensure_last(self, cancelled: Callable[[], bool]) -> None:
         """Each item's last rating (the sort by the Last column needs it), once per snapshot."""
         if not self.last_ready:
-            self._run(LAST_RATING, (), cancelled)
+            with self._querying(cancelled):
+                self.conn.execute(LAST_RATING)
             self.last_ready = True
 
     def refresh(self, item_id: str) -> None:
@@ -232,8 +202,9 @@ class BrowseIndex:
             self._pending.add(item_id)
 
     def wait(self, needs: set[str], cancelled: Callable[[], bool]) -> None:
-        """Until the index can answer a query that needs ``needs`` ("text", "last")."""
-        events = [self.items_ready, self.state_ready] + ([self.text_ready] if "text" in needs else [])
+        """Until the index can answer a query that needs ``needs`` ("text", "title", "last")."""
+        events = [self.items_ready, self.state_ready, *(column.ready for column in (self.text, self.title)
+                                                        if column.need in needs)]
         for event in events:
             while not event.wait(0.02):
                 if cancelled() or self.closed:
@@ -245,17 +216,37 @@ class BrowseIndex:
     def page(self, query: Query, now: datetime, day_end: datetime, sort_col: str | None, descending: bool,
              offset: int, limit: int, cancelled: Callable[[], bool]) -> list[int]:
         """The items (content positions) from ``offset`` of those ``query`` matches, in order."""
-        cond, tables = self._prepare(query, now, day_end, sort_col, cancelled)
+        cond = self._condition(query, now, day_end, sort_col, cancelled)
         k = len(cond.args)
-        sql = (f"SELECT b.n FROM {tables} WHERE {cond.sql} ORDER BY {order_by(sort_col, descending)} "
-               f"LIMIT ?{k + 1} OFFSET ?{k + 2}")
-        return [n for (n,) in self._run(sql, (*cond.args, limit, offset), cancelled)]
+        with self._querying(cancelled):
+            tables, content_order = self._tables(query, cond.needs | self._sort_needs(sort_col))
+            sql = (f"SELECT b.n FROM {tables} WHERE {cond.sql} "
+                   f"ORDER BY {order_by(sort_col, descending, content_order)} LIMIT ?{k + 1} OFFSET ?{k + 2}")
+            return [n for (n,) in self.conn.execute(sql, (*cond.args, limit, offset))]
 
     def count(self, query: Query, now: datetime, day_end: datetime, cancelled: Callable[[], bool]) -> int:
-        """How many items ``query`` matches."""
-        cond, tables = self._prepare(query, now, day_end, None, cancelled)
-        (total,), = self._run(f"SELECT COUNT(*) FROM {tables} WHERE {cond.sql}", cond.args, cancelled)
-        return int(total)
+        """How many items ``query`` matches. The items a timeless query matches are kept (in one
+        of ``HITS``), for the next searches that can only match some of them (``within``: the
+        line typed on, "stri" then "strid") to look at those only: thousands of texts, not all."""
+        cond = self._condition(query, now, day_end, None, cancelled)
+        with self._querying(cancelled):
+            tables, _ = self._tables(query, cond.needs)
+            if isinstance(query.test, Everything) or not timeless(query.test):
+                (total,), = self.conn.execute(f"SELECT COUNT(*) FROM {tables} WHERE {cond.sql}", cond.args)
+                return int(total)
+            kept = HITS[1] if self._hits is not None and self._hits[0] == HITS[0] else HITS[0]
+            self.conn.execute("BEGIN")
+            try:
+                self.conn.execute(f"DELETE FROM {kept}")
+                total = self.conn.execute(f"INSERT INTO {kept} SELECT b.n FROM {tables} WHERE {cond.sql}",
+                                          cond.args).rowcount
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:  # (an interrupted INSERT rolled it back already)
+                    self.conn.execute("ROLLBACK")
+                raise
+            self._hits = kept, query.test
+            return int(total)
 
     def rows(self, ids: Sequence[str]) -> dict[str, ItemRow]:
         """What the table shows of these items (stored ones), read now."""
@@ -270,24 +261,41 @@ class BrowseIndex:
             self.conn.close()
 
     # --- helpers ------------------------------------------------------------------------------
-    def _prepare(self, query: Query, now: datetime, day_end: datetime, sort_col: str | None,
-                 cancelled: Callable[[], bool]) -> tuple[Condition, str]:
+    def _condition(self, query: Query, now: datetime, day_end: datetime, sort_col: str | None,
+                   cancelled: Callable[[], bool]) -> Condition:
+        """The query as SQL, once the index can answer it."""
         cond = Condition(query.test, now, day_end)
-        needs = cond.needs | ({SORT_NEEDS[sort_col]} if sort_col in SORT_NEEDS else set())
-        self.wait(needs, cancelled)
-        tables = "browse_items b CROSS JOIN browse_state s ON s.n = b.n"
+        self.wait(cond.needs | self._sort_needs(sort_col), cancelled)
+        return cond
+
+    @staticmethod
+    def _sort_needs(sort_col: str | None) -> set[str]:
+        return {SORT_NEEDS[sort_col]} if sort_col in SORT_NEEDS else set()
+
+    def _tables(self, query: Query, needs: set[str]) -> tuple[str, str]:
+        """The FROM of a query (``b`` the items, ``s`` their schedules, and what ``needs`` asks
+        for), and the column of content order: the kept items of an earlier query first, when
+        every item this one matches is among them (read with the connection's lock held)."""
+        tables, n = "browse_items b", "b.n"
+        if self._hits is not None and within(query.test, self._hits[1]):
+            tables, n = f"{self._hits[0]} h CROSS JOIN browse_items b ON b.n = h.n", "h.n"
+        tables += " CROSS JOIN browse_state s ON s.n = b.n"
         if "text" in needs:
             tables += " CROSS JOIN browse_text x ON x.n = b.n"
-        return cond, tables
+        if "title" in needs:
+            tables += " CROSS JOIN browse_title ti ON ti.n = b.n"
+        return tables, n
 
-    def _run(self, sql: str, args: Sequence[object], cancelled: Callable[[], bool]) -> list[tuple]:
+    @contextmanager
+    def _querying(self, cancelled: Callable[[], bool]) -> Iterator[None]:
+        """The connection, for queries that ``cancelled`` stops (checked while SQLite runs)."""
         with self.lock:
             if self.closed or cancelled():
                 raise Cancelled
             self._read_pending()
             self.conn.set_progress_handler(lambda: int(cancelled()), CHECK_EVERY)
             try:
-                return self.conn.execute(sql, args).fetchall()
+                yield
             except sqlite3.OperationalError as exc:
                 if cancelled():
                     raise Cancelled from None
@@ -298,17 +306,56 @@ class BrowseIndex:
     def _read_pending(self) -> None:
         with self._pending_lock:
             ids, self._pending = self._pending, set()
+        if ids:
+            self._hits = None  # what an earlier query found may have changed
         for item_id in ids:
             self.conn.execute("DELETE FROM browse_state WHERE n IN (SELECT n FROM browse_items WHERE id = ?)",
                               (item_id,))
-            self.conn.execute("INSERT INTO browse_state " + STATE_SELECT + " WHERE b.id = ?", (item_id,))
-            self.conn.execute(DERIVED + " WHERE n IN (SELECT n FROM browse_items WHERE id = ?)", (item_id,))
+            self.conn.execute(state_insert("WHERE b.id = ?"), (item_id,))
             if self.last_ready:
                 self.conn.execute(LAST_RATING + " AND n IN (SELECT n FROM browse_items WHERE id = ?)",
                                   (item_id,))
 
     def _writing(self) -> _Transaction:
         return _Transaction(self)
+
+
+class _Column:
+    """A table of one text an item (``browse_text``, ``browse_title``), filled in content order by
+    one writer at a time, in small transactions (a search waits at most for one of them), and
+    resumed where an earlier, cancelled, fill stopped."""
+
+    def __init__(self, table: str):
+        self.table, self.need = table, table.removeprefix("browse_")
+        self.rows = 0  # items whose text is in
+        self.ready = threading.Event()
+        self.lock = threading.Lock()
+
+    def fill(self, index: BrowseIndex, texts_from: Callable[[int], Iterable[str]],
+             cancelled: Callable[[], bool]) -> None:
+        with self.lock:
+            if self.ready.is_set():
+                return
+            batch: list[object] = []
+            for text in texts_from(self.rows):
+                batch += (self.rows + len(batch) // 2, text)
+                if len(batch) == 2 * TEXT_BATCH:
+                    self._add(index, batch)
+                    batch = []
+                    if cancelled():
+                        return
+            self._add(index, batch)
+            while not index.items_ready.wait(0.02):  # ``size`` counts every item once it is set
+                if cancelled() or index.closed:
+                    raise Cancelled
+            if self.rows >= index.size:
+                self.ready.set()
+
+    def _add(self, index: BrowseIndex, batch: list[object]) -> None:
+        if batch:
+            with index._writing():
+                insert(index.conn, self.table, 2, batch)
+            self.rows += len(batch) // 2
 
 
 class _Transaction:

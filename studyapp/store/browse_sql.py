@@ -8,7 +8,8 @@ it alone, a wildcard (``*`` matches within one line of the text, a whole value m
 folded), GLOB narrows the rows and a Python function of the connection (``studyapp_search``,
 ``studyapp_fullmatch``: ``browse_index`` registers them) decides. The tables, by alias: ``b``
 the items in content order (``b.n``), ``s`` their stored schedules, ``x`` their search text
-(joined only when a condition ``needs`` "text"), ``browse_tags`` their tags.
+(joined only when a condition ``needs`` "text"), ``ti`` their sort titles (only when sorting by
+them), ``browse_tags`` their tags.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ STATE_RANK = (f"(CASE WHEN is_new THEN 0 WHEN state = 2 THEN (CASE WHEN {IVL} >=
 SORT_SQL: dict[str, tuple[str, ...]] = {
     "deck": ("(CASE WHEN b.deck_key != '' THEN b.deck_key ELSE s.deck_cf END)", "s.deck"),
     "kind": ("b.type",),
-    "text": ("x.title_key",),
+    "text": ("ti.title_key",),
     "state": ("s.rank",),
     "due": ("(s.due IS NULL)", "COALESCE(s.due, 0)"),
     "stab": ("(s.stability IS NULL)", "COALESCE(s.stability, 0.0)"),
@@ -55,7 +56,7 @@ SORT_SQL: dict[str, tuple[str, ...]] = {
     "lapses": ("s.lapses",),
     "last": ("(s.last_rating IS NULL)", "COALESCE(s.last_rating, 0)"),
 }
-SORT_NEEDS = {"text": "text", "last": "last"}  # sort columns that need more than items and schedules
+SORT_NEEDS = {"text": "title", "last": "last"}  # sort columns that need more than items and schedules
 
 
 def micros(t: datetime) -> int:
@@ -173,10 +174,49 @@ class Condition:
         return f"({known} AND {value} {prop.op} {self.arg(prop.limit)})"
 
 
-def order_by(sort_col: str | None, descending: bool) -> str:
-    """ORDER BY of the browser's order: content order, or a column's keys with content order
-    among equals (Python's stable sort, also when reversed)."""
+def order_by(sort_col: str | None, descending: bool, n: str = "b.n") -> str:
+    """ORDER BY of the browser's order: content order (``n``: the content position of the table
+    the rows are read in the order of), or a column's keys with content order among equals
+    (Python's stable sort, also when reversed)."""
     if sort_col is None:
-        return "b.n DESC" if descending else "b.n"
+        return f"{n} DESC" if descending else n
     way = " DESC" if descending else ""
-    return ", ".join(key + way for key in SORT_SQL[sort_col]) + ", b.n"
+    return ", ".join(key + way for key in SORT_SQL[sort_col]) + f", {n}"
+
+
+# --- which earlier answer a query can look in ---------------------------------------------------
+def timeless(node: Node) -> bool:
+    """Whether ``node`` matches the same items whatever the time (the schedules the same)."""
+    if isinstance(node, AllOf | AnyOf):
+        return all(timeless(p) for p in node.parts)
+    if isinstance(node, Not):
+        return timeless(node.part)
+    if isinstance(node, Is):
+        return node.value not in ("due", "buried")
+    if isinstance(node, Prop):
+        return node.name != "due"
+    return not isinstance(node, Rated)
+
+
+def _conjuncts(node: Node) -> tuple[Node, ...]:
+    return node.parts if isinstance(node, AllOf) else (node,)
+
+
+def _implies(a: Node, b: Node) -> bool:
+    """Whether every item ``a`` matches, ``b`` matches (both at the same time); False when unsure. Free
+    text without a wildcard implies every piece of it (the line typed on: "strid" implies "stri")."""
+    if a == b:
+        return True
+    return (isinstance(a, FreeText) and isinstance(b, FreeText) and len(a.pattern.parts) == 1
+            and len(b.pattern.parts) == 1 and b.pattern.parts[0] in a.pattern.parts[0])
+
+
+def within(new: Node, old: Node) -> bool:
+    """Whether every item ``new`` matches, ``old`` (timeless) matches too: each of the terms
+    ``old`` ANDs is implied by one of ``new``'s. Then the items ``old`` found are all ``new`` can
+    find, and a search looks at those only (``browse_index``). False when unsure, and for
+    ``Everything`` (nothing to gain)."""
+    if isinstance(old, Everything) or not timeless(old):
+        return False
+    news = _conjuncts(new)
+    return all(any(_implies(a, b) for a in news) for b in _conjuncts(old))

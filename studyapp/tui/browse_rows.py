@@ -1,8 +1,8 @@
 """How an item reads in the browser: which columns fit the width and how wide each is, its row
 of cells (each cut to its column by cell width, so that Chinese lines up), its short text, its
 state, due date and stability, the preview under the table, in both languages, and what the
-search index is given of it; and the table that draws those cells (``ItemTable``). Pure but for
-that table: the screen (``browse``) passes the width, the language and the deck titles."""
+search index is given of it (the table that draws the cells is ``browse_table``'s). Pure: the
+screen (``browse``) passes the width, the language and the deck titles."""
 
 from __future__ import annotations
 
@@ -11,19 +11,15 @@ from datetime import datetime
 from typing import Any
 
 from rich.cells import cell_len, get_character_cell_size
-from rich.console import Console, ConsoleOptions
-from rich.measure import Measurement
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text as RichText
-from textual.widgets import DataTable
 
 from studyapp.core.content import GAP, Card, ProblemTemplate
 from studyapp.core.scheduler import ItemState
-from studyapp.core.search import Entry, entry_for, item_text
+from studyapp.core.search import Entry, entry_for
 from studyapp.core.search_terms import difficulty_share, due_in_days
 from studyapp.store.browse import ItemRow
 from studyapp.store.browse_index import IndexItem
+from studyapp.tui.browse_table import Cell
 
 S = {
     "en": {
@@ -76,7 +72,11 @@ def fit(text: str, width: int, right: bool = False) -> str:
 
 
 def one_line(text: str) -> str:
-    """Text on one line with single spaces (the table's rows are one line high)."""
+    """Text on one line with single spaces (the table's rows are one line high). Every whitespace
+    character but the space is unprintable: a printable text without a double, leading or trailing
+    space is already so (one scan instead of a split and a join)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -89,7 +89,10 @@ def summary(thing: Card | ProblemTemplate, lang: str) -> str:
         text = thing.title or (kind.summary if kind else None)
         return one_line(text.get(lang)) if text else thing.kind
     text = thing.front or thing.text or thing.question
-    return one_line(GAP.sub(lambda m: m.group(1).split("|")[0], text.get(lang))) if text else thing.id
+    if not text:
+        return thing.id
+    line = text.get(lang)
+    return one_line(GAP.sub(lambda m: m.group(1).split("|")[0], line) if "{{" in line else line)
 
 
 def stability_text(days: float | None, lang: str) -> str:
@@ -142,15 +145,13 @@ def line_for(thing: Card | ProblemTemplate, row: ItemRow | None, lang: str, deck
 def index_item(thing: Card | ProblemTemplate, deck_title: str) -> IndexItem:
     """What the search index keeps of an item (``Entry`` says what a search sees)."""
     if isinstance(thing, Card):
-        return IndexItem(thing.id, thing.deck, "card", thing.type, tuple(t.casefold() for t in thing.tags),
-                         deck_title)
-    return IndexItem(thing.id, thing.deck, "problem", thing.kind, tuple(t.casefold() for t in thing.tags),
-                     deck_title)
+        return IndexItem(thing.id, thing.deck, "card", thing.type, thing.tags, deck_title)
+    return IndexItem(thing.id, thing.deck, "problem", thing.kind, thing.tags, deck_title)
 
 
-def index_text(thing: Card | ProblemTemplate, lang: str) -> tuple[str, str]:
-    """The search text of an item, and what the Item column sorts it by."""
-    return item_text(thing), summary(thing, lang).casefold()
+def title_key(thing: Card | ProblemTemplate, lang: str) -> str:
+    """What the Item column sorts an item by."""
+    return summary(thing, lang).casefold()
 
 
 COLUMNS = ("deck", "kind", "text", "state", "due", "stab", "diff", "lapses", "last")
@@ -209,80 +210,6 @@ SORT_KEYS: dict[str, Any] = {
     "lapses": lambda ln, now: ln.entry.state.lapses,
     "last": lambda ln, now: (ln.last_rating is None, ln.last_rating or 0),
 }
-
-
-class Cell:
-    """A cell of the table, already cut to its column: its text is rendered once and its width
-    known (the table draws and measures a cell again and again, and a Rich Text costs tens of
-    microseconds each time: a screenful of rows is then tens of milliseconds a keystroke)."""
-
-    __slots__ = ("text", "_segments")
-
-    def __init__(self, text: RichText):
-        self.text = text
-        self._segments: list[Segment] | None = None
-
-    def __str__(self) -> str:
-        return self.text.plain
-
-    def stylize(self, style: str) -> None:
-        self.text.stylize(style)
-        self._segments = None
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> list[Segment]:
-        return self.segments(console)
-
-    def segments(self, console: Console) -> list[Segment]:
-        if self._segments is None:
-            text = self.text
-            if text.spans or not text.style:
-                self._segments = list(text.render(console))  # the style under the spans included
-            else:  # (``render`` leaves a text's own style out when it has no spans)
-                self._segments = [Segment(text.plain, console.get_style(text.style))]
-        return self._segments
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(self.text.cell_len, self.text.cell_len)
-
-
-# What ItemTable's quick way of drawing a cell reads of DataTable (else it draws as DataTable does).
-_TABLE_PARTS = ("_row_locations", "_column_locations", "_data", "_cell_render_cache", "_update_count",
-                "_show_hover_cursor", "_pseudo_class_state", "_get_styles_to_render_cell")
-
-
-class ItemTable(DataTable[Any]):
-    """The browser's table: a DataTable that draws the ``Cell`` cells it is given (one line each,
-    already cut to their column) by styling their segments as DataTable's own drawing would, without
-    passing each one through Rich's padding and line splitting again (tens of microseconds a cell:
-    a screenful of rows took about 15 ms more at 120x40). Headers, other cells, taller rows, a
-    padded table, or a DataTable without the parts this reads, draw as DataTable draws them."""
-
-    quick: bool | None = None  # whether this DataTable has the parts read below
-
-    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
-                     cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
-        if self.quick is None:
-            self.quick = all(hasattr(self, name) for name in _TABLE_PARTS)
-        cell = None
-        if self.quick and row_index >= 0 and column_index >= 0 and self.cell_padding == 0:
-            row_key = self._row_locations.get_key(row_index)
-            column_key = self._column_locations.get_key(column_index)
-            cell = self._data.get(row_key, {}).get(column_key)
-        if not isinstance(cell, Cell) or self.rows[row_key].height != 1:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
-               self._pseudo_class_state)
-        lines = self._cell_render_cache.get(key)
-        if lines is None:
-            base_style += Style.from_meta({"row": row_index, "column": column_index})
-            fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
-            component, post = self._get_styles_to_render_cell(
-                False, False, fixed, hover, cursor, self.show_cursor, self._show_hover_cursor,
-                self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
-            segments = Segment.adjust_line_length(cell.segments(self.app.console), width)
-            lines = [list(Segment.apply_style(segments, base_style + component, post))]
-            self._cell_render_cache[key] = lines
-        return lines
 
 
 def row_cells(ln: Line, widths: dict[str, int], lang: str, now: datetime, day_end: datetime,

@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from studyapp.core.bilingual import Text
+from studyapp.core.content import Card
 from studyapp.core.library import load_library
 from studyapp.core.scheduler import LEARNING, RELEARNING, REVIEW, ItemState
-from studyapp.core.search import Entry, Query, SearchError, entry_for, item_text, parse
+from studyapp.core.search import Entry, Query, SearchError, entry_for, item_text, one_line, parse
 from studyapp.core.search_terms import due_in_days
 
 NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
@@ -202,6 +204,42 @@ def test_the_text_of_an_item_is_its_id_and_every_text_in_both_languages():
             item_text(cloze) + item_text(choice))
     assert " ".join(choice.question.zh.split()).casefold() in item_text(choice)
     assert template.kind in item_text(template) and template.title.zh.casefold() in item_text(template)
+
+
+def test_every_whitespace_but_the_space_is_unprintable():
+    # item_text's quick check: a printable part with no double, leading or trailing space is
+    # already on one line with single spaces.
+    for code in range(0x110000):
+        c = chr(code)
+        if c.isspace() and c != " ":
+            assert not c.isprintable(), hex(code)
+
+
+def reference_text(card: Card) -> str:
+    """item_text as it was written first: every part on one line, one at a time."""
+    parts = [card.id]
+    for text in (card.front, card.back, card.text, card.question, card.explanation,
+                 *(o.text for o in card.options)):
+        if text is not None:
+            parts += [text.en, text.zh]
+    return "\n".join(" ".join(p.replace("{{", "").replace("}}", "").split()).casefold() for p in parts)
+
+
+TEXTS = st.lists(st.sampled_from(["a", "B", "ß", "Σ", "步", " ", "  ", "\n", "\t", "\u3000", "\xa0", "{", "}",
+                                  "{{", "}}", "\x00", "\u2028", "İ"]), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, TEXTS, TEXTS, TEXTS)
+def test_item_text_reads_every_part_as_one_line(front_en, front_zh, back_en, back_zh):
+    card = Card(id="x.1", deck="d", type="basic", front=Text(front_en, front_zh), back=Text(back_en, back_zh))
+    assert item_text(card) == reference_text(card)
+    assert one_line(front_en) == " ".join(front_en.replace("{{", "").replace("}}", "").split())
+
+
+def test_item_text_of_every_bundled_card_is_the_reference_one():
+    for card in load_library().cards:
+        assert item_text(card) == reference_text(card)
 
 
 def test_an_item_never_stored_is_new():

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from studyapp.core.scheduler import LEARNING, RELEARNING, REVIEW, ItemState
 from studyapp.core.search import Entry, Query, parse
 from studyapp.store.browse_index import BrowseIndex, Cancelled, IndexItem
-from studyapp.store.browse_sql import glob_escape
+from studyapp.store.browse_sql import glob_escape, timeless, within
 from studyapp.store.progress import Store, ms
-from tests.core.test_search import DAY_END, ENTRIES, LINES, NOW
+from tests.core.test_search import DAY_END, ENTRIES, LINES, NOW, PIECES
 
 
 def NEVER() -> bool:  # noqa: N802 - a query nobody cancels
@@ -40,7 +40,8 @@ def build(path: Path, entries: list[Entry], stored: set[str] | None = None) -> B
     index.fill_items(IndexItem(e.state.item_id, e.state.deck, e.state.kind, e.type, e.tags,
                                e.state.deck.title()) for e in entries)
     index.snapshot()
-    index.fill_text(lambda k: ((e.text, e.text.casefold()) for e in entries[k:]), NEVER)
+    index.fill_text(lambda k: (e.text for e in entries[k:]), NEVER)
+    index.fill_titles(lambda k: (e.text.casefold() for e in entries[k:]), NEVER)
     return index
 
 
@@ -249,7 +250,7 @@ def test_a_text_step_stopped_early_is_resumed_where_it_stopped(tmp_path):
 
     def texts_from(k: int):
         asked.append(k)
-        return ((e.text, e.text) for e in entries[k:])
+        return (e.text for e in entries[k:])
 
     index.fill_text(texts_from, lambda: True)  # the screen closed after the first batch
     assert not index.text_ready.is_set() and 0 < index.text_rows < len(entries)
@@ -259,4 +260,64 @@ def test_a_text_step_stopped_early_is_resumed_where_it_stopped(tmp_path):
         query = parse(f'"text {k:05d}"')
         assert isinstance(query, Query)
         assert sql_ids(index, entries, query, NOW, DAY_END) == [f"i{k}"]
+    index.close()
+
+
+# --- a query looks only at what the last count found, when that holds all it can find ----------
+def node(line: str):
+    query = parse(line)
+    assert isinstance(query, Query), line
+    return query.test
+
+
+def test_which_queries_can_only_find_what_another_found():
+    assert within(node("strid"), node("stri")) and within(node("stride"), node("stride"))
+    assert within(node("stride -is:new"), node("strid")) and within(node("deck:a strid"), node("deck:a"))
+    assert within(node("strid tag:cnn"), node("tag:cnn str"))
+    assert not within(node("stri"), node("strid")) and not within(node("s*de"), node("stri"))
+    assert not within(node("stride or deck:a"), node("stride")) and not within(node("stride"), node(""))
+    assert not within(node("is:due stride"), node("is:due")) and not within(node("rated:2"), node("rated:2"))
+    assert timeless(node("-(stride or is:new) prop:ivl>2")) and not timeless(node("a or prop:due>1"))
+
+
+def test_a_line_typed_on_looks_only_at_what_the_last_count_found(tmp_path):
+    index = build(tmp_path / "p.sqlite3", ENTRIES)
+    first = parse("s")
+    assert isinstance(first, Query)
+    index.count(first, NOW, DAY_END, NEVER)
+    for line in ("st", "str", "stri", "strid", "stride", "stride -is:new", "stride s -is:new"):
+        query = parse(line)
+        assert isinstance(query, Query)
+        with index.lock:
+            assert index._tables(query, {"text"})[1] == "h.n", line  # read from the kept items
+        assert sql_ids(index, ENTRIES, query, NOW, DAY_END) == python_ids(ENTRIES, query, NOW, DAY_END), line
+    backwards = parse("strid")
+    assert isinstance(backwards, Query)
+    with index.lock:
+        assert index._tables(backwards, {"text"})[1] == "b.n"  # "stride s" found less than it can
+    index.close()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(LINES, st.lists(PIECES, max_size=6).map("".join))
+def test_a_line_typed_on_means_the_same_in_sql(index, line, more):
+    before, after = parse(line), parse(line + more)
+    if isinstance(before, Query) and isinstance(after, Query):
+        index.count(before, NOW, DAY_END, NEVER)
+        assert sql_ids(index, ENTRIES, after, NOW, DAY_END) == python_ids(ENTRIES, after, NOW, DAY_END)
+
+
+def test_what_a_count_kept_is_forgotten_when_an_item_changes(tmp_path):
+    index = build(tmp_path / "p.sqlite3", ENTRIES)
+    suspended = parse("is:suspended")
+    assert isinstance(suspended, Query)
+    assert sql_ids(index, ENTRIES, suspended, NOW, DAY_END) == ["conv.susp"]  # and kept
+    store = Store(tmp_path / "p.sqlite3")
+    store.set_item(ItemState("conv.new", "convolution", "card", suspended=True))
+    index.refresh("conv.new")
+    assert sql_ids(index, ENTRIES, suspended, NOW, DAY_END) == ["conv.new", "conv.susp"]
+    store.set_item(ItemState("act.learn", "activations", "problem", suspended=True))
+    index.snapshot()
+    assert sql_ids(index, ENTRIES, suspended, NOW, DAY_END) == ["conv.new", "conv.susp", "act.learn"]
+    store.close()
     index.close()

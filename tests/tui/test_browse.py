@@ -382,3 +382,11 @@ problems:
         assert "3 of 3 items" in text_of(screen.query_one("#browse-status"))
         await search(pilot, screen, "two")
         assert shown(screen) == ["t.two"]
+
+
+def test_one_line_is_the_text_split_and_joined():
+    from studyapp.tui.browse_rows import one_line
+
+    for text in ("a b", " a", "a ", "a  b", "a\nb", "a\tb", "a\u3000b", "a\xa0b", "", " ", "步幅 s",
+                 "a\x85b"):
+        assert one_line(text) == " ".join(text.split()), repr(text)
