@@ -10,24 +10,35 @@ SUBSCRIPTS = str.maketrans("0123456789-+()", "₀₁₂₃₄₅₆₇₈₉₋�
 
 
 def sup(text: object) -> str:
+    if type(text) is int and 0 <= text < 100:
+        return _SUP_INTS[text]
     return str(text).translate(SUPERSCRIPTS)
 
 
 def sub(text: object) -> str:
+    if type(text) is int and 0 <= text < 100:  # indexes, in every worked solution
+        return _SUB_INTS[text]
     return str(text).translate(SUBSCRIPTS)
+
+
+_SUP_INTS = [str(i).translate(SUPERSCRIPTS) for i in range(100)]
+_SUB_INTS = [str(i).translate(SUBSCRIPTS) for i in range(100)]
 
 
 def num(x: float, decimals: int = 4) -> str:
     """``x`` rounded to ``decimals`` places, without trailing zeros (``0.5``, ``-2``, ``0.1235``)."""
-    if type(x) is float:
-        key = (x, decimals)
-        text = _NUM_CACHE.get(key)
+    if type(x) is float:  # a memo per number of decimals: worked solutions repeat their numbers
+        texts = _NUM_MEMO.get(decimals)
+        if texts is None:
+            texts = _NUM_MEMO[decimals] = {}
+        text = texts.get(x)
         if text is None:
-            text = _format_float(x, decimals)
-            if len(_NUM_CACHE) > 50_000:  # a bounded memo: worked solutions repeat their numbers
-                _NUM_CACHE.clear()
-            _NUM_CACHE[key] = text
+            if len(texts) >= 50_000:  # bounded
+                texts.clear()
+            text = texts[x] = _format_float(x, decimals)
         return text
+    if type(x) is int:
+        return str(x)
     if isinstance(x, bool):
         return str(x).lower()
     if isinstance(x, int):
@@ -36,29 +47,41 @@ def num(x: float, decimals: int = 4) -> str:
 
 
 def _format_float(x: float, decimals: int) -> str:
+    if -1e16 < x < 1e16:  # the usual case first (NaN fails every comparison)
+        text = _FIXED[decimals] % x if decimals < 16 else f"{x:.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text == "-0" else text
     if x != x or x in (_INF, -_INF):
         return str(x)
-    if abs(x) >= 1e16:  # floats this large are whole numbers; the shortest exact form, 1e+20
-        return repr(x)
-    text = _FIXED[decimals] % x if decimals < 16 else f"{x:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return repr(x)  # floats this large are whole numbers; the shortest exact form, 1e+20
 
 
-_NUM_CACHE: dict[tuple[float, int], str] = {}
+_NUM_MEMO: dict[int, dict[float, str]] = {}  # decimals → number → text
+_PAREN_MEMO: dict[int, dict[float, str]] = {}
 _FIXED = [f"%.{d}f" for d in range(16)]
 _INF = float("inf")
 
 
 def paren(x: float, decimals: int = 4) -> str:
     """A number ready to stand after an operator: negatives in parentheses."""
+    if type(x) is float:  # remembered as ``num`` remembers: the most used formatting of all
+        texts = _PAREN_MEMO.get(decimals)
+        if texts is None:
+            texts = _PAREN_MEMO[decimals] = {}
+        text = texts.get(x)
+        if text is None:
+            if len(texts) >= 50_000:  # bounded
+                texts.clear()
+            text = num(x, decimals)
+            text = texts[x] = f"({text})" if text[0] == "-" else text
+        return text
     text = num(x, decimals)
     return f"({text})" if text[0] == "-" else text
 
 
 def vec(values: Sequence[float], decimals: int = 4) -> str:
-    return "[" + ", ".join(num(v, decimals) for v in values) + "]"
+    return "[" + ", ".join([num(v, decimals) for v in values]) + "]"
 
 
 def grid(matrix: Sequence[Sequence[float]], decimals: int = 4) -> list[str]:
@@ -67,7 +90,7 @@ def grid(matrix: Sequence[Sequence[float]], decimals: int = 4) -> list[str]:
     if not cells or not cells[0]:
         return ["[ ]"]
     widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
-    body = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    body = ["  ".join([c.rjust(w) for c, w in zip(row, widths, strict=True)]) for row in cells]
     if len(body) == 1:
         return [f"[ {body[0]} ]"]
     top, bottom = "⎡⎣"
@@ -89,8 +112,8 @@ def depth(value: Any) -> int:
 def format_value(value: Any, decimals: int = 4) -> str:
     """One-line form of a number, vector or matrix that the answer parser reads back."""
     if isinstance(value, list | tuple):
-        if depth(value) >= 2:
-            return "[" + ", ".join(format_value(row, decimals) for row in value) + "]"
+        if value and isinstance(value[0], list | tuple) and value[0]:  # depth(value) >= 2
+            return "[" + ", ".join([format_value(row, decimals) for row in value]) + "]"
         return vec(value, decimals)
     return num(value, decimals)
 
@@ -98,7 +121,7 @@ def format_value(value: Any, decimals: int = 4) -> str:
 def format_answer(answer: Any, decimals: int = 4) -> str:
     """An answer as a learner would type it; labelled parts for structured answers."""
     if isinstance(answer, dict):
-        return "; ".join(f"{k}: {format_value(v, decimals)}" for k, v in answer.items())
+        return "; ".join([f"{k}: {format_value(v, decimals)}" for k, v in answer.items()])
     return format_value(answer, decimals)
 
 
@@ -107,7 +130,7 @@ def shape_text(shape: tuple[int, ...]) -> str:
         return "a single number"
     if len(shape) == 1:
         return f"a vector of {shape[0]}"
-    return "a " + "×".join(str(s) for s in shape) + " matrix"
+    return "a " + "×".join([str(s) for s in shape]) + " matrix"
 
 
 def shape_zh(shape: tuple[int, ...]) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from studyapp.core.content import ProblemTemplate
 from studyapp.core.diagnosis import diagnose
 from studyapp.core.grading import Grade, Tolerance, grade
 from studyapp.core.kinds import KINDS, Kind, Knobs
+from studyapp.core.kinds.rawbits import RawBits, seed_states
 from studyapp.core.steps import Step
 
 if TYPE_CHECKING:
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 
 SEED_LIMIT = 2**63
 MAX_COUNT = 100_000  # problems in one set: `studyapp generate --count`, worksheets, an exam
+# ProblemStream.each makes this many problems before it hands out their results: the longer the
+# runs of one kind, the faster, and a batch keeps only its results (JSON rows), not its problems.
+BATCH = 10_000
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -57,16 +62,19 @@ class Problem:
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         """The public exercise-set form; no timestamps, so equal seeds give equal bytes."""
+        template = self.template  # the properties inlined: this runs for every problem of a set
+        kind = KINDS[template.kind]
+        decimals = template.decimals if template.decimals is not None else kind.decimals
         return {
-            "id": self.id,
-            "kind": self.template.kind,
-            "topic": self.template.deck,
-            "template": self.template.id,
-            "difficulty": self.template.difficulty,
+            "id": f"{template.id}@{self.seed}",
+            "kind": template.kind,
+            "topic": template.deck,
+            "template": template.id,
+            "difficulty": template.difficulty,
             "seed": self.seed,
-            "decimals": self.decimals,
+            "decimals": decimals,
             "params": self.params,
-            "prompt": self.prompt(lang),
+            "prompt": kind.prompt(self.params, lang, decimals),
             "answer": self.answer,
             "solution": [step.to_dict(lang) for step in self.steps],
         }
@@ -94,10 +102,13 @@ def grade_answer(kind: Kind, params: dict[str, Any], answer: Any, text: str, tol
 
 def generate(template: ProblemTemplate, seed: int) -> Problem:
     """The problem of ``template`` for ``seed``: a pure function of the two."""
-    kind = KINDS[template.kind]
     # default_rng(seed)'s own bit generator, without the Generator around it: the draws
     # only read its raw stream, and building the wrapper would cost a third of the seeding.
-    bits = np.random.PCG64(seed)
+    return _generate(template, seed, np.random.PCG64(seed))
+
+
+def _generate(template: ProblemTemplate, seed: int, bits: np.random.PCG64 | RawBits) -> Problem:
+    kind = KINDS[template.kind]
     params = kind.complete(kind.generate(Knobs(kind, template.knobs, bits)))
     solution = kind.solve(params)
     return Problem(template, seed, params, solution.answer, solution.steps)
@@ -113,14 +124,51 @@ def pick(templates: list[ProblemTemplate], count: int, seed: int) -> list[tuple[
     rng = np.random.default_rng(seed)
     order: list[int] = []
     while len(order) < count:
-        order.extend(int(i) for i in rng.permutation(len(templates)))
-    seeds = rng.integers(0, 2**32, size=count)
-    return [(templates[i], int(s)) for i, s in zip(order[:count], seeds, strict=True)]
+        order.extend(rng.permutation(len(templates)).tolist())
+    seeds = rng.integers(0, 2**32, size=count).tolist()
+    return [(templates[i], s) for i, s in zip(order[:count], seeds, strict=True)]
 
 
-def iter_exercise_set(templates: list[ProblemTemplate], count: int, seed: int) -> Iterator[Problem]:
+def iter_exercise_set(templates: list[ProblemTemplate], count: int, seed: int) -> ProblemStream:
     """The set's problems one by one, so a large set never has to be held in memory."""
-    return (generate(t, s) for t, s in pick(templates, count, seed))
+    pairs = pick(templates, count, seed)
+    return ProblemStream(pairs, seed_states([s for _, s in pairs]))
+
+
+class ProblemStream(Iterator[Problem]):
+    """A set's problems, the same as ``generate(t, s)`` gives, made as they are asked for.
+
+    Two things make a large set faster: every problem's PCG64 is seeded in one pass over the set
+    (``rawbits``: building a PCG64 per problem would cost 15 µs), and ``each`` makes the problems
+    kind by kind, handing the results out in set order (a set mixes its kinds evenly, and going
+    from kind to kind keeps the processor's caches cold: made in order, a set takes a fifth longer).
+    """
+
+    def __init__(self, pairs: list[tuple[ProblemTemplate, int]], states: list[tuple[int, int]]):
+        self._pairs, self._states, self._next = pairs, states, 0
+
+    def __next__(self) -> Problem:
+        if self._next >= len(self._pairs):
+            raise StopIteration
+        self._next += 1
+        return self._make(self._next - 1)
+
+    def each(self, fn: Callable[[Problem], R]) -> Iterator[R]:
+        """``fn`` of every problem not yet taken, in set order; each problem lives only in its call."""
+        pairs, states = self._pairs, self._states
+        kinds = [template.kind for template, _ in pairs]
+        while self._next < len(pairs):
+            batch = range(self._next, min(self._next + BATCH, len(pairs)))
+            self._next = batch.stop
+            done = {}
+            for i in sorted(batch, key=kinds.__getitem__):
+                template, seed = pairs[i]
+                done[i] = fn(_generate(template, seed, RawBits(seed, states[i])))
+            yield from (done[i] for i in batch)
+
+    def _make(self, index: int) -> Problem:
+        template, seed = self._pairs[index]
+        return _generate(template, seed, RawBits(seed, self._states[index]))
 
 
 def exercise_set(templates: list[ProblemTemplate], count: int, seed: int) -> list[Problem]:

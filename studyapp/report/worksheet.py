@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import orjson
 
 from studyapp.core.numfmt import format_answer, tensor_grids
-from studyapp.core.problems import Problem
+from studyapp.core.problems import Problem, ProblemStream
 from studyapp.core.steps import render_markdown
 
 SCHEMA = "studyapp.exercise-set/1"
@@ -22,9 +22,20 @@ LABELS = {
 
 def exercise_set_json(problems: Iterable[Problem], seed: int, lang: str) -> str:
     """One problem per line: readable, and fast to write (orjson, see the README)."""
-    head = orjson.dumps({"schema": SCHEMA, "seed": seed, "lang": lang})
-    rows = b",\n".join(orjson.dumps(p.to_dict(lang)) for p in problems)
-    return (head[:-1] + b',"problems":[\n' + rows + b"\n]}\n").decode()
+    head = orjson.dumps({"schema": SCHEMA, "seed": seed, "lang": lang})[:-1].decode()
+
+    def row(problem: Problem) -> str:  # decoded while its bytes are fresh in the cache
+        return orjson.dumps(problem.to_dict(lang)).decode()
+
+    # One join of every piece: each concatenation would copy the whole set. A set being
+    # generated is made kind by kind (see ProblemStream), its rows still in set order.
+    parts = [head, ',"problems":[\n']
+    for text in problems.each(row) if isinstance(problems, ProblemStream) else map(row, problems):
+        parts += (text, ",\n")
+    if len(parts) > 2:
+        parts.pop()  # the last separator
+    parts.append("\n]}\n")
+    return "".join(parts)
 
 
 def _title(problem: Problem, number: int, lang: str) -> str:

@@ -6,11 +6,13 @@ import json
 import math
 
 import numpy as np
+import orjson
 import pytest
 
+from studyapp.core import problems
 from studyapp.core.kinds import KINDS, Knobs
 from studyapp.core.library import load_library
-from studyapp.core.problems import exercise_set, generate, pick
+from studyapp.core.problems import ProblemStream, exercise_set, generate, iter_exercise_set, pick
 from studyapp.report.worksheet import exercise_set_json
 
 TEMPLATES = load_library().templates
@@ -88,6 +90,35 @@ def test_exercise_set_json_is_byte_identical_for_a_seed():
     assert all(set(p) >= {"id", "kind", "topic", "template", "difficulty", "params", "prompt",
                           "answer", "solution"} for p in doc["problems"])
     assert one != exercise_set_json(exercise_set(TEMPLATES, 15, 100), 100, "en")
+
+
+def reference_json(problems_: list, seed: int, lang: str) -> str:
+    """The exercise-set JSON written the plain way, to compare the fast writer with."""
+    head = orjson.dumps({"schema": "studyapp.exercise-set/1", "seed": seed, "lang": lang})
+    rows = b",\n".join(orjson.dumps(p.to_dict(lang)) for p in problems_)
+    return (head[:-1] + b',"problems":[\n' + rows + b"\n]}\n").decode()
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 15, 16, 17, 120])
+def test_a_set_is_its_problems_generated_one_by_one(count, monkeypatch):
+    monkeypatch.setattr(problems, "BATCH", 7)  # several batches, made kind by kind
+    want = [generate(t, s) for t, s in pick(TEMPLATES, count, 42)]
+    assert list(iter_exercise_set(TEMPLATES, count, 42)) == want
+    assert list(iter_exercise_set(TEMPLATES, count, 42).each(lambda p: p)) == want
+    for lang in ("en", "zh"):
+        text = reference_json(want, 42, lang)
+        assert exercise_set_json(iter_exercise_set(TEMPLATES, count, 42), 42, lang) == text
+        assert exercise_set_json(want, 42, lang) == text
+        assert exercise_set_json(iter(want), 42, lang) == text
+
+
+def test_a_stream_taken_in_part_gives_the_rest_in_order():
+    stream = iter_exercise_set(TEMPLATES, 30, 5)
+    assert isinstance(stream, ProblemStream)
+    first = [next(stream) for _ in range(4)]
+    rest = list(stream.each(lambda p: p.id))
+    assert [p.id for p in first] + rest == [p.id for p in exercise_set(TEMPLATES, 30, 5)]
+    assert list(stream) == [] and list(stream.each(lambda p: p)) == []
 
 
 def test_json_answers_are_unrounded_float64():

@@ -2,7 +2,9 @@
 
 Each kind lives in the module of its name and is exported as ``KIND``; softmax.py holds softmax and
 softmax_cross_entropy, two questions on one computation. Below the kinds sit base (what a kind is),
-nnmath (shared numbers), conv_sizes, checks and wording. No kind imports another.
+knobs (the draws of a template's settings) and rawbits (the seeded stream they come from), nnmath
+(shared numbers), like_numpy (NumPy's arithmetic on plain floats), conv_sizes, checks and wording.
+No kind imports another.
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
+from studyapp.core.kinds.like_numpy import exp, log1p
 from studyapp.core.kinds.nnmath import SELU_ALPHA, SELU_LAMBDA
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren
 from studyapp.core.steps import Step
 
@@ -154,7 +154,7 @@ class Activation(Kind):
 
     # Each helper appends the value step, then the derivative step.
     def _sigmoid(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
-        e = float(np.exp(-x))
+        e = exp(-x)
         s = 1.0 / (1.0 + e)
         steps.append(Step(T("Sigmoid", "Sigmoid 函数值"), "σ(x) = 1 / (1 + e⁻ˣ)",
                           f"σ({num(x)}) = 1 / (1 + e^{paren(-x)}) = 1 / (1 + {num(e, 6)})", s))
@@ -165,7 +165,7 @@ class Activation(Kind):
         return s, d
 
     def _tanh(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
-        ep, en = float(np.exp(x)), float(np.exp(-x))
+        ep, en = exp(x), exp(-x)
         t = float(np.tanh(x))
         steps.append(Step(T("tanh", "tanh 函数值"), "tanh(x) = (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ)",
                           f"tanh({num(x)}) = ({num(ep, 6)} − {num(en, 6)}) / "
@@ -201,7 +201,7 @@ class Activation(Kind):
                               f"{num(x)} > 0, so ELU(x) = x", x))
             steps.append(Step(T("Derivative", "导数"), "ELU'(x) = 1 if x > 0", "", 1.0))
             return x, 1.0
-        e = float(np.exp(x))
+        e = exp(x)
         v = a * (e - 1)
         steps.append(Step(T("ELU", "ELU 函数值"), "ELU(x) = x if x > 0, α(eˣ − 1) otherwise",
                           f"{num(x)} ≤ 0, so ELU(x) = {num(a)} × (e^{paren(x)} − 1) = "
@@ -217,7 +217,7 @@ class Activation(Kind):
             steps.append(Step(T("SELU", "SELU 函数值"), formula, f"{num(lam, 6)} × {num(x)}", lam * x))
             steps.append(Step(T("Derivative", "导数"), "SELU'(x) = λ if x > 0", "", lam))
             return lam * x, lam
-        e = float(np.exp(x))
+        e = exp(x)
         v = lam * al * (e - 1)
         steps.append(Step(T("SELU", "SELU 函数值"), formula,
                           f"{num(lam, 6)} × {num(al, 6)} × (e^{paren(x)} − 1) = "
@@ -228,11 +228,11 @@ class Activation(Kind):
         return v, d
 
     def _softplus(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
-        e = float(np.exp(x))
-        v = float(np.log1p(e)) if x < 30 else x + math.log1p(math.exp(-x))
+        e = exp(x)
+        v = log1p(e) if x < 30 else x + math.log1p(math.exp(-x))
         steps.append(Step(T("Softplus", "Softplus 函数值"), "softplus(x) = ln(1 + eˣ)",
                           f"ln(1 + e^{paren(x)}) = ln(1 + {num(e, 6)})", v))
-        d = 1.0 / (1.0 + float(np.exp(-x)))
+        d = 1.0 / (1.0 + exp(-x))
         steps.append(Step(T("Derivative", "导数"), "softplus'(x) = σ(x) = 1 / (1 + e⁻ˣ)",
                           f"1 / (1 + e^{paren(-x)})", d))
         return v, d

@@ -7,29 +7,36 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.core.bilingual import T, Text
+from studyapp.core.bilingual import Text
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.like_numpy import np_sum, sigmoid_plain
+from studyapp.core.kinds.nnmath import floats
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import format_value, num, paren, vec
 from studyapp.core.steps import Step
 
 D = 9  # the seed's worked example prints nine decimals
+# The title and formula of each parameter's update step
+UPDATE_STEP = {name: (T(f"Update {name}", f"更新 {name}"), f"{name} ← {name} − η·∂E/∂{name}")
+               for name in ("W1", "b1", "W2", "b2")}
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ of every entry, as the seed's example computes it (``nnmath.sigmoid`` takes one float)."""
-    return 1.0 / (1.0 + np.exp(-z))
+def forward(p: dict[str, Any]) -> tuple[list[float], ...]:
+    """(net_h, out_h, net_o, out_o), σ(z) = 1 / (1 + e⁻ᶻ) as the seed's example computes it.
 
-
-def forward(p: dict[str, Any]) -> tuple[np.ndarray, ...]:
-    x, w1, b1 = np.asarray(p["x"]), np.asarray(p["W1"]), np.asarray(p["b1"])
-    w2, b2 = np.asarray(p["W2"]), np.asarray(p["b2"])
-    net_h = w1 @ x + b1
-    out_h = sigmoid(net_h)
-    net_o = w2 @ out_h + b2
-    out_o = sigmoid(net_o)
+    NumPy does the two matrix products only (BLAS's order of additions is part of the answer); the
+    biases and σ are added and applied to plain floats, the same operations NumPy would do.
+    """
+    net_h = _plus(np.asarray(p["W1"]) @ np.asarray(p["x"]), p["b1"])
+    out_h = [sigmoid_plain(z) for z in net_h]
+    net_o = _plus(np.asarray(p["W2"]) @ np.asarray(out_h), p["b2"])
+    out_o = [sigmoid_plain(z) for z in net_o]
     return net_h, out_h, net_o, out_o
+
+
+def _plus(product: np.ndarray, bias: list[float]) -> list[float]:
+    return [v + b for v, b in zip(product.tolist(), bias, strict=True)]
 
 
 def loss(p: dict[str, Any]) -> float:
@@ -41,9 +48,14 @@ def _affine_lines(name: str, w: list[list[float]], inp: list[float], b: list[flo
                   inp_name: str, out: list[float]) -> str:
     lines = []
     for r, row in enumerate(w):
-        terms = " + ".join(f"{paren(wv)}·{paren(iv, D)}" for wv, iv in zip(row, inp, strict=True))
+        terms = " + ".join([f"{paren(wv)}·{paren(iv, D)}" for wv, iv in zip(row, inp, strict=True)])
         lines.append(f"{name}{r + 1} = {terms} + {paren(b[r])} = {num(out[r], D)}")
     return "\n".join(lines)
+
+
+def _descend(values: list[float], grads: list[float], lr: float) -> list[float]:
+    """One gradient-descent step of a row: v − η·g."""
+    return [v - lr * g for v, g in zip(values, grads, strict=True)]
 
 
 class BackpropStep(Kind):
@@ -91,31 +103,31 @@ class BackpropStep(Kind):
                 f"{decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
-        x = np.asarray(p["x"], dtype=float)
-        t = np.asarray(p["target"], dtype=float)
-        w1, b1 = np.asarray(p["W1"], dtype=float), np.asarray(p["b1"], dtype=float)
-        w2, b2 = np.asarray(p["W2"], dtype=float), np.asarray(p["b2"], dtype=float)
+        # NumPy only for the three matrix products (BLAS's order of additions is part of the
+        # answer); the rest is elementwise on a handful of numbers, faster as plain floats and
+        # the same IEEE operations in the same order.
+        nh, oh, no, oo = forward(p)
+        xs, tl = floats(p["x"]), floats(p["target"])
+        w1l, b1l = [floats(row) for row in p["W1"]], floats(p["b1"])
+        w2l, b2l = [floats(row) for row in p["W2"]], floats(p["b2"])
         lr = float(p["lr"])
-        net_h, out_h, net_o, out_o = forward(p)
-        e_each = 0.5 * (t - out_o) ** 2
-        e_total = float(e_each.sum())
-        d_o = (out_o - t) * out_o * (1 - out_o)
-        g_w2 = np.outer(d_o, out_h)
-        back = w2.T @ d_o
-        d_h = back * out_h * (1 - out_h)
-        g_w1 = np.outer(d_h, x)
-        new = {"W1": w1 - lr * g_w1, "b1": b1 - lr * d_h, "W2": w2 - lr * g_w2, "b2": b2 - lr * d_o}
+        e_list = [0.5 * ((t - o) * (t - o)) for t, o in zip(tl, oo, strict=True)]
+        e_total = np_sum(e_list)
+        do = [(o - t) * o * (1 - o) for o, t in zip(oo, tl, strict=True)]
+        g_w2 = [[d * h for h in oh] for d in do]
+        back = (np.asarray(w2l).T @ np.asarray(do)).tolist()
+        dh = [bk * h * (1 - h) for bk, h in zip(back, oh, strict=True)]
+        g_w1 = [[d * v for v in xs] for d in dh]
+        new = {"W1": [_descend(w, g, lr) for w, g in zip(w1l, g_w1, strict=True)],
+               "b1": _descend(b1l, dh, lr),
+               "W2": [_descend(w, g, lr) for w, g in zip(w2l, g_w2, strict=True)],
+               "b2": _descend(b2l, do, lr)}
 
-        xs, oh, oo, tl = x.tolist(), out_h.tolist(), out_o.tolist(), t.tolist()
-        do, dh = d_o.tolist(), d_h.tolist()
-        w2l, nh, no = w2.tolist(), net_h.tolist(), net_o.tolist()
         # Each value is formatted once and reused wherever the solution shows it.
         ohf, oof, dof, dhf = ([num(v, D) for v in vs] for vs in (oh, oo, do, dh))
         dop = [paren(v, D) for v in do]
         tf, xf = [num(v) for v in tl], [num(v) for v in xs]
-        e_list = e_each.tolist()
         ef = [num(v, D) for v in e_list]
-
         def s(title: Text, formula: str, work: str, result: Any, note: Text | None = None) -> Step:
             return Step(title, formula, work, result, note, decimals=D)
 
@@ -125,51 +137,49 @@ class BackpropStep(Kind):
               _affine_lines("net_h", p["W1"], xs, p["b1"], "x", nh), nh),
             s(T("Forward: hidden outputs", "前向:隐藏层输出"),
               "out_hⱼ = σ(net_hⱼ) = 1 / (1 + e^(−net_hⱼ))",
-              "\n".join(f"out_h{j + 1} = 1 / (1 + e^{paren(-v, D)}) = {ohf[j]}"
-                        for j, v in enumerate(nh)), oh),
+              "\n".join([f"out_h{j + 1} = 1 / (1 + e^{paren(-v, D)}) = {ohf[j]}"
+                        for j, v in enumerate(nh)]), oh),
             s(T("Forward: net input of the output layer", "前向:输出层的净输入"),
               "net_oₖ = Σⱼ W2[k,j]·out_hⱼ + b2ₖ",
               _affine_lines("net_o", w2l, oh, p["b2"], "out_h", no), no),
             s(T("Forward: outputs", "前向:输出"), "out_oₖ = σ(net_oₖ)",
-              "\n".join(f"out_o{k + 1} = 1 / (1 + e^{paren(-v, D)}) = {oof[k]}"
-                        for k, v in enumerate(no)), oo),
+              "\n".join([f"out_o{k + 1} = 1 / (1 + e^{paren(-v, D)}) = {oof[k]}"
+                        for k, v in enumerate(no)]), oo),
             s(T("Loss before the step", "更新前的损失"), "E = Σₖ ½(targetₖ − out_oₖ)²",
-              "\n".join(f"E_o{k + 1} = ½({tf[k]} − {oof[k]})² = {ef[k]}" for k in range(len(oo)))
+              "\n".join([f"E_o{k + 1} = ½({tf[k]} − {oof[k]})² = {ef[k]}" for k in range(len(oo))])
               + "\nE = " + " + ".join(ef), e_total),
             s(T("Backward: error term of each output", "反向:输出层误差项"),
               "δ_oₖ = ∂E/∂net_oₖ = (out_oₖ − targetₖ)·out_oₖ·(1 − out_oₖ)",
-              "\n".join(f"δ_o{k + 1} = ({oof[k]} − {tf[k]})·{oof[k]}·(1 − {oof[k]}) = {dof[k]}"
-                        for k in range(len(oo))), do),
+              "\n".join([f"δ_o{k + 1} = ({oof[k]} − {tf[k]})·{oof[k]}·(1 − {oof[k]}) = {dof[k]}"
+                        for k in range(len(oo))]), do),
             s(T("Backward: gradient of W2", "反向:W2 的梯度"), "∂E/∂W2[k,j] = δ_oₖ·out_hⱼ",
-              "\n".join(f"∂E/∂W2[{k + 1},{j + 1}] = {dof[k]}·{ohf[j]}"
-                        for k in range(len(do)) for j in range(len(oh))), g_w2.tolist()),
+              "\n".join([f"∂E/∂W2[{k + 1},{j + 1}] = {dof[k]}·{ohf[j]}"
+                        for k in range(len(do)) for j in range(len(oh))]), g_w2),
             s(T("Backward: gradient of b2", "反向:b2 的梯度"), "∂E/∂b2ₖ = δ_oₖ", "", do),
             s(T("Backward: error term of each hidden unit (uses W2 before the update)",
                 "反向:隐藏层误差项(用更新前的 W2)"),
               "δ_hⱼ = (Σₖ W2[k,j]·δ_oₖ)·out_hⱼ·(1 − out_hⱼ)",
-              "\n".join(f"δ_h{j + 1} = ("
-                        + " + ".join(f"{paren(w2l[k][j])}·{dop[k]}" for k in range(len(do)))
-                        + f")·{ohf[j]}·(1 − {ohf[j]}) = {dhf[j]}" for j in range(len(dh))), dh,
+              "\n".join([f"δ_h{j + 1} = ("
+                        + " + ".join([f"{paren(w2l[k][j])}·{dop[k]}" for k in range(len(do))])
+                        + f")·{ohf[j]}·(1 − {ohf[j]}) = {dhf[j]}" for j in range(len(dh))]), dh,
               T("A hidden unit feeds every output, so the gradients coming back from them add up",
                 "隐藏单元连到每个输出,从各输出传回的梯度相加")),
             s(T("Backward: gradient of W1", "反向:W1 的梯度"), "∂E/∂W1[j,i] = δ_hⱼ·xᵢ",
-              "\n".join(f"∂E/∂W1[{j + 1},{i + 1}] = {dhf[j]}·{xf[i]}"
-                        for j in range(len(dh)) for i in range(len(xs))), g_w1.tolist()),
+              "\n".join([f"∂E/∂W1[{j + 1},{i + 1}] = {dhf[j]}·{xf[i]}"
+                        for j in range(len(dh)) for i in range(len(xs))]), g_w1),
             s(T("Backward: gradient of b1", "反向:b1 的梯度"), "∂E/∂b1ⱼ = δ_hⱼ", "", dh),
         ]
         lr_text = num(lr)
-        for name, old, grad in (("W2", w2, g_w2), ("b2", b2, d_o), ("W1", w1, g_w1), ("b1", b1, d_h)):
-            olds, grads = old.tolist(), grad.tolist()
-            if old.ndim == 2:
-                work = "\n".join(f"{name}[{r + 1},{c + 1}] = {num(ov)} − {lr_text}·{paren(gv, D)}"
+        for name, olds, grads in (("W2", w2l, g_w2), ("b2", b2l, do), ("W1", w1l, g_w1), ("b1", b1l, dh)):
+            if name[0] == "W":
+                work = "\n".join([f"{name}[{r + 1},{c + 1}] = {num(ov)} − {lr_text}·{paren(gv, D)}"
                                   for r, (orow, grow) in enumerate(zip(olds, grads, strict=True))
-                                  for c, (ov, gv) in enumerate(zip(orow, grow, strict=True)))
+                                  for c, (ov, gv) in enumerate(zip(orow, grow, strict=True))])
             else:
-                work = "\n".join(f"{name}[{r + 1}] = {num(ov)} − {lr_text}·{paren(gv, D)}"
-                                  for r, (ov, gv) in enumerate(zip(olds, grads, strict=True)))
-            steps.append(s(T(f"Update {name}", f"更新 {name}"), f"{name} ← {name} − η·∂E/∂{name}",
-                           work, new[name].tolist()))
-        answer = {"loss": e_total, **{k: new[k].tolist() for k in ("W1", "b1", "W2", "b2")}}
+                work = "\n".join([f"{name}[{r + 1}] = {num(ov)} − {lr_text}·{paren(gv, D)}"
+                                  for r, (ov, gv) in enumerate(zip(olds, grads, strict=True))])
+            steps.append(s(*UPDATE_STEP[name], work, new[name]))
+        answer = {"loss": e_total, **{k: new[k] for k in ("W1", "b1", "W2", "b2")}}
         return Solution(answer, steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
@@ -177,7 +187,7 @@ class BackpropStep(Kind):
         w1, b1 = np.asarray(p["W1"], dtype=float), np.asarray(p["b1"], dtype=float)
         w2, b2 = np.asarray(p["W2"], dtype=float), np.asarray(p["b2"], dtype=float)
         lr = float(p["lr"])
-        _, out_h, _, out_o = forward(p)
+        _, out_h, _, out_o = (np.asarray(v) for v in forward(p))
         loss = float(0.5 * np.sum((t - out_o) ** 2))
 
         def step(sign: float = -1.0, output_sigma: bool = True, updated_w2: bool = False) -> dict[str, Any]:

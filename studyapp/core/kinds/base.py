@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from studyapp.core.bilingual import Text
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.kinds.knobs import Knobs
 from studyapp.core.steps import Step
 
 REQUIRED = object()
@@ -70,8 +70,10 @@ class Kind:
 
     def complete(self, params: dict[str, Any]) -> dict[str, Any]:
         """Generated params with every optional param present, as ``validate`` would give them."""
+        if self.defaults.keys() <= params.keys():  # most generators give every param
+            return params
         missing = {k: v for k, v in self.defaults.items() if k not in params}
-        return {**params, **missing} if missing else params
+        return {**params, **missing}
 
     # --- to be provided by each kind -------------------------------------------------
     def generate(self, knobs: Knobs) -> dict[str, Any]:
@@ -187,90 +189,3 @@ def coerce(spec: Param, value: Any) -> tuple[Any, str | None]:
 
 
 _TENSOR3 = Param("filter", "tensor3", "one C×F×F stack")
-
-
-class Knobs:
-    """A template's knob specs resolved against an RNG.
-
-    A spec is a fixed value, a list of values to choose from, or a range
-    ``{min, max, step}`` (step 1 when omitted). Every draw comes from the raw
-    64-bit stream of the seeded bit generator, which NumPy keeps identical across
-    versions and machines (unlike the Generator's derived distributions), so a
-    seed gives the same numbers everywhere.
-    """
-
-    def __init__(self, kind: Kind, specs: dict[str, Any],
-                 rng: np.random.Generator | np.random.BitGenerator):
-        self.kind = kind
-        self.specs = specs
-        self.bits = rng.bit_generator if isinstance(rng, np.random.Generator) else rng
-        self._raw: list[int] = []
-
-    def below(self, n: int) -> int:
-        """A uniform integer in [0, n); the modulo bias is below n / 2⁶⁴."""
-        if not self._raw:
-            self._raw = self.bits.random_raw(64).tolist()
-        return self._raw.pop() % n
-
-    def spec(self, name: str) -> Any:
-        spec = self.specs.get(name, REQUIRED)
-        return self.kind.knob_index[name].default if spec is REQUIRED else spec
-
-    def pick(self, name: str) -> Any:
-        spec = self.spec(name)
-        if isinstance(spec, list):
-            return spec[self.below(len(spec))]
-        if isinstance(spec, dict):
-            return self.one(spec)
-        return spec
-
-    def int(self, name: str) -> int:
-        return int(self.pick(name))
-
-    def one(self, spec: Any) -> Any:
-        """One number drawn from a spec (fixed, list, or range on a grid)."""
-        if isinstance(spec, dict):
-            lo, step = spec["min"], spec.get("step", 1)
-            places = step_places(step)
-            value = round(lo + self.below(int(round((spec["max"] - lo) / step)) + 1) * step, places)
-            return int(value) if places == 0 else value
-        return self.many(spec, 1)[0]
-
-    def many(self, spec: Any, size: int) -> list[Any]:
-        if isinstance(spec, list):
-            n = len(spec)
-            return [spec[self.below(n)] for _ in range(size)]
-        if not isinstance(spec, dict):
-            return [spec] * size
-        lo, step = spec["min"], spec.get("step", 1)
-        count = int(round((spec["max"] - lo) / step)) + 1
-        places = step_places(step)
-        values = [round(lo + self.below(count) * step, places) for _ in range(size)]
-        if places == 0:
-            return [int(v) for v in values]
-        return values
-
-    def values(self, name: str, shape: tuple[int, ...], avoid_zero: bool = False) -> Any:
-        """Nested lists of ``shape`` drawn from the knob (ints on an integer grid, for tidy JSON)."""
-        spec = self.spec(name)
-        size = 1
-        for n in shape:
-            size *= n
-        flat = self.many(spec, size)
-        if avoid_zero:
-            for index, v in enumerate(flat):
-                for _ in range(20):
-                    if v != 0:
-                        break
-                    v = self.one(spec)
-                flat[index] = v
-        for n in reversed(shape[1:]):
-            flat = [flat[i:i + n] for i in range(0, len(flat), n)]
-        return flat
-
-
-@lru_cache(maxsize=256)
-def step_places(step: float) -> int:
-    """Decimal places of a grid step: 1 → 0, 0.1 → 1, 0.25 → 2."""
-    text = f"{step:.10f}".rstrip("0")
-    return len(text.split(".")[1]) if "." in text else 0

@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.like_numpy import np_sum
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, vec
 from studyapp.core.steps import Step
 
@@ -49,32 +49,32 @@ class BatchNorm(Kind):
                 f"{decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
-        x = np.asarray(p["x"], dtype=float)
+        # plain floats: the same operations as NumPy's mean and elementwise arithmetic
+        x = [float(v) for v in p["x"]]
         g, b, eps = float(p["gamma"]), float(p["beta"]), float(p["eps"])
         m = len(x)
-        mean = float(x.mean())
-        dev = x - mean
-        var = float(np.mean(dev * dev))
+        mean = np_sum(x) / m
+        dl = [v - mean for v in x]
+        var = np_sum([d * d for d in dl]) / m
         denom = math.sqrt(var + eps)
-        xhat = dev / denom
-        y = g * xhat + b
-        dl = dev.tolist()
+        xhat = [d / denom for d in dl]
+        y = [g * v + b for v in xhat]
         steps = [
             Step(T("Mini-batch mean", "mini-batch 均值"), "μ = (1/m) Σ xᵢ",
-                 f"({' + '.join(paren(v) for v in p['x'])}) / {m}", mean, decimals=6),
+                 f"({' + '.join([paren(v) for v in p['x']])}) / {m}", mean, decimals=6),
             Step(T("Deviations from the mean", "与均值之差"), "xᵢ − μ", "", dl, decimals=6),
             Step(T("Mini-batch variance (divide by m, not m − 1)", "mini-batch 方差(除以 m,而非 m − 1)"),
                  "σ² = (1/m) Σ (xᵢ − μ)²",
-                 f"({' + '.join(paren(v, 6) + '²' for v in dl)}) / {m}", var, decimals=6),
+                 f"({' + '.join([paren(v, 6) + '²' for v in dl])}) / {m}", var, decimals=6),
             Step(T("Standard deviation with ε", "加上 ε 后的标准差"), "√(σ² + ε)",
                  f"√({num(var, 6)} + {p['eps']:g})", denom, decimals=6),
             Step(T("Normalise", "归一化"), "x̂ᵢ = (xᵢ − μ) / √(σ² + ε)",
-                 ", ".join(f"{num(v, 6)}/{num(denom, 6)}" for v in dl), xhat.tolist(), decimals=6),
+                 ", ".join([f"{num(v, 6)}/{num(denom, 6)}" for v in dl]), xhat, decimals=6),
             Step(T("Scale and shift", "缩放和平移"), "yᵢ = γ·x̂ᵢ + β",
-                 ", ".join(f"{num(g)}·{paren(v, 6)} + {paren(b)}" for v in xhat.tolist()),
-                 y.tolist(), decimals=6),
+                 ", ".join([f"{num(g)}·{paren(v, 6)} + {paren(b)}" for v in xhat]),
+                 y, decimals=6),
         ]
-        return Solution({"mean": mean, "var": var, "y": y.tolist()}, steps)
+        return Solution({"mean": mean, "var": var, "y": y}, steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
         x = np.asarray(p["x"], dtype=float)

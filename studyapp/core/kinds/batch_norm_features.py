@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import magnitude_errors, plural
-from studyapp.core.kinds.wording import decimals_clause, sum_text
+from studyapp.core.kinds.like_numpy import column_sums
+from studyapp.core.kinds.wording import T, decimals_clause, sum_text
 from studyapp.core.numfmt import format_value, num, paren, sub, vec
 from studyapp.core.steps import Step
 
@@ -83,8 +83,9 @@ class BatchNormFeatures(Kind):
     def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
         x = p["x"]
         m, d = len(x), len(x[0])
-        g, b = _gamma_beta(p, d)
-        xs, gs, bs, e = format_value(x), vec(g.tolist()), vec(b.tolist()), f"{p['eps']:g}"
+        gs = vec([1.0] * d if p["gamma"] is None else [float(v) for v in p["gamma"]])
+        bs = vec([0.0] * d if p["beta"] is None else [float(v) for v in p["beta"]])
+        xs, e = format_value(x), f"{p['eps']:g}"
         if lang == "zh":
             return (f"一个 mini-batch 有 m = {m} 个样本、d = {d} 个特征:x = {xs}(每行一个样本)。"
                     f"用 γ = {gs}、β = {bs}(每个特征一个)和 ε = {e} 对每个特征(每一列)做批归一化:"
@@ -97,18 +98,22 @@ class BatchNormFeatures(Kind):
                 f"{decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
-        x = np.asarray(p["x"], dtype=float)
-        m, d = x.shape
-        g, b = _gamma_beta(p, d)
+        # bn_features in plain floats: NumPy's column sums (column_sums), then elementwise
+        rows = [[float(v) for v in row] for row in p["x"]]
+        m, d = len(rows), len(rows[0])
+        g_l = [1.0] * d if p["gamma"] is None else [float(v) for v in p["gamma"]]
+        b_l = [0.0] * d if p["beta"] is None else [float(v) for v in p["beta"]]
         eps = float(p["eps"])
-        mean, var, xhat, y = bn_features(x, g, b, eps)
-        denom = np.sqrt(var + eps)
-        back = denom * xhat + mean
-        cols = x.T.tolist()
-        mean_l, var_l, den_l, g_l, b_l = mean.tolist(), var.tolist(), denom.tolist(), g.tolist(), b.tolist()
-        dev = x - mean
-        dev_cols = dev.T.tolist()
-        xhat_cols = xhat.T.tolist()
+        mean_l = [s / m for s in column_sums(rows)]
+        dev = [[v - mu for v, mu in zip(row, mean_l, strict=True)] for row in rows]
+        var_l = [s / m for s in column_sums([[v * v for v in row] for row in dev])]
+        den_l = [math.sqrt(v + eps) for v in var_l]
+        xhat = [[v / sd for v, sd in zip(row, den_l, strict=True)] for row in dev]
+        y_l = [[g * v + b for v, g, b in zip(row, g_l, b_l, strict=True)] for row in xhat]
+        back = [[sd * v + mu for v, sd, mu in zip(row, den_l, mean_l, strict=True)] for row in xhat]
+        cols = [list(col) for col in zip(*rows, strict=True)]
+        dev_cols = [list(col) for col in zip(*dev, strict=True)]
+        xhat_cols = [list(col) for col in zip(*xhat, strict=True)]
         e = f"{eps:g}"
         mean_lines, var_lines, den_lines, hat_lines, y_lines, back_lines = [], [], [], [], [], []
         for j in range(d):
@@ -116,7 +121,7 @@ class BatchNormFeatures(Kind):
             dj = [num(v, 6) for v in dev_cols[j]]
             hj = [paren(v, 6) for v in xhat_cols[j]]
             mu, sd, sv = num(mean_l[j], 6), num(den_l[j], 6), num(var_l[j], 6)
-            squares = " + ".join(f"({t})²" if t[0] == "-" else t + "²" for t in dj)
+            squares = " + ".join([f"({t})²" if t[0] == "-" else t + "²" for t in dj])
             mean_lines.append(f"μ{s} = ({sum_text([paren(v) for v in cols[j]])}) / {m} = {mu}")
             var_lines.append(f"σ{s}² = ({squares}) / {m} = {sv}")
             den_lines.append(f"√(σ{s}² + ε) = √({sv} + {e}) = {sd}")
@@ -125,24 +130,23 @@ class BatchNormFeatures(Kind):
             y_lines.append(f"j = {j}: " + ", ".join([scale + h + shift for h in hj]))
             scale, shift = sd + "·", " + " + paren(mean_l[j], 6)
             back_lines.append(f"j = {j}: γ = {sd}, β = {mu}: " + ", ".join([scale + h + shift for h in hj]))
-        y_l = y.tolist()
         steps = [
             Step(T("Per-feature mean: down each column, over the m samples",
                    "每个特征的均值:沿每一列、对 m 个样本求平均"), "μⱼ = (1/m) Σᵢ xᵢⱼ",
                  "\n".join(mean_lines), mean_l, decimals=6),
             Step(T("Deviations from the feature's mean", "与所在特征均值之差"), "xᵢⱼ − μⱼ", "",
-                 dev.tolist(), decimals=6),
+                 dev, decimals=6),
             Step(T("Per-feature variance (divide by m, not m − 1)", "每个特征的方差(除以 m,而非 m − 1)"),
                  "σⱼ² = (1/m) Σᵢ (xᵢⱼ − μⱼ)²", "\n".join(var_lines), var_l, decimals=6),
             Step(T("Standard deviation with ε", "加上 ε 后的标准差"), "√(σⱼ² + ε)", "\n".join(den_lines),
                  den_l, decimals=6),
             Step(T("Normalise", "归一化"), "x̂ᵢⱼ = (xᵢⱼ − μⱼ) / √(σⱼ² + ε)", "\n".join(hat_lines),
-                 xhat.tolist(), decimals=6),
+                 xhat, decimals=6),
             Step(T("Scale and shift each feature by its own γⱼ, βⱼ", "每个特征用自己的 γⱼ、βⱼ 缩放和平移"),
                  "yᵢⱼ = γⱼ·x̂ᵢⱼ + βⱼ", "\n".join(y_lines), y_l, decimals=6),
             Step(T("Check: γⱼ = √(σⱼ² + ε), βⱼ = μⱼ undoes the normalisation",
                    "验证:γⱼ = √(σⱼ² + ε)、βⱼ = μⱼ 时恰好还原输入"),
-                 "√(σⱼ² + ε)·x̂ᵢⱼ + μⱼ = xᵢⱼ", "\n".join(back_lines), back.tolist(), decimals=6,
+                 "√(σⱼ² + ε)·x̂ᵢⱼ + μⱼ = xᵢⱼ", "\n".join(back_lines), back, decimals=6,
                  note=T("So a BN layer can learn to be the identity: normalising never costs the network "
                         "what it could represent before",
                         "因此 BN 层可以学成恒等映射:归一化不会削弱网络原有的表达能力")),

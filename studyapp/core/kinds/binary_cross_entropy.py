@@ -8,13 +8,13 @@ NumPy's float64) instead of paying NumPy's per-call overhead.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.nnmath import all_finite, sigmoid
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import format_value, num, paren, sub, sup, vec
 from studyapp.core.steps import Step
 
@@ -27,6 +27,7 @@ def softplus(z: float) -> float:
     return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
 
 
+@lru_cache(maxsize=128)  # every line of the solution names its sample
 def _sample(i: int) -> str:
     return sup(f"({i + 1})")
 
@@ -34,7 +35,7 @@ def _sample(i: int) -> str:
 def bce_forward(p: dict[str, Any]) -> tuple[list[float], list[float], list[float]]:
     """(z, a, per-sample loss) of the sigmoid neuron over the samples."""
     w, b = p["w"], float(p["b"])
-    z = [sum(wj * xj for wj, xj in zip(w, row, strict=True)) + b for row in p["X"]]
+    z = [sum([wj * xj for wj, xj in zip(w, row, strict=True)]) + b for row in p["X"]]
     a = [sigmoid(v) for v in z]
     # −[y ln a + (1−y) ln(1−a)] = y·softplus(−z) + (1−y)·softplus(z): finite when a rounds to 0 or 1
     loss = [y * softplus(-zi) + (1 - y) * softplus(zi) for y, zi in zip(p["y"], z, strict=True)]
@@ -43,7 +44,7 @@ def bce_forward(p: dict[str, Any]) -> tuple[list[float], list[float], list[float
 
 def bce_gradients(X: list[list[float]], err: list[float]) -> tuple[list[float], float]:
     n = len(X)
-    grad_w = [sum(row[j] * e for row, e in zip(X, err, strict=True)) / n for j in range(len(X[0]))]
+    grad_w = [sum([row[j] * e for row, e in zip(X, err, strict=True)]) / n for j in range(len(X[0]))]
     return grad_w, sum(err) / n
 
 
@@ -77,14 +78,14 @@ class BinaryCrossEntropy(Kind):
         w = vec(p["w"]) if d > 1 else num(p["w"][0])
         b = num(p["b"])
         if lang == "zh":
-            data = ";".join(f"x{_sample(i)} = {x},y{_sample(i)} = {num(y)}"
-                            for i, (x, y) in enumerate(zip(xs, p["y"], strict=True)))
+            data = ";".join([f"x{_sample(i)} = {x},y{_sample(i)} = {num(y)}"
+                            for i, (x, y) in enumerate(zip(xs, p["y"], strict=True))])
             return (f"一个 sigmoid 神经元 a = σ(w·x + b),w = {w},b = {b}。在 n = {len(xs)} 个样本上"
                     f"({data}),求交叉熵代价 C = −(1/n)Σ[y ln a + (1 − y) ln(1 − a)](自然对数)"
                     f"及其梯度 ∂C/∂w 和 ∂C/∂b。按 `cost: …; grad_w: […]; grad_b: …` 作答。"
                     f"{decimals_clause(lang, decimals)}")
-        data = "; ".join(f"x{_sample(i)} = {x}, y{_sample(i)} = {num(y)}"
-                         for i, (x, y) in enumerate(zip(xs, p["y"], strict=True)))
+        data = "; ".join([f"x{_sample(i)} = {x}, y{_sample(i)} = {num(y)}"
+                         for i, (x, y) in enumerate(zip(xs, p["y"], strict=True))])
         return (f"A sigmoid neuron computes a = σ(w·x + b) with w = {w} and b = {b}. Over n = {len(xs)} "
                 f"samples ({data}), compute the cross-entropy cost C = −(1/n)Σ[y ln a + (1 − y) ln(1 − a)] "
                 f"(natural log) and its gradients ∂C/∂w and ∂C/∂b. Answer as `cost: …; grad_w: […]; "
@@ -104,7 +105,7 @@ class BinaryCrossEntropy(Kind):
         lines_z, lines_a, lines_l, lines_e = [], [], [], []
         for i, row in enumerate(X):
             s, yi = _sample(i), ys[i]
-            terms = " + ".join(f"{paren(wj)}·{paren(xj)}" for wj, xj in zip(w, row, strict=True))
+            terms = " + ".join([f"{paren(wj)}·{paren(xj)}" for wj, xj in zip(w, row, strict=True)])
             lines_z.append(f"z{s} = {terms} + {pb} = {num(z[i], D)}")
             lines_a.append(f"a{s} = 1 / (1 + e^{paren(-z[i], D)}) = {af[i]}")
             if yi == 1:
@@ -116,7 +117,7 @@ class BinaryCrossEntropy(Kind):
             lines_e.append(f"a{s} − y{s} = {af[i]} − {num(yi)} = {num(err[i], D)}")
         lines_w = []
         for j in range(d):
-            terms = " + ".join(f"{paren(row[j])}·{ef[i]}" for i, row in enumerate(X))
+            terms = " + ".join([f"{paren(row[j])}·{ef[i]}" for i, row in enumerate(X)])
             name = f"w{sub(j + 1)}" if d > 1 else "w"
             lines_w.append(f"∂C/∂{name} = (1/{n})·[{terms}] = {num(grad_w[j], D)}")
         steps = [

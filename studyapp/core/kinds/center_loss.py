@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import shape_text
 from studyapp.core.kinds.nnmath import all_finite
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, sub, vec
 from studyapp.core.steps import Step
 
@@ -26,7 +25,7 @@ def center_loss_parts(p: dict[str, Any]) -> tuple[Rows, list[float], list[int], 
     X, C = p["features"], p["centers"]
     labels = [int(v) for v in p["labels"]]
     diff = [[a - b for a, b in zip(row, C[y], strict=True)] for row, y in zip(X, labels, strict=True)]
-    sq = [sum(v * v for v in row) for row in diff]
+    sq = [sum([v * v for v in row]) for row in diff]
     counts = [0] * len(C)
     sums = [[0.0] * len(C[0]) for _ in C]
     for row, y in zip(diff, labels, strict=True):
@@ -60,8 +59,8 @@ class CenterLoss(Kind):
 
     def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
         labels = [int(v) for v in p["labels"]]
-        feats = ", ".join(f"x{sub(i + 1)} = {vec(row)}" for i, row in enumerate(p["features"]))
-        cents = ", ".join(f"c{sub(j)} = {vec(row)}" for j, row in enumerate(p["centers"]))
+        feats = ", ".join([f"x{sub(i + 1)} = {vec(row)}" for i, row in enumerate(p["features"])])
+        cents = ", ".join([f"c{sub(j)} = {vec(row)}" for j, row in enumerate(p["centers"])])
         ys = vec(labels)
         if lang == "zh":
             return (f"一个 mini-batch 的特征为 {feats},类别标签 y = {ys}(从 0 开始),各类的特征中心为 "
@@ -83,12 +82,12 @@ class CenterLoss(Kind):
         dv = [vec(row) for row in diff]
         lines_d = [f"x{sub(i + 1)} − c{sub(y)} = {vec(X[i])} − {vec(C[y])} = {dv[i]}"
                    for i, y in enumerate(labels)]
-        lines_s = [f"‖x{sub(i + 1)} − c{sub(y)}‖² = " + " + ".join(f"{paren(v)}²" for v in diff[i])
+        lines_s = [f"‖x{sub(i + 1)} − c{sub(y)}‖² = " + " + ".join([f"{paren(v)}²" for v in diff[i]])
                    + f" = {num(sq[i])}" for i, y in enumerate(labels)]
         lines_c, lines_dc = [], []
         for j, n in enumerate(counts):
             members = [i for i, y in enumerate(labels) if y == j]
-            terms = " + ".join(f"(c{sub(j)} − x{sub(i + 1)})" for i in members) or "0"
+            terms = " + ".join([f"(c{sub(j)} − x{sub(i + 1)})" for i in members]) or "0"
             lines_c.append(f"n{sub(j)} = {n}: {terms} = {vec(sums[j])}")
             lines_dc.append(f"Δc{sub(j)} = {vec(sums[j])} / (1 + {n}) = {vec(delta[j])}")
         note = T("Then c_j ← c_j − α·Δc_j moves each centre toward its class's features, damped by the 1 "
@@ -102,7 +101,7 @@ class CenterLoss(Kind):
                  "xᵢ − c_yᵢ", "\n".join(lines_d), diff),
             Step(T("Squared distances", "距离的平方"), "‖xᵢ − c_yᵢ‖²", "\n".join(lines_s), sq),
             Step(T("Center loss", "center loss"), "L_C = ½ Σᵢ ‖xᵢ − c_yᵢ‖²",
-                 f"½ × ({' + '.join(num(v) for v in sq)})", loss),
+                 f"½ × ({' + '.join([num(v) for v in sq])})", loss),
             Step(T("Gradient with respect to each feature", "对每个特征的梯度"), "∂L_C/∂xᵢ = xᵢ − c_yᵢ",
                  "", diff,
                  T("The ½ cancels the 2 of the square. Gradient descent moves xᵢ against it, toward its "

@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from studyapp.core.bilingual import T, Text
+from studyapp.core.bilingual import Text
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren
 from studyapp.core.steps import Step
 
@@ -81,8 +81,8 @@ class ChainRule(Kind):
 
     def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
         names, formula = GRAPHS[p["graph"]]
-        values = ", ".join(f"{n} = {num(p[n])}" for n in names)
-        grads = ", ".join(f"∂f/∂{n}" for n in names)
+        values = ", ".join([f"{n} = {num(p[n])}" for n in names])
+        grads = ", ".join([f"∂f/∂{n}" for n in names])
         extra = ""
         if p["graph"] == "sigmoid_affine":
             extra = " (σ(s) = 1 / (1 + e⁻ˢ))" if lang != "zh" else "(σ(s) = 1 / (1 + e⁻ˢ))"
@@ -98,7 +98,7 @@ class ChainRule(Kind):
 
     @staticmethod
     def _result(f: float, grad: list[float], names: tuple[str, ...], steps: list[Step]) -> Solution:
-        steps.append(Step(T("The gradient", "梯度"), "∇f = (" + ", ".join(f"∂f/∂{n}" for n in names) + ")",
+        steps.append(Step(T("The gradient", "梯度"), "∇f = (" + ", ".join([f"∂f/∂{n}" for n in names]) + ")",
                           "", grad))
         return Solution({"f": f, "grad": grad}, steps)
 

@@ -3,16 +3,19 @@ and an optional ReLU; cross-correlation, as CNN layers compute it (no kernel fli
 
 from __future__ import annotations
 
+import math
+from itertools import chain
+from operator import mul
 from typing import Any
 
 import numpy as np
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.conv_sizes import output_size_step, pick_fitting, size_checks
+from studyapp.core.kinds.like_numpy import pad_lists, relu, small_ints
 from studyapp.core.kinds.nnmath import output_size, pad, windows
-from studyapp.core.kinds.wording import decimals_clause, shape_clause
+from studyapp.core.kinds.wording import T, decimals_clause, shape_clause
 from studyapp.core.numfmt import num, paren
 from studyapp.core.steps import Step
 
@@ -44,69 +47,75 @@ class Conv2d(Kind):
         return errors
 
     def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
-        x, w = np.asarray(p["input"]), np.asarray(p["kernel"])
+        x, w = p["input"], p["kernel"]
+        x_shape = f"{len(x)}×{len(x[0])}×{len(x[0][0])}"
+        w_shape = f"{len(w)}×{len(w[0])}×{len(w[0][0])}"
         shape = self.solve_shape(p)
         act = "ReLU" if p["activation"] == "relu" else ("恒等" if lang == "zh" else "identity")
         if lang == "zh":
-            return (f"输入 x({'×'.join(map(str, x.shape))})与一个 filter w({'×'.join(map(str, w.shape))})"
+            return (f"输入 x({x_shape})与一个 filter w({w_shape})"
                     f"做卷积(互相关),偏置 b = {num(p['bias'])},步幅 {p['stride']},零填充 "
                     f"{p['padding']},激活函数 {act}:a(i,j) = f(Σ w·x + b)。求输出特征图。"
                     f"{shape_clause(lang, shape)}{decimals_clause(lang, decimals)}")
-        return (f"Convolve (cross-correlate) the input x ({'×'.join(map(str, x.shape))}) with one "
-                f"filter w ({'×'.join(map(str, w.shape))}), bias b = {num(p['bias'])}, stride "
+        return (f"Convolve (cross-correlate) the input x ({x_shape}) with one "
+                f"filter w ({w_shape}), bias b = {num(p['bias'])}, stride "
                 f"{p['stride']}, zero padding {p['padding']} and {act} activation: "
                 f"a(i,j) = f(Σ w·x + b). Give the feature map. {shape_clause(lang, shape)} "
                 f"{decimals_clause(lang, decimals)}")
 
     @staticmethod
     def solve_shape(p: dict[str, Any]) -> tuple[int, int]:
-        _, h, w = np.shape(p["input"])
-        f = np.shape(p["kernel"])[1]
-        return (output_size(h, f, p["padding"], p["stride"]),
-                output_size(w, f, p["padding"], p["stride"]))
+        x, f = p["input"], len(p["kernel"][0])
+        return (output_size(len(x[0]), f, p["padding"], p["stride"]),
+                output_size(len(x[0][0]), f, p["padding"], p["stride"]))
 
     def solve(self, p: dict[str, Any]) -> Solution:
-        x = np.asarray(p["input"], dtype=float)
-        w = np.asarray(p["kernel"], dtype=float)
         b, s, pd, act = float(p["bias"]), p["stride"], p["padding"], p["activation"]
-        c, h, wid = x.shape
-        f = w.shape[1]
+        c, h, wid, f = len(p["input"]), len(p["input"][0]), len(p["input"][0][0]), len(p["kernel"][0])
         steps: list[Step] = []
-        xp = pad(x, pd)
+        xp = pad_lists(p["input"], pd)
         if pd:
             steps.append(Step(T(f"Pad the input with {pd} ring(s) of zeros",
-                                f"在输入四周补 {pd} 圈 0"), "", "",
-                              xp[0].tolist() if c == 1 else xp.tolist()))
+                                f"在输入四周补 {pd} 圈 0"), "", "", xp[0] if c == 1 else xp))
         steps.append(output_size_step(h, f, pd, s, " (height)" if h != wid else ""))
         if h != wid:
             steps.append(output_size_step(wid, f, pd, s, " (width)"))
-        z_arr = conv2d(x, w, b, s, pd, "identity")
-        out = np.maximum(z_arr, 0) if act == "relu" else z_arr
-        z_all = z_arr.tolist()
-        # Format every number once; a window's terms are then look-ups in flat lists.
-        wf = [paren(v) for v in w.ravel().tolist()]
-        xf = [paren(v) for v in xp.ravel().tolist()]
-        hp, wp = xp.shape[1], xp.shape[2]
+        hp, wp = len(xp[0]), len(xp[0][0])
+        h2, w2 = (hp - f) // s + 1, (wp - f) // s + 1
+        w_raw = [v for plane in p["kernel"] for row in plane for v in row]
+        w_flat = [float(v) for v in w_raw]
+        x_flat = [v for plane in xp for row in plane for v in row]
         offsets = [ch * hp * wp + u * wp + v for ch in range(c) for u in range(f) for v in range(f)]
-        term = "{}·{}".format
+        starts = [[i * s * wp + j * s for j in range(w2)] for i in range(h2)]
+        if small_ints(w_raw) and small_ints(chain.from_iterable(chain.from_iterable(p["input"]))) \
+                and (b or math.copysign(1.0, b) > 0):
+            # whole numbers: every order of the sums is exact, so the plain loop is einsum's answer
+            z_all = [[sum(map(mul, w_flat, [x_flat[base + o] for o in offsets])) + b for base in row]
+                     for row in starts]
+        else:
+            z_all = conv2d(np.asarray(p["input"], dtype=float), np.asarray(p["kernel"], dtype=float),
+                           b, s, pd, "identity").tolist()
+        out_l = [[relu(z) for z in row] for row in z_all] if act == "relu" else z_all
+        # Format every number once; the weights go into one %-template that each window fills
+        # with its inputs (a look-up in a flat list each), one formatting per output entry.
+        xf = [paren(v) for v in x_flat]
+        terms = " + ".join([paren(v) + "·%s" for v in w_flat])
         bias = f" + {paren(b)} = "
-        out_l = out.tolist()
-        for i in range(out.shape[0]):
+        for i, row in enumerate(starts):
             r0 = i * s
             lines = []
-            for j in range(out.shape[1]):
-                base = r0 * wp + j * s
+            for j, base in enumerate(row):
                 z = num(z_all[i][j])
-                terms = " + ".join(map(term, wf, [xf[base + o] for o in offsets]))
-                relu = f", ReLU({z}) = {num(out_l[i][j])}" if act == "relu" else ""
-                lines.append(f"a({i},{j}) = {terms}{bias}{z}{relu}")
+                relu_text = f", ReLU({z}) = {num(out_l[i][j])}" if act == "relu" else ""
+                window = terms % tuple([xf[base + o] for o in offsets])
+                lines.append(f"a({i},{j}) = {window}{bias}{z}{relu_text}")
             # One step per output row: each window's sum is one line, so every value shows.
             steps.append(Step(T(f"Output row {i}: windows on input rows {r0}–{r0 + f - 1}, "
                                 f"moving {s} column(s) at a time",
                                 f"输出第 {i} 行:窗口位于输入第 {r0}–{r0 + f - 1} 行,每次右移 {s} 列"),
                               "a(i,j) = f(Σ w·x + b)" if i == 0 else "", "\n".join(lines), out_l[i]))
-        steps.append(Step(T("Feature map", "输出特征图"), "", "", out.tolist()))
-        return Solution(out.tolist(), steps)
+        steps.append(Step(T("Feature map", "输出特征图"), "", "", out_l))
+        return Solution(out_l, steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
         x = np.asarray(p["input"], dtype=float)

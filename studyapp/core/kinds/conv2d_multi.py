@@ -8,12 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.conv_sizes import output_size_step, pick_fitting, size_checks
 from studyapp.core.kinds.nnmath import output_size, pad
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import format_value, num, paren, sub
 from studyapp.core.steps import Step
 
@@ -76,7 +75,7 @@ class Conv2dMulti(Kind):
 
     @staticmethod
     def out_shape(p: dict[str, Any]) -> tuple[int, int, int]:
-        _, h, w = np.shape(p["input"])
+        h, w = len(p["input"][0]), len(p["input"][0][0])
         f = len(p["kernels"][0][0])
         return (len(p["kernels"]), output_size(h, f, p["padding"], p["stride"]),
                 output_size(w, f, p["padding"], p["stride"]))
@@ -87,13 +86,13 @@ class Conv2dMulti(Kind):
         return np.zeros(len(p["kernels"])) if b is None else np.asarray(b, dtype=float)
 
     def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
-        c, h, w = np.shape(p["input"])
+        c, h, w = len(p["input"]), len(p["input"][0]), len(p["input"][0][0])
         kk, h2, w2 = self.out_shape(p)
         f = len(p["kernels"][0][0])
-        b = self._biases(p).tolist()
+        b = [0.0] * kk if p["biases"] is None else [float(v) for v in p["biases"]]
         zh = lang == "zh"
-        filters = (";" if zh else "; ").join(
-            f"w{sub(i)} = {format_value(p['kernels'][i])}, b{sub(i)} = {num(b[i])}" for i in range(kk))
+        filters = (";" if zh else "; ").join([
+            f"w{sub(i)} = {format_value(p['kernels'][i])}, b{sub(i)} = {num(b[i])}" for i in range(kk)])
         act = "ReLU" if p["activation"] == "relu" else (
             "恒等(无激活)" if zh else "the identity (no activation)")
         if zh:
@@ -154,7 +153,7 @@ class Conv2dMulti(Kind):
         wins = [tuple(window[ch * ff:(ch + 1) * ff] for ch in range(c)) for window in xf]
         tail = " = %s" + (", ReLU(%s) = %s" if relu else "")
         for k in range(kk):
-            kernels = [" + ".join(v + "·%s" for v in wf[(k * c + ch) * ff:(k * c + ch + 1) * ff])
+            kernels = [" + ".join([v + "·%s" for v in wf[(k * c + ch) * ff:(k * c + ch + 1) * ff]])
                        for ch in range(c)]
             bias = fmt[b_l[k]]
             z_k, out_k = z_all[k], out_all[k]
@@ -164,7 +163,7 @@ class Conv2dMulti(Kind):
                 line = f"a{sub(k)}(%d,%d) = {kernels[0]} + {bias}{tail}"
                 lines = [line % (*ij, *win[0], *end) for ij, win, end in zip(cells, wins, ends, strict=True)]
             else:
-                chans = "; ".join(f"ch{ch}: {kernels[ch]} = %s" for ch in range(c))
+                chans = "; ".join([f"ch{ch}: {kernels[ch]} = %s" for ch in range(c)])
                 line = f"a{sub(k)}(%d,%d): {chans}; {' + '.join(['%s'] * c)} + {bias}{tail}"
                 lines = []
                 for ij, win, cell, end in zip(cells, wins, parts[k], ends, strict=True):

@@ -7,9 +7,9 @@ itself is ``nnmath.output_size``.
 
 from __future__ import annotations
 
-from studyapp.core.bilingual import T
 from studyapp.core.kinds.base import Knobs
 from studyapp.core.kinds.nnmath import output_size
+from studyapp.core.kinds.wording import T
 from studyapp.core.steps import Step
 
 OUTPUT_SIZE_FORMULA = "W₂ = ⌊(W − F + 2P) / S⌋ + 1"

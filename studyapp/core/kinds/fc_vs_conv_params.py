@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import at_least_one
 from studyapp.core.kinds.conv_sizes import output_size_step, pick_fitting, size_checks
 from studyapp.core.kinds.nnmath import output_size
-from studyapp.core.kinds.wording import exact_clause
+from studyapp.core.kinds.wording import T, exact_clause
 from studyapp.core.numfmt import num
 from studyapp.core.steps import Step
 

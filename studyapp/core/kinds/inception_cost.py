@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import at_least_one
-from studyapp.core.kinds.wording import exact_clause
+from studyapp.core.kinds.wording import T, exact_clause
 from studyapp.core.numfmt import num
 from studyapp.core.steps import Step
 
@@ -145,20 +144,20 @@ class InceptionCost(Kind):
         f, ci, co, b, mode = p["kernel_size"], p["in_channels"], p["out_channels"], int(p["bias"]), p["mode"]
         layers = self._layers(p)
         direct = f * f * ci * co + b * co
-        factored = sum(area * lin * lout + b * lout for _, _, area, lin, lout in layers)
+        factored = sum([area * lin * lout + b * lout for _, _, area, lin, lout in layers])
         n = len(layers)
         out = [Mistake("inception.forgot_channels",
                        T("Each weight connects an input channel to an output channel: kₕ·k_w·C_in·C_out "
                          "per layer, not only the kernel's kₕ·k_w.",
                          "每个权重连接一个输入通道和一个输出通道:每层 kₕ·k_w·C_in·C_out,"
                          "不只是卷积核大小 kₕ·k_w。"),
-                       {"direct": f * f, "factored": sum(area for _, _, area, _, _ in layers)}, 0)]
+                       {"direct": f * f, "factored": sum([area for _, _, area, _, _ in layers])}, 0)]
         if b:
             out.append(Mistake("inception.forgot_bias",
                                T("Each layer also has one bias per output channel.",
                                  "每层每个输出通道还有一个偏置。"),
                                {"direct": direct - b * co,
-                                "factored": factored - sum(lout for *_, lout in layers)}, 0))
+                                "factored": factored - sum([lout for *_, lout in layers])}, 0))
         first = layers[0][2] * layers[0][3] * layers[0][4] + b * layers[0][4]
         if mode == "stacked_3x3":
             out.append(Mistake("inception.one_layer",

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, sub, vec
 from studyapp.core.steps import Step
 
@@ -19,8 +18,10 @@ def box_area(b: list[float], plus: float = 0.0) -> float:
 
 def overlap(a: list[float], b: list[float], plus: float = 0.0) -> tuple[float, float]:
     """Width and height of the intersection (0 when the boxes do not overlap)."""
-    return (max(0.0, min(a[2], b[2]) - max(a[0], b[0]) + plus),
-            max(0.0, min(a[3], b[3]) - max(a[1], b[1]) + plus))
+    # min() and max() written out (same results, same types): generation calls this a dozen times
+    w = (a[2] if a[2] <= b[2] else b[2]) - (a[0] if a[0] >= b[0] else b[0]) + plus
+    h = (a[3] if a[3] <= b[3] else b[3]) - (a[1] if a[1] >= b[1] else b[1]) + plus
+    return (w if w > 0.0 else 0.0), (h if h > 0.0 else 0.0)
 
 
 def iou(a: list[float], b: list[float], plus: float = 0.0) -> float:
@@ -127,8 +128,8 @@ class IouNms(Kind):
                     f"{decimals_clause(lang, decimals)}")
         n = len(boxes)
         sep = ";" if zh else "; "
-        listed = sep.join(f"{i}: {vec(bx)} ({num(s)})" for i, (bx, s) in enumerate(
-            zip(boxes, p["scores"], strict=True)))
+        listed = sep.join([f"{i}: {vec(bx)} ({num(s)})" for i, (bx, s) in enumerate(
+            zip(boxes, p["scores"], strict=True))])
         t = num(p["threshold"])
         if zh:
             return (f"检测器输出 {n} 个边框(角点形式 (x1, y1, x2, y2),括号内为置信度):{listed}。"
@@ -187,9 +188,9 @@ class IouNms(Kind):
         tt = num(t)
         steps = [
             Step(T("Area of each box", "各框面积"), "area = (x2 − x1)·(y2 − y1)",
-                 "\n".join(self._area_line(f"A{sub(i)}", b) for i, b in enumerate(boxes)), areas),
+                 "\n".join([self._area_line(f"A{sub(i)}", b) for i, b in enumerate(boxes)]), areas),
             Step(T("Sort the boxes by confidence, highest first", "按置信度从高到低排序"), "",
-                 " > ".join(f"{i} ({num(scores[i])})" for i in order), order,
+                 " > ".join([f"{i} ({num(scores[i])})" for i in order]), order,
                  T("Equal scores keep the input order", "置信度相同时保持输入顺序")
                  if len(set(scores)) < n else None),
             Step(T("IoU of every pair: I / (A + B − I)", "两两之间的 IoU:I / (A + B − I)"),

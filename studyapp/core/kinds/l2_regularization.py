@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.like_numpy import np_sum
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, vec
 from studyapp.core.steps import Step
 
@@ -44,28 +44,28 @@ class L2Regularization(Kind):
                 f"Answer as `penalized: …; w: […]`. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
-        w, g = np.asarray(p["w"], dtype=float), np.asarray(p["grad"], dtype=float)
+        w, g = [float(v) for v in p["w"]], [float(v) for v in p["grad"]]
         lam, lr, loss = p["lam"], p["lr"], p["loss"]
-        sq = float(np.sum(w * w))
+        sq = np_sum([v * v for v in w])  # plain floats, NumPy's operations in NumPy's order
         penalized = loss + lam / 2 * sq
-        total = g + lam * w
-        new = w - lr * total
+        total = [gv + lam * wv for gv, wv in zip(g, w, strict=True)]
+        new = [wv - lr * tv for wv, tv in zip(w, total, strict=True)]
         steps = [
             Step(T("Sum of squared weights", "权重平方和"), "Σ w²",
-                 " + ".join(f"{paren(v)}²" for v in p["w"]), sq),
+                 " + ".join([f"{paren(v)}²" for v in p["w"]]), sq),
             Step(T("Penalised loss", "正则化后的损失"), "L + (λ/2)·Σw²",
                  f"{num(loss)} + {num(lam)}/2 × {num(sq)}", penalized, decimals=6),
             Step(T("Gradient with the penalty", "加上惩罚项的梯度"), "∂L/∂w + λw",
-                 ", ".join(f"{num(gv)} + {num(lam)}·{paren(wv)}"
-                           for gv, wv in zip(p["grad"], p["w"], strict=True)),
-                 total.tolist(), decimals=6),
+                 ", ".join([f"{num(gv)} + {num(lam)}·{paren(wv)}"
+                           for gv, wv in zip(p["grad"], p["w"], strict=True)]),
+                 total, decimals=6),
             Step(T("Weight-decay step", "权重衰减更新"), "w − η(∂L/∂w + λw)",
-                 ", ".join(f"{num(wv)} − {num(lr)}·{paren(tv, 6)}" for wv, tv in zip(p["w"], total.tolist(),
-                                                                                  strict=True)),
-                 new.tolist(), T("The λw term shrinks every weight towards 0 at each step: weight decay.",
+                 ", ".join([f"{num(wv)} − {num(lr)}·{paren(tv, 6)}" for wv, tv in zip(p["w"], total,
+                                                                                  strict=True)]),
+                 new, T("The λw term shrinks every weight towards 0 at each step: weight decay.",
                                  "λw 这一项每一步都把权重往 0 拉:这就是权重衰减。"), decimals=6),
         ]
-        return Solution({"penalized": penalized, "w": new.tolist()}, steps)
+        return Solution({"penalized": penalized, "w": new}, steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
         w, g = np.asarray(p["w"], dtype=float), np.asarray(p["grad"], dtype=float)

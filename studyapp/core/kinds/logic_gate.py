@@ -9,10 +9,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from studyapp.core.bilingual import T, Text
+from studyapp.core.bilingual import Text
 from studyapp.core.diagnosis import Mistake
-from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution, step_places
+from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
+from studyapp.core.kinds.knobs import step_places
 from studyapp.core.kinds.nnmath import compare, floats
+from studyapp.core.kinds.wording import T
 from studyapp.core.numfmt import num, paren
 from studyapp.core.steps import Step
 
@@ -132,11 +134,11 @@ class LogicGate(Kind):
         out = [int(c > 0) for c in cs]
         wf = [paren(v) for v in w]
         bf = paren(b)
-        net = "\n".join(f"({a}, {c}): {a}·{wf[0]} + {c}·{wf[1]} + {bf} = {num(z)}"
-                        for (a, c), z in zip(INPUT_PAIRS, zs, strict=True))
+        net = "\n".join([f"({a}, {c}): {a}·{wf[0]} + {c}·{wf[1]} + {bf} = {num(z)}"
+                        for (a, c), z in zip(INPUT_PAIRS, zs, strict=True)])
         rel = {1: "> 0 → 1", 0: "= 0, not > 0 → 0", -1: "< 0 → 0"}
-        fire = "\n".join(f"({a}, {c}): {num(z)} {rel[cc]}"
-                         for (a, c), z, cc in zip(INPUT_PAIRS, zs, cs, strict=True))
+        fire = "\n".join([f"({a}, {c}): {num(z)} {rel[cc]}"
+                         for (a, c), z, cc in zip(INPUT_PAIRS, zs, cs, strict=True)])
         note = None
         if 0 in cs:
             note = T("A net input of exactly 0 is not greater than 0: the output is 0 there",

@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import magnitude_errors, plural
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, sub, vec
 from studyapp.core.steps import Step
 
@@ -82,8 +81,8 @@ class Maxout(Kind):
 
     def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
         w, b = p["W"], p["b"]
-        pieces = ", ".join(f"w{sub(i)} = {vec(row)}, b{sub(i)} = {num(bi)}"
-                           for i, (row, bi) in enumerate(zip(w, b, strict=True)))
+        pieces = ", ".join([f"w{sub(i)} = {vec(row)}, b{sub(i)} = {num(bi)}"
+                           for i, (row, bi) in enumerate(zip(w, b, strict=True))])
         x = vec(p["x"])
         if lang == "zh":
             return (f"一个 maxout 单元有 {len(w)} 个仿射片段 zᵢ = wᵢᵀx + bᵢ:{pieces}。"
@@ -99,14 +98,14 @@ class Maxout(Kind):
         out = max(z)
         piece = z.index(out)
         xs = [paren(v) for v in x]
-        lines = [f"z{sub(i)} = " + " + ".join(f"{paren(wi)}·{xv}" for wi, xv in zip(row, xs, strict=True))
+        lines = [f"z{sub(i)} = " + " + ".join([f"{paren(wi)}·{xv}" for wi, xv in zip(row, xs, strict=True)])
                  + f" + {paren(bi)} = {num(zi, 6)}"
                  for i, (row, bi, zi) in enumerate(zip(w, b, z, strict=True))]
         steps = [
             Step(T("Pre-activation of each affine piece", "每个仿射片段的值"), "zᵢ = wᵢᵀx + bᵢ",
                  "\n".join(lines), z, decimals=6),
             Step(T("The output is the largest piece", "输出取各片段的最大值"), "maxout(x) = maxᵢ zᵢ",
-                 f"max({', '.join(num(v, 6) for v in z)})", out, decimals=6,
+                 f"max({', '.join([num(v, 6) for v in z])})", out, decimals=6,
                  note=T("The max runs over the pieces zᵢ, not over the inputs xⱼ",
                         "最大值是在各片段 zᵢ 之间取,而不是在输入 xⱼ 之间取")),
             Step(T("Index of the winning piece (from 0)", "取得最大值的片段编号(从 0 开始)"),

@@ -6,11 +6,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import at_least_one
-from studyapp.core.kinds.wording import exact_clause
+from studyapp.core.kinds.wording import T, exact_clause
 from studyapp.core.steps import Step
 
 

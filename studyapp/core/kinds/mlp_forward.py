@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, sub, sup, vec
 from studyapp.core.steps import Step
 
@@ -88,10 +87,10 @@ class MlpForward(Kind):
     def _workable(p: dict[str, Any]) -> bool:
         """No hidden layer all dead (ReLU) and no saturated unit (|z| ≤ 4)."""
         a = np.asarray(p["x"], dtype=float)
-        layers = _layers(p)
-        for w, b in layers[:-1]:
+        for w, b in _layers(p)[:-1]:
             z = w @ a + b
-            if np.abs(z).max() > 4 or (p["activation"] == "relu" and z.max() <= 0):
+            zl = z.tolist()  # the tests on plain floats: two NumPy calls fewer
+            if max(map(abs, zl)) > 4 or (p["activation"] == "relu" and max(zl) <= 0):
                 return False
             a = _act(p["activation"], z)
         return True
@@ -117,7 +116,7 @@ class MlpForward(Kind):
         layers = [(p["W1"], p["b1"]), (p["W2"], p["b2"])]
         if p.get("W3") is not None:
             layers.append((p["W3"], p["b3"]))
-        mats = ", ".join(f"W{i} = {_matrix_text(w)}, b{i} = {vec(b)}" for i, (w, b) in enumerate(layers, 1))
+        mats = ", ".join([f"W{i} = {_matrix_text(w)}, b{i} = {vec(b)}" for i, (w, b) in enumerate(layers, 1)])
         hidden = len(layers) - 1
         act, out_act = p["activation"], p["output_activation"]
         n_out = len(layers[-1][1])
@@ -154,7 +153,7 @@ class MlpForward(Kind):
             aname = "y" if is_out else "a" + lsup
             lines = []
             for j, (row, zj) in enumerate(zip(wl, zl, strict=True)):
-                terms = " + ".join(f"{paren(wv)}·{pv}" for wv, pv in zip(row, prev_f, strict=True))
+                terms = " + ".join([f"{paren(wv)}·{pv}" for wv, pv in zip(row, prev_f, strict=True)])
                 lines.append(f"{zname}{sub(j + 1)} = {terms} + {paren(bl[j])} = {num(zj, D)}")
             where = (T("the output layer", "输出层") if is_out
                      else T(f"hidden layer {index}", f"第 {index} 个隐藏层"))
@@ -167,8 +166,8 @@ class MlpForward(Kind):
                          "输出层是线性的:不再经过激活函数")
             steps.append(Step(T(f"Activation of {where.en}", f"{where.zh}的激活"),
                               ACT_FORMULA[act],
-                              "\n".join(_act_line(act, f"{aname}{sub(j + 1)}", zj, aj)
-                                        for j, (zj, aj) in enumerate(zip(zl, al, strict=True))),
+                              "\n".join([_act_line(act, f"{aname}{sub(j + 1)}", zj, aj)
+                                        for j, (zj, aj) in enumerate(zip(zl, al, strict=True))]),
                               al, note, decimals=D))
             prev_f = [paren(v, D) for v in al]
             prev_name = aname
@@ -208,7 +207,7 @@ class MlpForward(Kind):
 
 
 def _matrix_text(m: list[list[float]]) -> str:
-    return "[" + ", ".join(vec(row) for row in m) + "]"
+    return "[" + ", ".join([vec(row) for row in m]) + "]"
 
 
 KIND = MlpForward(

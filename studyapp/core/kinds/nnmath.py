@@ -60,4 +60,4 @@ def compare(a: float, b: float) -> int:
 
 
 def floats(values: Any) -> list[float]:
-    return [float(v) for v in values]
+    return list(map(float, values))

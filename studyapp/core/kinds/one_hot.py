@@ -6,11 +6,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.nnmath import floats
-from studyapp.core.kinds.wording import exact_clause
+from studyapp.core.kinds.wording import T, exact_clause
 from studyapp.core.numfmt import num, sub, vec
 from studyapp.core.steps import Step
 
@@ -70,7 +69,7 @@ class OneHot(Kind):
         elif abs(math.fsum(probs) - 1) > 0.011:
             errors.append(f"probs must sum to 1 (they sum to {num(math.fsum(probs))})")
         top = max(probs)
-        if sum(1 for v in probs if v == top) > 1:
+        if sum([1 for v in probs if v == top]) > 1:
             errors.append(f"two classes share the largest probability {num(top)}: the prediction is "
                           "ambiguous")
         return errors
@@ -110,7 +109,7 @@ class OneHot(Kind):
         index = probs.index(top)
         steps = [
             Step(T("The probabilities sum to 1", "概率之和为 1"), "Σᵢ pᵢ",
-                 " + ".join(num(v) for v in probs), math.fsum(probs)),
+                 " + ".join([num(v) for v in probs]), math.fsum(probs)),
             Step(T("Predicted class: the index of the largest probability", "预测类别:最大概率所在的位置"),
                  "ŷ = argmaxᵢ pᵢ", f"the largest is p{sub(index)} = {num(top)}", index,
                  T("Answer the index, not the probability itself", "答的是类别编号,不是概率值")),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-import numpy as np
-
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, vec
 from studyapp.core.steps import Step
 
@@ -18,25 +16,32 @@ OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 
 def optimizer_update(p: dict[str, Any], bias_correction: bool = True, sqrt: bool = True,
                      sign: float = -1.0) -> dict[str, Any]:
-    """One step of the optimiser in ``p``; the flags produce the usual mistakes."""
+    """One step of the optimiser in ``p``; the flags produce the usual mistakes. Elementwise on
+    plain floats: the operations, in the order, that NumPy's arrays would do."""
     opt, lr = p["optimizer"], p["lr"]
-    w, g = np.asarray(p["w"], dtype=float), np.asarray(p["grad"], dtype=float)
+    w, g = _floats(p["w"]), _floats(p["grad"])
     if opt == "sgd":
-        return {"w": (w + sign * lr * g).tolist()}
+        return {"w": [wv + sign * lr * gv for wv, gv in zip(w, g, strict=True)]}
     if opt == "momentum":
-        v = p["beta"] * np.asarray(p["v"], dtype=float) + lr * g
-        return {"v": v.tolist(), "w": (w + sign * v).tolist()}
+        v = [p["beta"] * vv + lr * gv for vv, gv in zip(_floats(p["v"]), g, strict=True)]
+        return {"v": v, "w": [wv + sign * vv for wv, vv in zip(w, v, strict=True)]}
     if opt == "rmsprop":
-        s = p["rho"] * np.asarray(p["s"], dtype=float) + (1 - p["rho"]) * g * g
-        root = np.sqrt(s) if sqrt else s
-        return {"s": s.tolist(), "w": (w + sign * lr * g / (root + p["eps"])).tolist()}
+        s = [p["rho"] * sv + (1 - p["rho"]) * gv * gv for sv, gv in zip(_floats(p["s"]), g, strict=True)]
+        root = [math.sqrt(sv) for sv in s] if sqrt else s
+        return {"s": s, "w": [wv + sign * lr * gv / (rv + p["eps"])
+                              for wv, gv, rv in zip(w, g, root, strict=True)]}
     b1, b2, t = p["beta1"], p["beta2"], p["t"]
-    m = b1 * np.asarray(p["m"], dtype=float) + (1 - b1) * g
-    v = b2 * np.asarray(p["v"], dtype=float) + (1 - b2) * g * g
-    m_hat = m / (1 - b1**t) if bias_correction else m
-    v_hat = v / (1 - b2**t) if bias_correction else v
-    root = np.sqrt(v_hat) if sqrt else v_hat
-    return {"m": m.tolist(), "v": v.tolist(), "w": (w + sign * lr * m_hat / (root + p["eps"])).tolist()}
+    m = [b1 * mv + (1 - b1) * gv for mv, gv in zip(_floats(p["m"]), g, strict=True)]
+    v = [b2 * vv + (1 - b2) * gv * gv for vv, gv in zip(_floats(p["v"]), g, strict=True)]
+    m_hat = [mv / (1 - b1**t) for mv in m] if bias_correction else m
+    v_hat = [vv / (1 - b2**t) for vv in v] if bias_correction else v
+    root = [math.sqrt(vv) for vv in v_hat] if sqrt else v_hat
+    return {"m": m, "v": v, "w": [wv + sign * lr * mv / (rv + p["eps"])
+                                  for wv, mv, rv in zip(w, m_hat, root, strict=True)]}
+
+
+def _floats(values: list[Any]) -> list[float]:
+    return [float(v) for v in values]
 
 
 class OptimizerStep(Kind):
@@ -84,7 +89,7 @@ class OptimizerStep(Kind):
             rule, keys = (f"m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), "
                           f"w ← w − η·m̂/(√v̂ + ε); β₁ = {num(p['beta1'])}, β₂ = {num(p['beta2'], 3)}, "
                           f"ε = {p['eps']:g}, t = {p['t']}, m = {vec(p['m'])}, v = {vec(p['v'])}"), "m, v, w"
-        form = "; ".join(f"{k}: […]" for k in keys.split(", "))
+        form = "; ".join([f"{k}: […]" for k in keys.split(", ")])
         if zh:
             return (f"用 {opt.upper() if opt != 'momentum' else '动量(Momentum)'} "
                     f"更新权重 w = {w},梯度 g = {g},"
@@ -101,25 +106,25 @@ class OptimizerStep(Kind):
         steps: list[Step] = []
         if opt == "momentum":
             steps.append(Step(T("Velocity", "速度"), "v ← β·v + η·g",
-                              ", ".join(f"{num(p['beta'])}·{paren(v)} + {lr}·{paren(gv)}" for v, gv in
-                                        zip(p["v"], g, strict=True)), out["v"], decimals=6))
+                              ", ".join([f"{num(p['beta'])}·{paren(v)} + {lr}·{paren(gv)}" for v, gv in
+                                        zip(p["v"], g, strict=True)]), out["v"], decimals=6))
         elif opt == "rmsprop":
             steps.append(Step(T("Running average of g²", "g² 的滑动平均"), "s ← ρ·s + (1 − ρ)·g²",
-                              ", ".join(f"{num(p['rho'])}·{num(s)} + {num(1 - p['rho'])}·{paren(gv)}²"
-                                        for s, gv in zip(p["s"], g, strict=True)), out["s"], decimals=6))
+                              ", ".join([f"{num(p['rho'])}·{num(s)} + {num(1 - p['rho'])}·{paren(gv)}²"
+                                        for s, gv in zip(p["s"], g, strict=True)]), out["s"], decimals=6))
         elif opt == "adam":
             b1, b2, t = p["beta1"], p["beta2"], p["t"]
-            m, v = np.asarray(out["m"]), np.asarray(out["v"])
             steps += [
                 Step(T("First moment (mean of g)", "一阶矩(g 的均值)"), "m ← β₁m + (1 − β₁)g",
-                     ", ".join(f"{num(b1)}·{paren(mv)} + {num(1 - b1)}·{paren(gv)}" for mv, gv in
-                               zip(p["m"], g, strict=True)), out["m"], decimals=6),
+                     ", ".join([f"{num(b1)}·{paren(mv)} + {num(1 - b1)}·{paren(gv)}" for mv, gv in
+                               zip(p["m"], g, strict=True)]), out["m"], decimals=6),
                 Step(T("Second moment (mean of g²)", "二阶矩(g² 的均值)"), "v ← β₂v + (1 − β₂)g²",
-                     ", ".join(f"{num(b2, 3)}·{num(vv, 6)} + {num(1 - b2, 3)}·{paren(gv)}²" for vv, gv in
-                               zip(p["v"], g, strict=True)), out["v"], decimals=6),
+                     ", ".join([f"{num(b2, 3)}·{num(vv, 6)} + {num(1 - b2, 3)}·{paren(gv)}²" for vv, gv in
+                               zip(p["v"], g, strict=True)]), out["v"], decimals=6),
                 Step(T("Bias correction", "偏差修正"), "m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)",
                      f"1 − β₁^{t} = {num(1 - b1**t, 6)}, 1 − β₂^{t} = {num(1 - b2**t, 6)}",
-                     [(m / (1 - b1**t)).tolist(), (v / (1 - b2**t)).tolist()], decimals=6,
+                     [[mv / (1 - b1**t) for mv in out["m"]], [vv / (1 - b2**t) for vv in out["v"]]],
+                     decimals=6,
                      note=T("Without it the first steps would be far too small: m and v start at 0.",
                             "没有这一步,开始几步会太小:m 和 v 从 0 开始。")),
             ]

@@ -10,11 +10,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.nnmath import compare, floats
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, vec
 from studyapp.core.steps import Step
 
@@ -35,7 +34,7 @@ class Perceptron(Kind):
         n = k.int("inputs")
         x = k.values("x", (n,))
         w = k.values("weights", (n,), avoid_zero=True)
-        s = sum(a * b for a, b in zip(x, w, strict=True))
+        s = sum([a * b for a, b in zip(x, w, strict=True)])
         t = s if k.pick("tie") else k.pick("threshold")
         if isinstance(s, float) or isinstance(t, float):
             t = round(float(t), 10)
@@ -85,7 +84,7 @@ class Perceptron(Kind):
 
     def solve(self, p: dict[str, Any]) -> Solution:
         x, w, prods, s = self._parts(p)
-        terms = " + ".join(f"{paren(a)} × {paren(b)}" for a, b in zip(x, w, strict=True))
+        terms = " + ".join([f"{paren(a)} × {paren(b)}" for a, b in zip(x, w, strict=True)])
         steps = [Step(T("Weighted sum: each input votes with its weight", "加权和:每个输入按其权重投票"),
                       "Σᵢ wᵢxᵢ", f"{terms} = {_signed_sum(prods)}", s)]
         if p.get("bias") is None:

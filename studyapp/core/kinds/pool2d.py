@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 import numpy as np
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.conv_sizes import output_size_step, size_checks
+from studyapp.core.kinds.like_numpy import small_ints
 from studyapp.core.kinds.nnmath import output_size, windows
-from studyapp.core.kinds.wording import decimals_clause, shape_clause
+from studyapp.core.kinds.wording import T, decimals_clause, shape_clause
 from studyapp.core.numfmt import num
 from studyapp.core.steps import Step
 
@@ -19,6 +20,10 @@ from studyapp.core.steps import Step
 def pool2d(x: np.ndarray, size: int, stride: int, mode: str) -> np.ndarray:
     view = windows(x[np.newaxis], size, stride)  # H₂×W₂×1×size×size
     return view.max(axis=(2, 3, 4)) if mode == "max" else view.mean(axis=(2, 3, 4))
+
+
+def _pool(window: list[float], mode: str, count: int) -> float:
+    return max(window) if mode == "max" else sum(window) / count
 
 
 class Pool2d(Kind):
@@ -42,7 +47,7 @@ class Pool2d(Kind):
         return [e.replace("kernel size", "pooling size") for e in errors]
 
     def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
-        h, w = np.shape(p["input"])
+        h, w = len(p["input"]), len(p["input"][0])
         shape = (output_size(h, p["size"], 0, p["stride"]), output_size(w, p["size"], 0, p["stride"]))
         s, st = p["size"], p["stride"]
         if lang == "zh":
@@ -55,30 +60,34 @@ class Pool2d(Kind):
                 f"{decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
-        x = np.asarray(p["input"], dtype=float)
         size, stride, mode = p["size"], p["stride"], p["mode"]
-        steps = [output_size_step(x.shape[0], size, 0, stride)]
-        out = pool2d(x, size, stride, mode)
-        xf = [[num(v) for v in row] for row in x.tolist()]  # format each entry once
-        out_l = out.tolist()
+        x = [[float(v) for v in row] for row in p["input"]]
+        steps = [output_size_step(len(x), size, 0, stride)]
         count = size * size
-        for i in range(out.shape[0]):
+        if small_ints(chain.from_iterable(p["input"])):
+            # whole numbers: a window's sum is exact in any order, so this is NumPy's answer
+            h2, w2 = (len(x) - size) // stride + 1, (len(x[0]) - size) // stride + 1
+            out_l = [[_pool([v for r in x[i * stride:i * stride + size]
+                             for v in r[j * stride:j * stride + size]], mode, count)
+                      for j in range(w2)] for i in range(h2)]
+        else:
+            out_l = pool2d(np.asarray(x), size, stride, mode).tolist()
+        # Each entry formatted once; a window is then a join of look-ups in the flat list.
+        width = len(x[0])
+        xf = [num(v) for row in x for v in row]
+        offsets = [r * width + c for r in range(size) for c in range(size)]
+        line = "(%d,%d): max(%s) = %s" if mode == "max" else f"(%d,%d): (%s) / {count} = %s"
+        sep = ", " if mode == "max" else " + "
+        for i, out_row in enumerate(out_l):
             r0 = i * stride
-            lines = []
-            for j in range(out.shape[1]):
-                c0 = j * stride
-                window = [xf[r][c] for r in range(r0, r0 + size) for c in range(c0, c0 + size)]
-                value = num(out_l[i][j])
-                if mode == "max":
-                    lines.append(f"({i},{j}): max({', '.join(window)}) = {value}")
-                else:
-                    lines.append(f"({i},{j}): ({' + '.join(window)}) / {count} = {value}")
+            lines = [line % (i, j, sep.join([xf[r0 * width + j * stride + o] for o in offsets]), num(v))
+                     for j, v in enumerate(out_row)]
             steps.append(Step(T(f"Output row {i}: windows on input rows {r0}–{r0 + size - 1}",
                                 f"输出第 {i} 行:窗口位于输入第 {r0}–{r0 + size - 1} 行"),
                               "", "\n".join(lines), out_l[i]))
         steps.append(Step(T("Pooled map (each channel is pooled alone, so depth is kept)",
-                            "池化结果(各通道分别池化,深度不变)"), "", "", out.tolist()))
-        return Solution(out.tolist(), steps)
+                            "池化结果(各通道分别池化,深度不变)"), "", "", out_l))
+        return Solution(out_l, steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
         x = np.asarray(p["input"], dtype=float)

@@ -7,27 +7,28 @@ NumPy's float64) instead of paying NumPy's per-call overhead.
 
 from __future__ import annotations
 
+from itertools import starmap
+from operator import mul
 from typing import Any
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import shape_text
 from studyapp.core.kinds.nnmath import all_finite
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import format_value, num, paren, sub, vec
 from studyapp.core.steps import Step
 
 
 def _matvec(m: list[list[float]], v: list[float]) -> list[float]:
-    return [sum(a * b for a, b in zip(row, v, strict=True)) for row in m]
+    return [sum(starmap(mul, zip(row, v, strict=True))) for row in m]
 
 
 def block_jacobian(W1: list[list[float]], W2: list[list[float]], gate: list[float],
                    identity: bool) -> list[list[float]]:
     """W2·diag(gate)·W1 (+ I): J[i][j] = Σₖ W2[i][k]·gate[k]·W1[k][j] (+ δᵢⱼ)."""
     d = len(W1[0])
-    return [[sum(row[k] * gate[k] * W1[k][j] for k in range(len(gate)))
+    return [[sum([row[k] * gate[k] * W1[k][j] for k in range(len(gate))])
              + (1.0 if identity and i == j else 0.0) for j in range(d)] for i, row in enumerate(W2)]
 
 
@@ -59,7 +60,7 @@ class ResidualBlock(Kind):
             if not all_finite(*u, *self._forward(p)[3], *(v for row in J for v in row)):
                 errors.append("the block's values overflow a float: use smaller values")
             elif not all(u):
-                zero = ", ".join(f"u{sub(i + 1)}" for i, v in enumerate(u) if v == 0)
+                zero = ", ".join([f"u{sub(i + 1)}" for i, v in enumerate(u) if v == 0])
                 errors.append(f"W1·x has a zero entry ({zero} = 0): ReLU has no derivative at 0")
         return errors
 
@@ -91,27 +92,28 @@ class ResidualBlock(Kind):
         J = [[v + (1.0 if i == j else 0.0) for j, v in enumerate(row)] for i, row in enumerate(JF)]
         xp, rp = [paren(v) for v in x], [paren(v) for v in r]
         d, h = len(x), len(u)
-        lines_u = [f"u{sub(i + 1)} = " + " + ".join(f"{paren(a)}·{b}" for a, b in zip(row, xp, strict=True))
+        lines_u = [f"u{sub(i + 1)} = " + " + ".join([f"{paren(a)}·{b}" for a, b in zip(row, xp, strict=True)])
                    + f" = {num(u[i])}" for i, row in enumerate(W1)]
-        lines_f = [f"F{sub(i + 1)} = " + " + ".join(f"{paren(a)}·{b}" for a, b in zip(row, rp, strict=True))
+        lines_f = [f"F{sub(i + 1)} = " + " + ".join([f"{paren(a)}·{b}" for a, b in zip(row, rp, strict=True)])
                    + f" = {num(f[i])}" for i, row in enumerate(W2)]
         lines_j = []
         for i in range(d):
             for j in range(d):
-                terms = " + ".join(f"{paren(W2[i][k])}·{num(gate[k])}·{paren(W1[k][j])}" for k in range(h))
+                terms = " + ".join([f"{paren(W2[i][k])}·{num(gate[k])}·{paren(W1[k][j])}" for k in range(h)])
                 lines_j.append(f"∂F{sub(i + 1)}/∂x{sub(j + 1)} = {terms} = {num(JF[i][j])}")
         steps = [
             Step(T("Hidden pre-activation", "隐藏层的预激活"), "u = W1·x", "\n".join(lines_u), u),
             Step(T("ReLU", "ReLU"), "r = relu(u) = max(0, u)",
-                 ", ".join(f"max(0, {num(v)})" for v in u), r),
+                 ", ".join([f"max(0, {num(v)})" for v in u]), r),
             Step(T("Residual branch", "残差分支"), "F(x) = W2·r", "\n".join(lines_f), f),
             Step(T("Add the shortcut", "加上捷径"), "H(x) = F(x) + x",
-                 ", ".join(f"{num(a)} + {paren(b)}" for a, b in zip(f, x, strict=True)), H,
+                 ", ".join([f"{num(a)} + {paren(b)}" for a, b in zip(f, x, strict=True)]), H,
                  T("The identity shortcut adds the block's input unchanged.",
                    "恒等捷径把块的输入原样加上。")),
             Step(T("ReLU derivative at each hidden unit", "每个隐藏单元的 ReLU 导数"),
                  "relu'(u) = 1 if u > 0, 0 if u < 0",
-                 ", ".join(f"u{sub(k + 1)} = {num(v)} {'> 0' if v > 0 else '< 0'}" for k, v in enumerate(u)),
+                 ", ".join([f"u{sub(k + 1)} = {num(v)} {'> 0' if v > 0 else '< 0'}"
+                            for k, v in enumerate(u)]),
                  gate),
             Step(T("Jacobian of the branch", "残差分支的雅可比矩阵"),
                  "∂F/∂x = W2·diag(relu'(u))·W1,  ∂Fᵢ/∂xⱼ = Σₖ W2[i,k]·relu'(uₖ)·W1[k,j]",

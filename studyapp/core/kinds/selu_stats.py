@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import magnitude_errors
+from studyapp.core.kinds.like_numpy import expm1, np_dot, np_sum
 from studyapp.core.kinds.nnmath import SELU_ALPHA, SELU_LAMBDA
-from studyapp.core.kinds.wording import decimals_clause, sum_text
+from studyapp.core.kinds.wording import T, decimals_clause, sum_text
 from studyapp.core.numfmt import num, paren, vec
 from studyapp.core.steps import Step
 
@@ -41,6 +41,13 @@ def _stats(y: np.ndarray, ddof: int = 0) -> tuple[float, float]:
     mean = float(y.mean())
     dev = y - mean
     return mean, float(dev @ dev) / (len(y) - ddof)
+
+
+def _plain_stats(y: list[float]) -> tuple[float, float]:
+    """``_stats(np.asarray(y))`` on plain floats."""
+    mean = np_sum(y) / len(y)
+    dev = [v - mean for v in y]
+    return mean, np_dot(dev, dev) / len(y)
 
 
 class SeluStats(Kind):
@@ -76,13 +83,13 @@ class SeluStats(Kind):
                 f"Answer as `y: […]; mean: …; var: …; weight_var: …`. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
-        x = np.asarray(p["x"], dtype=float)
-        n, m = p["fan_in"], len(x)
-        mean_x, var_x = _stats(x)
-        e = np.expm1(np.minimum(x, 0.0))
-        y = SELU_LAMBDA * np.where(x > 0, x, SELU_ALPHA * e)
-        mean_y, var_y = _stats(y)
-        xl, yl, el = x.tolist(), y.tolist(), e.tolist()
+        # plain floats, as selu() and _stats() compute them in NumPy
+        xl = [float(v) for v in p["x"]]
+        n, m = p["fan_in"], len(xl)
+        mean_x, var_x = _plain_stats(xl)
+        el = [expm1(v if v < 0 else 0.0) for v in xl]  # np.minimum(x, 0.0) gives 0.0 for −0.0
+        yl = [SELU_LAMBDA * (v if v > 0 else SELU_ALPHA * ev) for v, ev in zip(xl, el, strict=True)]
+        mean_y, var_y = _plain_stats(yl)
         lam, la = num(SELU_LAMBDA, 6), num(SELU_LAMBDA * SELU_ALPHA, 6)
         lines = [f"SELU({num(v)}) = {lam} × {num(v)}" if v > 0 else
                  f"SELU({num(v)}) = {la} × (e^{paren(v)} − 1) = {la} × {paren(ev, 6)}"
@@ -103,7 +110,7 @@ class SeluStats(Kind):
                  f"({' + '.join(ylf)}) / {m}", mean_y, decimals=6),
             Step(T("After: population variance of the output (divide by m)",
                    "变换后:输出的总体方差(除以 m)"), "σ_y² = (1/m) Σ (yᵢ − μ_y)²",
-                 f"({' + '.join(f'({d})²' if d[0] == '-' else d + '²' for d in dev_y)}) / {m}",
+                 f"({' + '.join([f'({d})²' if d[0] == '-' else d + '²' for d in dev_y])}) / {m}",
                  var_y, decimals=6,
                  note=T(f"Mean {num(mean_x, 4)} → {num(mean_y, 4)}, variance {num(var_x, 4)} → "
                         f"{num(var_y, 4)}. λ and α are chosen so that inputs with mean 0 and variance 1 "

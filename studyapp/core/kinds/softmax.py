@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.like_numpy import exp, log, np_max, np_sum
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, sub, vec
 from studyapp.core.steps import Step
 
@@ -33,22 +33,23 @@ def _logits(k: Knobs) -> list[float]:
     return z
 
 
-def softmax_steps(z: np.ndarray) -> tuple[np.ndarray, list[Step]]:
-    m = float(z.max())
-    shifted = z - m
-    e = np.exp(shifted)
-    total = float(e.sum())
-    p = e / total
+def softmax_steps(z: list[float]) -> tuple[list[float], list[Step]]:
+    """Softmax of float logits with its steps; plain floats, the operations NumPy would do."""
+    m = np_max(z)
+    shifted = [v - m for v in z]
+    e = [exp(v) for v in shifted]
+    total = np_sum(e)
+    p = [v / total for v in e]
     steps = [
         Step(T("Subtract the largest logit (the result does not change, exp cannot overflow)",
                "减去最大的 logit(结果不变,且 exp 不会溢出)"),
-             "zᵢ − max(z)", f"max(z) = {num(m)}", shifted.tolist()),
+             "zᵢ − max(z)", f"max(z) = {num(m)}", shifted),
         Step(T("Exponentiate", "取指数"), "eᶻⁱ⁻ᵐᵃˣ",
-             ", ".join(f"e^{paren(s)}" for s in shifted.tolist()), e.tolist(), decimals=6),
+             ", ".join([f"e^{paren(s)}" for s in shifted]), e, decimals=6),
         Step(T("Sum of the exponentials", "指数之和"), "Σⱼ eᶻʲ⁻ᵐᵃˣ",
-             " + ".join(num(v, 6) for v in e.tolist()), total, decimals=6),
+             " + ".join([num(v, 6) for v in e]), total, decimals=6),
         Step(T("Divide each by the sum", "逐项除以总和"), "softmax(z)ᵢ = eᶻⁱ⁻ᵐᵃˣ / Σⱼ eᶻʲ⁻ᵐᵃˣ",
-             ", ".join(f"{num(v, 6)}/{num(total, 6)}" for v in e.tolist()), p.tolist(), decimals=6),
+             ", ".join([f"{num(v, 6)}/{num(total, 6)}" for v in e]), p, decimals=6),
     ]
     return p, steps
 
@@ -64,8 +65,8 @@ class Softmax(Kind):
         return f"Compute softmax(z) for the logits z = {z}. {decimals_clause(lang, decimals)}"
 
     def solve(self, p: dict[str, Any]) -> Solution:
-        probs, steps = softmax_steps(np.asarray(p["logits"], dtype=float))
-        return Solution(probs.tolist(), steps)
+        probs, steps = softmax_steps([float(v) for v in p["logits"]])
+        return Solution(probs, steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
         z = np.asarray(p["logits"], dtype=float)
@@ -108,26 +109,26 @@ class SoftmaxCrossEntropy(Kind):
                 f"Answer as `loss: …; grad: […]`. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
-        z = np.asarray(p["logits"], dtype=float)
+        z = [float(v) for v in p["logits"]]
         t = p["target"]
         probs, steps = softmax_steps(z)
         # −ln p_t from the log-sum-exp, which stays finite when p_t underflows to 0.
-        shifted = z - z.max()
-        log_total = float(np.log(np.exp(shifted).sum()))
-        loss = log_total - float(shifted[t])
+        shifted = [v - np_max(z) for v in z]
+        total = np_sum([exp(v) for v in shifted])
+        loss = log(total) - shifted[t]
         steps.append(Step(T("Loss: minus the log-probability of the true class",
                             "损失:真实类别概率的负对数"),
                           f"L = −ln p{sub(t)} = ln Σⱼ e^(zⱼ − max) − (z{sub(t)} − max)",
-                          f"ln {num(float(np.exp(shifted).sum()), 6)} − {paren(float(shifted[t]))}",
+                          f"ln {num(total, 6)} − {paren(shifted[t])}",
                           loss, decimals=6))
-        onehot = np.zeros_like(z)
+        onehot = [0.0] * len(z)
         onehot[t] = 1.0
-        grad = probs - onehot
+        grad = [pv - y for pv, y in zip(probs, onehot, strict=True)]
         steps.append(Step(T("Gradient: probabilities minus the one-hot target",
                             "梯度:概率减去 one-hot 目标"),
                           "∂L/∂zᵢ = pᵢ − yᵢ",
-                          f"y = {vec(onehot.tolist())}", grad.tolist(), decimals=6))
-        return Solution({"loss": loss, "grad": grad.tolist()}, steps)
+                          f"y = {vec(onehot)}", grad, decimals=6))
+        return Solution({"loss": loss, "grad": grad}, steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
         z = np.asarray(p["logits"], dtype=float)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from studyapp.core.bilingual import T
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.nnmath import all_finite, sigmoid
-from studyapp.core.kinds.wording import decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, sub, vec
 from studyapp.core.steps import Step
 
@@ -136,7 +135,7 @@ class VanishingGradient(Kind):
                     loc.append(f"∂h{k}/∂h{sub(i)} = σ'(z{k})·w{k} = {sf}·(1 − {sf})·{paren(w[i])} "
                                f"= {num(factors[i], D)}")
             total = _prod(factors)
-            product = " × ".join(paren(f, D) for f in factors)
+            product = " × ".join([paren(f, D) for f in factors])
             if residual:
                 answer["residual"] = total
                 steps += [
@@ -180,17 +179,17 @@ class VanishingGradient(Kind):
         n = len(local)
         steps = [
             Step(T("Plain chain: multiply the local derivatives", "普通链:局部导数相乘"),
-                 "∂h_n/∂x = Πᵢ ∂Fᵢ/∂h", " × ".join(paren(v) for v in local), plain,
+                 "∂h_n/∂x = Πᵢ ∂Fᵢ/∂h", " × ".join([paren(v) for v in local]), plain,
                  T(f"{n} factors below 1 multiply to a tiny number: the gradient vanishes.",
                    f"{n} 个小于 1 的因子相乘得到很小的数:梯度消失。"), decimals=D),
             Step(T("Residual chain: local derivative of each block", "残差链:每个块的局部导数"),
                  "H(h) = F(h) + h  ⇒  ∂H/∂h = ∂F/∂h + 1",
-                 ", ".join(f"{num(v)} + 1" for v in local), factors,
+                 ", ".join([f"{num(v)} + 1" for v in local]), factors,
                  T("Each block adds its own 1, from its own shortcut.",
                    "每个块都有自己的 1,来自它自己的捷径。"),
                  decimals=D),
             Step(T("Residual chain: multiply the block derivatives", "残差链:各块导数相乘"),
-                 "∂h_n/∂x = Πᵢ (∂Fᵢ/∂h + 1)", " × ".join(paren(v, D) for v in factors), residual,
+                 "∂h_n/∂x = Πᵢ (∂Fᵢ/∂h + 1)", " × ".join([paren(v, D) for v in factors]), residual,
                  T("Expanded, the product holds the term 1: a path along the shortcuts alone, on which the "
                    "gradient reaches the input undiminished.",
                    "展开后乘积中含有 1 这一项:只走捷径的那条路径,梯度原样到达输入。"), decimals=D),

@@ -1,8 +1,22 @@
-"""Phrases that many prompts share, in both languages."""
+"""Phrases that many prompts share, in both languages, and ``T``, which every kind builds its texts
+with: ``bilingual.T`` remembered."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 
+from studyapp.core.bilingual import T as text
+from studyapp.core.bilingual import Text
+
+
+@lru_cache(maxsize=4096)
+def T(en: str, zh: str) -> Text:  # noqa: N802 - bilingual.T, as the kinds have always called it
+    """``bilingual.T(en, zh)``, built once: a kind gives the same step titles and notes to every
+    problem it makes (nine calls in ten), and a Text is immutable."""
+    return text(en, zh)
+
+
+@lru_cache(maxsize=64)
 def decimals_clause(lang: str, decimals: int) -> str:
     if lang == "zh":
         return f"结果保留 {decimals} 位小数。"
@@ -14,7 +28,7 @@ def exact_clause(lang: str) -> str:
 
 
 def shape_clause(lang: str, shape: tuple[int, ...]) -> str:
-    dims = "×".join(str(s) for s in shape)
+    dims = "×".join([str(s) for s in shape])
     if lang == "zh":
         return f"答案是一个 {dims} 矩阵。" if len(shape) == 2 else f"答案是长度为 {dims} 的向量。"
     return f"The answer is a {dims} matrix." if len(shape) == 2 else f"The answer is a vector of {dims}."
