@@ -76,7 +76,8 @@ class KeyFooter(Static):
                                                   for b in group)}
         ranked = []
         actions = set()
-        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+        active = screen.active_bindings  # computed on each read: every binding's check_action
+        for node, binding, enabled, _tooltip in active.values():
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
@@ -84,7 +85,7 @@ class KeyFooter(Static):
                            (self._target(node, binding.action), self.app.get_key_display(binding),
                             binding.description, enabled)))
         shown = [entry for *_, entry in sorted(ranked)]
-        if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in screen.active_bindings:
+        if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in active:
             shown.append(("app.command_palette", "^p", PALETTE.get(self.app_lang(), "palette"), True))
         signature = tuple(shown)
         if signature == self._shown:
@@ -111,7 +112,7 @@ class KeyFooter(Static):
                 break
             if pad and gap == 1 and shown and shown[-1][0] == "app.command_palette":
                 shown.pop()
-        self.update(text)
+        self.update(text, layout=False)  # docked, one line high: the keys never change its size
 
     def app_lang(self) -> str:
         settings = getattr(self.app, "settings", None)

@@ -9,6 +9,7 @@ inside the box. An unreadable answer is not graded: the box keeps it and says wh
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,6 +25,7 @@ from studyapp.core.numfmt import depth
 from studyapp.core.session import AnswerResult, StudyItem, StudySession
 from studyapp.core.steps import render_text
 from studyapp.store.db import WRITE_ERRORS
+from studyapp.tui.drawn_once import DrawnOnce
 from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.matrix_editor import MatrixEditor
 from studyapp.tui.strings import tr
@@ -98,6 +100,12 @@ class StudyScreen(Screen[None]):
         localize_bindings(self.line, self.lang)
         self.show_next()
         self.set_interval(1.0, self.tick)
+        # What is alive now (content, store, app) outlives the session; a full collection walking
+        # it took ~40 ms, between a key and its frame, every twenty-odd answers. Leave it out.
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()
 
     # --- what acts now ------------------------------------------------------------------
     def box(self) -> Input | MatrixEditor | None:
@@ -110,8 +118,10 @@ class StudyScreen(Screen[None]):
         return self.editor()
 
     def typing(self) -> bool:
+        # The screen's focus, not the box's has_focus, which follows a message later: the keys
+        # shown in the first frame of an item are then already those of the box.
         box = self.box()
-        return box is not None and box.has_focus
+        return box is not None and self.focused is box
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only the keys that act now are shown, and only they act."""
@@ -147,7 +157,7 @@ class StudyScreen(Screen[None]):
             self.choose(event)
             return
         box = self.box()
-        if box is None or box.has_focus or not event.is_printable or self.acts(event.key):
+        if box is None or self.focused is box or not event.is_printable or self.acts(event.key):
             return
         event.stop()
         event.prevent_default()
@@ -195,7 +205,7 @@ class StudyScreen(Screen[None]):
         self.matrix.text = ""
         self.line.display = self.matrix.display = False
         self.update_status()
-        self.card.scroll_home(animate=False)
+        self.card.scroll_home(animate=False, immediate=True)  # in this frame, not the one after
         if self.item is None:
             self.prompt.update(tr(self.lang, "nothing"))
             self.help.update("")
@@ -213,7 +223,7 @@ class StudyScreen(Screen[None]):
             self.matrix.styles.height = min(self.matrix.rows + 2, 9)
         if box is not None:
             box.display = True
-            box.focus()
+            self.set_focus(box)  # now, not a message later: the first frame has the box's keys
         else:
             self.set_focus(None)
         self.help.update(self.help_text())
@@ -238,7 +248,7 @@ class StudyScreen(Screen[None]):
         if self.item is not None:
             ms = self.answered_after_ms if self.answered_after_ms is not None else self.elapsed_ms()
             status.append(f"  ⏱ {ms // 60000}:{ms // 1000 % 60:02d}", style="dim")
-        self.status.update(status)
+        self.status.update(status, layout=False)  # one line high (CSS) whatever it says
 
     def help_text(self) -> RichText | str:
         item = self.item
@@ -258,7 +268,8 @@ class StudyScreen(Screen[None]):
 
     def render_feedback(self) -> None:
         assert self.item is not None and self.result is not None
-        self.feedback.update(feedback(self.item, self.result, self.typed, self.steps_shown, self.lang))
+        drawn = feedback(self.item, self.result, self.typed, self.steps_shown, self.lang)
+        self.feedback.update(DrawnOnce(self.feedback, drawn))
 
     # --- answering --------------------------------------------------------------------
     def elapsed_ms(self) -> int:
@@ -341,15 +352,18 @@ class StudyScreen(Screen[None]):
         self.steps_shown = 1
         self.notice.update("")
         self.line.display = self.matrix.display = False
-        self.set_focus(None)
         self.render_feedback()
         self.update_status()
         self.help.update(self.help_text())
+        # Last: the box's blur restyles it (a few ms), and the first frame should not wait for it.
+        self.set_focus(None)
         self.refresh_bindings()
         if self.item is not None and self.item.changed_elsewhere:  # the intervals shown are new
             self.notify(tr(self.lang, "elsewhere"), severity="warning", timeout=6)
-        # At 80x24 the prompt can fill the view: bring the verdict and the comparison into it.
-        self.call_after_refresh(self.card.scroll_to_widget, self.feedback, animate=False, top=True)
+        # At 80x24 the prompt can fill the view: bring the verdict and the comparison into it, as
+        # soon as the feedback is laid out (deferred once more, the scroll waited for a frame).
+        self.call_after_refresh(self.card.scroll_to_widget, self.feedback, animate=False, top=True,
+                                immediate=True)
 
     def action_next_step(self) -> None:
         if self.answered and self.item is not None and self.item.problem is not None:

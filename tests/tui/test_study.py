@@ -213,3 +213,67 @@ async def test_home_shows_todays_progress(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert "Today: 1 done" in str(app.screen.query_one("#today").render())
+
+
+def first_problem(app, kind: str | None = None):
+    return next(t.id for t in app.library.templates if kind is None or t.kind == kind)
+
+
+@pytest.mark.asyncio
+async def test_an_items_first_frame_has_the_keys_of_its_answer_box(tmp_path):
+    """The box has the screen's focus as soon as the item is set up, and the keys shown follow
+    the screen's focus, not the box's Focus message: the footer of the first frame (drawn before
+    that message was handled, often) is the box's."""
+    from studyapp.tui.keys import KeyFooter
+
+    app = app_for(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_study(pilot)
+        item = screen.session.show(first_problem(app))
+        screen.show_next(item)
+        assert screen.typing()  # before any message is handled
+        await pilot.pause()
+        footer = " ".join(text_of(screen.query_one(KeyFooter)).split())
+        assert "esc Commands" in footer and "Suspend" not in footer
+        await answer_anything(pilot, screen)
+        footer = " ".join(text_of(screen.query_one(KeyFooter)).split())
+        assert not screen.typing() and "1 Again" in footer and "Commands" not in footer
+
+
+@pytest.mark.asyncio
+async def test_the_next_item_starts_at_the_top_in_its_first_frame(tmp_path):
+    """At 80x24 a conv2d feedback is scrolled into view; the next item is scrolled home at once
+    (not after a frame), and the scrollbar says so too."""
+    app = app_for(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_study(pilot)
+        screen.show_next(screen.session.show(first_problem(app, "conv2d")))
+        await pilot.pause()
+        await answer_anything(pilot, screen)
+        await pilot.pause()
+        assert screen.card.scroll_y > 0  # the verdict brought into view
+        screen.commit(3)
+        assert screen.card.scroll_y == 0  # before any frame
+        await pilot.pause()
+        bar = screen.card.vertical_scrollbar
+        assert screen.card.scroll_y == 0 and (not screen.card.show_vertical_scrollbar or bar.position == 0)
+
+
+@pytest.mark.asyncio
+async def test_studying_leaves_what_was_loaded_out_of_garbage_collection(tmp_path):
+    """While the study screen is open the heap alive when it opened (content, store, app) is
+    frozen: the collector's full passes no longer walk it between a key and its frame."""
+    import gc
+
+    before = gc.get_freeze_count()
+    app = app_for(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_study(pilot)
+        assert gc.get_freeze_count() > before
+        await leave_answer_box(pilot, screen)
+        await pilot.press("escape")  # the summary
+        await pilot.pause()
+        await pilot.press("escape")  # home again
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and screen not in app.screen_stack
+        assert gc.get_freeze_count() == before
