@@ -37,7 +37,9 @@ Figures, with the issue's goals. The machine is shared and noisy: every time is 
   (the bundled cards and templates repeated under the synthetic ids), so that the session
   schedules all of them instead of skipping 99,949.
 
-Usage: bench/store.py [--db PATH [--force]] [--seed N] [--rounds N]. With --db the database
+Usage: bench/store.py [--db PATH [--force]] [--content PATH ...] [--seed N] [--rounds N].
+``--content`` builds the items from those decks instead of the bundled ones (a deck may lack
+problems or cards). With --db the database
 is left at PATH (its review log ends at the start of today, so ``studyapp --db PATH`` opens
 it as of now); the figures are always measured on temporary copies.
 """
@@ -542,6 +544,8 @@ def synthetic_items(library, seed: int) -> list[tuple[str, str, str]]:
     bundled content's proportions."""
     rng = random.Random(seed + 1)
     decks = [d for d in library.decks if d.cards or d.problems]
+    if not decks:
+        return []
     real = len(library.cards) + len(library.templates)
     share = len(library.templates) / real if real else 0.0
 
@@ -586,6 +590,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, metavar="PATH", help="build the database here and leave it")
     parser.add_argument("--force", action="store_true", help="let --db replace an existing file")
+    parser.add_argument("--content", type=Path, action="append", metavar="PATH",
+                        help="decks (files or folders) instead of the bundled ones; repeatable")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--rounds", type=int, default=ROUNDS,
                         help=f"measuring rounds, each on a fresh copy; the best is printed ({ROUNDS})")
@@ -596,7 +602,11 @@ def main(argv: list[str] | None = None) -> None:
     from studyapp.core.days import day_bounds
     from studyapp.core.library import load_library
 
-    library = load_library()
+    library = load_library(args.content)
+    if library.errors:
+        parser.exit(2, "".join(f"{error}\n" for error in library.errors))
+    if not library.cards and not library.templates:
+        parser.exit(2, "the content has no cards and no problem templates to build items from\n")
     now = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
     today_start = day_bounds(now, UTC, 4)[0]
     start_ms = int(today_start.timestamp() * 1000)
