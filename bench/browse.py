@@ -22,15 +22,17 @@ from before paging (which does not say which search its rows are for) is measure
 - browse_open_s (<= 0.5): from the key press on Home until the first rows are painted, over
   --rounds + 1 opens (Escape back to Home in between); browse_open_first_s: the first of them
   (the search index is built after it, once per app); browse_open_max_s: the slowest.
-- browse_search_ready_s: from the key press until a free-text search ("stride") typed as soon as
-  the first rows show has its rows and count shown; on the first open (``_first``: the index
-  is built meanwhile) and on a later one.
+- browse_search_rows_s, browse_search_ready_s: from the key press until a free-text search
+  ("stride", first found at the 16,677th item of 100,000) typed as soon as the first rows show
+  has its first rows painted, and until its count is painted too; on the first open (``_first``:
+  the index is built meanwhile, and the count waits for all of it) and on a later one.
 - browse_keystroke_ms (<= 50): the searches below typed one character at a time into an empty
   search line; for each character that makes a valid search, the time from the keystroke until
   the new first rows are painted (half-typed prefixes such as ``is:d`` are refused at once and
   not counted). browse_keystroke_max_ms: the slowest; browse_keystroke_<name>_ms: the median of
   one search (text ``stride``, zh ``步幅``, deck ``deck:convolution``, due ``is:due``, prop
-  ``prop:ivl>10``); browse_count_ms: until the status line's count is painted too.
+  ``prop:ivl>10``); browse_keystroke_max_at: the search of the slowest; browse_count_ms: until
+  the status line's count is painted too.
   browse_keystroke_gross_ms: the same keystrokes measured the way a screen without paging had to
   be (``pilot.pause``, its workers done, ``pilot.pause``), which includes pilot_idle_ms twice.
 - history_view_ms (<= 100): Enter on the item with the most answers until its details, with the
@@ -163,17 +165,19 @@ async def type_search(pilot, text: str) -> tuple[float, float, float]:
     return rows or gross, counted or gross, gross
 
 
-async def search_ready(pilot, word: str) -> tuple[float, float]:
-    """Seconds from pressing b until the first rows are painted, and until a search typed as soon
-    as they are has its rows and count shown."""
+async def search_ready(pilot, word: str) -> tuple[float, float, float]:
+    """Seconds from pressing b until the first rows are painted, until a search typed as soon as
+    they are has its first rows painted, and until its count is too."""
     began = time.perf_counter()
     opened = await open_browser(pilot)
-    await type_search(pilot, word)
-    return opened, time.perf_counter() - began
+    typed = time.perf_counter() - began
+    rows, counted, _ = await type_search(pilot, word)
+    return opened, typed + rows / 1000, typed + counted / 1000
 
 
-async def keystrokes(pilot, text: str) -> list[tuple[float, float, float]]:
-    """``type_search``'s three times for each keystroke of ``text`` that makes a valid search."""
+async def keystrokes(pilot, text: str) -> list[tuple[float, float, float, str]]:
+    """``type_search``'s three times for each keystroke of ``text`` that makes a valid search, and
+    the search it made."""
     from studyapp.core.search import Query, parse
 
     await set_search(pilot, "")
@@ -184,7 +188,7 @@ async def keystrokes(pilot, text: str) -> list[tuple[float, float, float]]:
             await set_search(pilot, text[:k])
             await settle(pilot)
             continue
-        out.append(await type_search(pilot, text[:k]))
+        out.append((*await type_search(pilot, text[:k]), text[:k]))
         await settle(pilot)  # the next character comes after this one's work is done
     return out
 
@@ -247,10 +251,10 @@ async def measure(db: Path, scenario: str, rounds: int) -> None:
     item, answers = most_answered(db, [x.id for x in (*library.cards, *library.templates)])
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        open_first, ready_first = await search_ready(pilot, SEARCHES["text"])
+        open_first, rows_first, ready_first = await search_ready(pilot, SEARCHES["text"])
         await pilot.press("escape")
         await settle(pilot)
-        _, ready = await search_ready(pilot, SEARCHES["text"])
+        _, rows_later, ready = await search_ready(pilot, SEARCHES["text"])
         await pilot.press("escape")
         await settle(pilot)
         opens = [open_first]
@@ -265,19 +269,23 @@ async def measure(db: Path, scenario: str, rounds: int) -> None:
         history = await history_view(pilot, item, rounds)
         idle = await pilot_idle(pilot)
         rss, peak = rss_mb(), rss_mb("VmHWM")
-    every = [ms for values in per_search.values() for ms, _, _ in values]
-    counts = [ms for values in per_search.values() for _, ms, _ in values]
-    gross = [ms for values in per_search.values() for _, _, ms in values]
+    every = [ms for values in per_search.values() for ms, _, _, _ in values]
+    counts = [ms for values in per_search.values() for _, ms, _, _ in values]
+    gross = [ms for values in per_search.values() for _, _, ms, _ in values]
     line(f"browse_items{suffix}", float(len(library.cards) + len(library.templates)), "items")
     line(f"browse_open{suffix}_s", statistics.median(opens), "s")
     line(f"browse_open_first{suffix}_s", open_first, "s")
     line(f"browse_open_max{suffix}_s", max(opens), "s")
+    line(f"browse_search_rows_first{suffix}_s", rows_first, "s")
     line(f"browse_search_ready_first{suffix}_s", ready_first, "s")
+    line(f"browse_search_rows{suffix}_s", rows_later, "s")
     line(f"browse_search_ready{suffix}_s", ready, "s")
     line(f"browse_keystroke{suffix}_ms", statistics.median(every), "ms")
     line(f"browse_keystroke_max{suffix}_ms", max(every), "ms")
+    line(f"browse_keystroke_max_at{suffix}", max((ms, typed) for values in per_search.values()
+                                                 for ms, _, _, typed in values)[1], "search")
     for name, values in per_search.items():
-        line(f"browse_keystroke_{name}{suffix}_ms", statistics.median(ms for ms, _, _ in values), "ms")
+        line(f"browse_keystroke_{name}{suffix}_ms", statistics.median(ms for ms, _, _, _ in values), "ms")
     line(f"browse_count{suffix}_ms", statistics.median(counts), "ms")
     line(f"browse_count_max{suffix}_ms", max(counts), "ms")
     line(f"browse_keystroke_gross{suffix}_ms", statistics.median(gross), "ms")

@@ -4,15 +4,18 @@ SQL query (``browse_sql``) that returns the first rows of its order at once, and
 at a time.
 
 The tables live in SQLite's temporary file (the operating system caches it; the process does not
-hold 100,000 texts). Built in steps, each usable as soon as it is done: ``fill_items`` (ids, decks,
-kinds, tags), ``snapshot`` (the stored schedules and last answers, again at each opening: the
-learner studies in between), ``fill_text`` (the search text of every item: the slow step,
-resumable, written in small transactions so that searches run between them) and, only when a
-sort asks for them, ``fill_titles`` (the Item column's) and ``ensure_last`` (the last ratings).
-``refresh`` notes an item the face changed (suspended); the next query reads it again. ``count``
-keeps the items a query found: a query that can only find some of them (the line typed on) looks
-at those only. A query is cancelled by its ``cancelled`` callable (checked while SQLite runs),
-raising ``Cancelled``.
+hold 100,000 texts). ``update`` builds them in content order, ``CHUNK`` items at a time (each
+chunk's ids, decks, kinds, tags, search text and stored schedule in one small transaction), and at
+each later opening reads the stored schedules again, a chunk at a time, if the database changed
+meanwhile (the learner studies in between); it is resumed where an earlier, cancelled, call
+stopped. A query in content order does not wait for the whole: it looks at the items whose rows
+are in and current (``fresh``, the first ones of the content order) and returns as soon as they
+hold its page, which is then the page the whole index gives; a sort, a reversed order and a count
+wait for every item. Only a sort asks for ``fill_titles`` (the Item column's) and
+``ensure_last`` (the last ratings). ``refresh`` notes an item the face changed (suspended); the
+next query reads it again. ``count`` keeps the items a query found: a query that can only find
+some of them (the line typed on) looks at those only. A query is cancelled by its ``cancelled``
+callable (checked while SQLite runs, and while it waits), raising ``Cancelled``.
 
 Only the store's browse modules know the tables; the face hands in ``IndexItem`` values and
 texts, and gets back item numbers (positions in the content order) and counts.
@@ -29,34 +32,25 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from studyapp.core.search import Everything, Node, Query
 from studyapp.store.browse import ItemRow, rows_for
+from studyapp.store.browse_build import CHUNK, Chunk, IndexItem, read_states
 from studyapp.store.browse_sql import SORT_NEEDS, Condition, order_by, timeless, within
-from studyapp.store.browse_tables import HITS, ITEM_COLUMNS, LAST_RATING, TABLES, insert, state_insert
+from studyapp.store.browse_tables import HITS, INDEXES, LAST_RATING, TABLES, insert, state_insert
 from studyapp.store.db import StoreError, connect_readonly
 
-ITEM_BATCH = 5_000  # items written at once
-TEXT_BATCH = 2_000  # rows of text per transaction: a search waits at most for one of them
+__all__ = ["BrowseIndex", "Cancelled", "IndexItem"]
+TEXT_BATCH = 2_000  # rows of sort titles per transaction: a search waits at most for one of them
 # SQLite instructions between two looks at ``cancelled`` (each takes the GIL from the screen):
 # every 4 to 20 ms of a scan of 100,000 items
 CHECK_EVERY = 200_000
+WAIT_S = 0.02  # how often a query waiting for the index looks at ``cancelled``
 
 
 class Cancelled(Exception):
     """The query was cancelled (a newer search replaced it), or the index was closed."""
-
-
-class IndexItem(NamedTuple):
-    """One item of the content, in content order, as the index needs it."""
-
-    id: str
-    deck: str  # the content's deck id
-    kind: str  # card | problem
-    type: str  # basic | cloze | choice, or the problem kind
-    tags: tuple[str, ...]  # as written (the index folds them)
-    deck_title: str  # in the UI language, what the deck column shows and sorts by ('' for none)
 
 
 @lru_cache(maxsize=256)
@@ -106,11 +100,16 @@ class BrowseIndex:
         self.conn.executescript(TABLES)
         self.lock = threading.Lock()  # one query at a time on the connection
         self.filling = threading.Lock()  # one writer of the items
-        self.items_ready, self.state_ready = threading.Event(), threading.Event()
-        self.text, self.title = _Column("browse_text"), _Column("browse_title")
-        self.size = 0  # items
+        self.size = 0  # items of the content
+        self.filled = 0  # the first items, whose rows (text, tags, …) are in
+        self.fresh = 0  # the first items, whose stored schedules are read since ``version``
+        self.grown = threading.Condition()  # notified when they grow
+        self.all_filled = threading.Event()  # every item is in (``filled == size``)
+        self.complete = threading.Event()  # every item is in and current (``fresh == size``)
+        self.title = _Column("browse_title")
+        self._folded: dict[object, object] = {}  # decks, kinds, tags folded (``Chunk``)
         self.last_ready = False
-        self.version: int | None = None  # PRAGMA data_version when the snapshot was read
+        self.version: int | None = None  # PRAGMA data_version when the schedules were read
         self.closed = False
         self._pending: set[str] = set()
         # The table of ``HITS`` holding every item a timeless query matched (see ``count``).
@@ -118,79 +117,72 @@ class BrowseIndex:
         self._pending_lock = threading.Lock()
 
     # --- building -----------------------------------------------------------------------------
-    def fill_items(self, items: Iterable[IndexItem]) -> None:
-        """The content's items, in content order (once; later calls do nothing). Written a batch
-        at a time: 100,000 rows held at once in Python would stay in the process's memory."""
+    def update(self, size: int, items_from: Callable[[int], Iterable[tuple[IndexItem, str]]],
+               cancelled: Callable[[], bool]) -> None:
+        """Build the index of the content's ``size`` items, or bring it up to date (at each
+        opening): the stored schedules read again if the database changed since they were read,
+        then the items not in yet: ``items_from(k)`` gives them from item ``k`` on, each with its
+        search text (``core.search.item_text``), in content order. A chunk at a time; stops early
+        (to be resumed by the next call) when ``cancelled``."""
         with self.filling:
-            if self.items_ready.is_set():
-                return
-            # Decks, kinds, types and tags are a few values: each folded once.
-            kinds: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
-            tag_keys: dict[str, str] = {}
-            rows: list[object] = []  # ITEM_COLUMNS values a row, one after the other
-            tags: list[object] = []
-            for n, it in enumerate(items):
-                key = (it.deck, it.kind, it.type, it.deck_title)
-                folded = kinds.get(key)
-                if folded is None:
-                    folded = kinds[key] = (it.deck, it.deck.casefold(), it.kind, it.kind.casefold(), it.type,
-                                           it.type.casefold(), it.deck_title.casefold())
-                rows += (n, it.id, it.id.casefold(), *folded, len(it.tags))
-                for tag in it.tags:
-                    tags += (n, tag_keys.get(tag) or tag_keys.setdefault(tag, tag.casefold()))
-                if len(rows) == ITEM_BATCH * ITEM_COLUMNS:
-                    self._add_items(rows, tags)
-                    rows, tags = [], []
-            self._add_items(rows, tags)
+            self.size = size
             with self._writing():
-                self.conn.execute("CREATE INDEX temp.browse_items_id ON browse_items (id)")
-                self.conn.execute("CREATE INDEX temp.browse_tags_tag ON browse_tags (tag)")
-            self.items_ready.set()
+                # data_version changes when another connection (the app's own) commits anything;
+                # read before the schedules, so that a commit meanwhile is read at the next call.
+                version = self.conn.execute("PRAGMA main.data_version").fetchone()[0]
+                if version != self.version:
+                    with self._pending_lock:
+                        self._pending.clear()  # read below; a change noted from now on is read again
+                    self.version, self.fresh, self._hits, self.last_ready = version, 0, None, False
+                    self.complete.clear()
+            while self.fresh < self.filled:
+                if cancelled():
+                    return
+                end = min(self.fresh + CHUNK, self.filled)
+                with self._writing() as conn:
+                    read_states(conn, self.fresh, end)
+                self._grew(filled=self.filled, fresh=end)
+            if self.filled < size:
+                self._fill(items_from(self.filled), cancelled)
+            if self.filled >= size:
+                if not self.all_filled.is_set():
+                    with self._writing() as conn:
+                        for sql in INDEXES.split(";"):
+                            conn.execute(sql)
+                self.all_filled.set()
+                self.complete.set()
 
-    def _add_items(self, rows: list[object], tags: list[object]) -> None:
-        with self._writing():  # a transaction a batch: a page of rows is read between two
-            insert(self.conn, "browse_items", ITEM_COLUMNS, rows)
-            insert(self.conn, "browse_tags", 2, tags)
-        self.size += len(rows) // ITEM_COLUMNS
+    def _fill(self, items: Iterable[tuple[IndexItem, str]], cancelled: Callable[[], bool]) -> None:
+        chunk = Chunk(self.filled, self._folded)
+        for item, text in items:
+            chunk.add(item, text)
+            if len(chunk) == CHUNK:
+                self._add(chunk)
+                if cancelled():
+                    return
+                chunk = Chunk(self.filled, self._folded)
+        self._add(chunk)
 
-    def snapshot(self) -> None:
-        """Read every item's stored schedule and last answer again (after ``fill_items``), unless
-        nothing was written to the database since the last time."""
-        with self._writing():
-            # data_version changes when another connection (the app's own) commits anything.
-            version = self.conn.execute("PRAGMA main.data_version").fetchone()[0]
-            if version == self.version:
-                return
-            self.state_ready.clear()
-            with self._pending_lock:
-                self._pending.clear()  # read below; a change noted from now on is read again
-            self.conn.execute("DELETE FROM browse_state")
-            self.conn.execute(state_insert())
-            self._hits = None
-            self.version, self.last_ready = version, False
-        self.state_ready.set()
+    def _add(self, chunk: Chunk) -> None:
+        if len(chunk):
+            with self._writing() as conn:
+                chunk.write(conn)
+            self._grew(filled=chunk.end, fresh=chunk.end)
 
-    def fill_text(self, texts_from: Callable[[int], Iterable[str]], cancelled: Callable[[], bool]) -> None:
-        """The search text (``core.search.item_text``) of every item, in content order:
-        ``texts_from(k)`` gives them from item ``k`` on, where an earlier call stopped (it is asked
-        once no other call is filling); stops early when ``cancelled``."""
-        self.text.fill(self, texts_from, cancelled)
+    def _grew(self, filled: int, fresh: int) -> None:
+        with self.grown:
+            self.filled, self.fresh = filled, fresh
+            self.grown.notify_all()
 
     def fill_titles(self, titles_from: Callable[[int], Iterable[str]], cancelled: Callable[[], bool]) -> None:
-        """What the Item column sorts by (the title, case-folded), as ``fill_text`` fills texts.
-        Only a sort by that column needs it: the screen fills it then, not at every opening."""
+        """What the Item column sorts by (the title, case-folded), in content order: ``titles_from(k)``
+        gives them from item ``k`` on. Only a sort by that column needs it: the screen fills it
+        then, not at every opening; a chunk at a time, resumed as ``update`` is."""
         self.title.fill(self, titles_from, cancelled)
 
-    @property
-    def text_ready(self) -> threading.Event:
-        return self.text.ready
-
-    @property
-    def text_rows(self) -> int:
-        return self.text.rows
-
     def ensure_last(self, cancelled: Callable[[], bool]) -> None:
-        """Each item's last rating (the sort by the Last column needs it), once per snapshot."""
+        """Each item's last rating (the sort by the Last column needs it), once each time the
+        schedules are read."""
         if not self.last_ready:
             with self._querying(cancelled):
                 self.conn.execute(LAST_RATING)
@@ -202,20 +194,31 @@ class BrowseIndex:
             self._pending.add(item_id)
 
     def wait(self, needs: set[str], cancelled: Callable[[], bool]) -> None:
-        """Until the index can answer a query that needs ``needs`` ("text", "title", "last")."""
-        events = [self.items_ready, self.state_ready, *(column.ready for column in (self.text, self.title)
-                                                        if column.need in needs)]
+        """Until every item is in and current, and what ``needs`` asks ("title", "last") too."""
+        events = [self.complete, *([self.title.ready] if "title" in needs else [])]
         for event in events:
-            while not event.wait(0.02):
+            while not event.wait(WAIT_S):
                 if cancelled() or self.closed:
                     raise Cancelled
         if "last" in needs:
             self.ensure_last(cancelled)
 
+    def _wait_past(self, fresh: int, cancelled: Callable[[], bool]) -> None:
+        """Until more than ``fresh`` items are in and current (or all of them)."""
+        with self.grown:
+            while self.fresh <= fresh and not self.complete.is_set():
+                self.grown.wait(WAIT_S)
+                if cancelled() or self.closed:
+                    raise Cancelled
+
     # --- querying -----------------------------------------------------------------------------
     def page(self, query: Query, now: datetime, day_end: datetime, sort_col: str | None, descending: bool,
              offset: int, limit: int, cancelled: Callable[[], bool]) -> list[int]:
-        """The items (content positions) from ``offset`` of those ``query`` matches, in order."""
+        """The items (content positions) from ``offset`` of those ``query`` matches, in order. In
+        content order, while the index is being built or brought up to date, as soon as the items
+        that are in and current hold them (see ``_early_page``)."""
+        if sort_col is None and not descending and not self.complete.is_set():
+            return self._early_page(query, now, day_end, offset, limit, cancelled)
         cond = self._condition(query, now, day_end, sort_col, cancelled)
         k = len(cond.args)
         with self._querying(cancelled):
@@ -223,6 +226,28 @@ class BrowseIndex:
             sql = (f"SELECT b.n FROM {tables} WHERE {cond.sql} "
                    f"ORDER BY {order_by(sort_col, descending, content_order)} LIMIT ?{k + 1} OFFSET ?{k + 2}")
             return [n for (n,) in self.conn.execute(sql, (*cond.args, limit, offset))]
+
+    def _early_page(self, query: Query, now: datetime, day_end: datetime, offset: int, limit: int,
+                    cancelled: Callable[[], bool]) -> list[int]:
+        """``page`` in content order before the index is complete: the same query over the items
+        that are in and current (the first ``fresh`` of the content order), then over those that
+        came in meanwhile, until they hold ``offset + limit`` rows or every item is in. The rows
+        it found are then the first ones of the whole content order: the page is the one the
+        whole index gives. (Never from the kept items of a count: counts wait for the whole.)"""
+        cond = Condition(query.test, now, day_end)
+        k, found, start = len(cond.args), [], 0
+        while True:
+            with self._querying(cancelled):
+                end, complete = self.fresh, self.complete.is_set()
+                tables = self._tables(query, cond.needs, kept=False)[0]
+                sql = (f"SELECT b.n FROM {tables} WHERE b.n >= ?{k + 1} AND b.n < ?{k + 2} AND {cond.sql} "
+                       f"ORDER BY b.n LIMIT ?{k + 3}")
+                found += [n for (n,) in self.conn.execute(sql, (*cond.args, start, end,
+                                                                offset + limit - len(found)))]
+            if len(found) >= offset + limit or complete:
+                return found[offset:offset + limit]
+            self._wait_past(end, cancelled)
+            start = end
 
     def count(self, query: Query, now: datetime, day_end: datetime, cancelled: Callable[[], bool]) -> int:
         """How many items ``query`` matches. The items a timeless query matches are kept (in one
@@ -272,12 +297,12 @@ class BrowseIndex:
     def _sort_needs(sort_col: str | None) -> set[str]:
         return {SORT_NEEDS[sort_col]} if sort_col in SORT_NEEDS else set()
 
-    def _tables(self, query: Query, needs: set[str]) -> tuple[str, str]:
-        """The FROM of a query (``b`` the items, ``s`` their schedules, and what ``needs`` asks
-        for), and the column of content order: the kept items of an earlier query first, when
-        every item this one matches is among them (read with the connection's lock held)."""
+    def _tables(self, query: Query, needs: set[str], kept: bool = True) -> tuple[str, str]:
+        """The FROM of a query (``b`` the items, ``s`` their schedules, ``x`` their texts, and what
+        ``needs`` asks for), and the column of content order: the ``kept`` items of an earlier query
+        first, when every item this one matches is among them (read with the connection's lock held)."""
         tables, n = "browse_items b", "b.n"
-        if self._hits is not None and within(query.test, self._hits[1]):
+        if kept and self._hits is not None and within(query.test, self._hits[1]):
             tables, n = f"{self._hits[0]} h CROSS JOIN browse_items b ON b.n = h.n", "h.n"
         tables += " CROSS JOIN browse_state s ON s.n = b.n"
         if "text" in needs:
@@ -316,17 +341,29 @@ class BrowseIndex:
                 self.conn.execute(LAST_RATING + " AND n IN (SELECT n FROM browse_items WHERE id = ?)",
                                   (item_id,))
 
-    def _writing(self) -> _Transaction:
-        return _Transaction(self)
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the temporary tables, holding the connection's lock."""
+        with self.lock:
+            if self.closed:
+                raise Cancelled
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
 
 
 class _Column:
-    """A table of one text an item (``browse_text``, ``browse_title``), filled in content order by
-    one writer at a time, in small transactions (a search waits at most for one of them), and
-    resumed where an earlier, cancelled, fill stopped."""
+    """A table of one text an item (``browse_title``), filled in content order by one writer at a
+    time, in small transactions (a search waits at most for one of them), and resumed where an
+    earlier, cancelled, fill stopped."""
 
     def __init__(self, table: str):
-        self.table, self.need = table, table.removeprefix("browse_")
+        self.table = table
         self.rows = 0  # items whose text is in
         self.ready = threading.Event()
         self.lock = threading.Lock()
@@ -345,7 +382,7 @@ class _Column:
                     if cancelled():
                         return
             self._add(index, batch)
-            while not index.items_ready.wait(0.02):  # ``size`` counts every item once it is set
+            while not index.all_filled.wait(WAIT_S):  # ``size`` is known once it is set
                 if cancelled() or index.closed:
                     raise Cancelled
             if self.rows >= index.size:
@@ -356,24 +393,3 @@ class _Column:
             with index._writing():
                 insert(index.conn, self.table, 2, batch)
             self.rows += len(batch) // 2
-
-
-class _Transaction:
-    """One write transaction on the temporary tables, holding the connection's lock."""
-
-    def __init__(self, index: BrowseIndex):
-        self.index = index
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.index.lock.acquire()
-        if self.index.closed:
-            self.index.lock.release()
-            raise Cancelled
-        self.index.conn.execute("BEGIN")
-        return self.index.conn
-
-    def __exit__(self, kind: object, exc: object, tb: object) -> None:
-        try:
-            self.index.conn.execute("COMMIT" if exc is None else "ROLLBACK")
-        finally:
-            self.index.lock.release()

@@ -29,6 +29,11 @@ CREATE TEMP TABLE browse_state (
     last_review INTEGER, lapses INTEGER NOT NULL, leech INTEGER NOT NULL, suspended INTEGER NOT NULL,
     buried_until INTEGER, last_at INTEGER, last_rating INTEGER, ivl INTEGER, rank INTEGER)
 """
+# Once every item is in (written with the rows, they would make the build slower by a sixth).
+INDEXES = """
+CREATE INDEX IF NOT EXISTS temp.browse_items_id ON browse_items (id);
+CREATE INDEX IF NOT EXISTS temp.browse_tags_tag ON browse_tags (tag)
+"""
 # The stored schedule of each item (an item never stored is new, in its content deck), and when
 # it was last answered (``ItemRow.last_answered``: stored items only).
 STATE_READ = """

@@ -3,8 +3,9 @@ Enter shows one item with its schedule and history, ``s`` suspends or unsuspends
 
 The search runs in SQL over an index of every item (``store.browse_index``, built in a worker
 after the first rows are shown, and kept for the next opening while the library stays the
-same): a search shows its first rows, then how many items it found; more rows come a page at a
-time as the cursor or the scroll nears the end of the table. The screen never holds every item.
+same; a search typed while it is built looks at the items already in): a search shows its first
+rows, then how many items it found; more rows come a page at a time as the cursor or the scroll
+nears the end of the table. The screen never holds every item.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from studyapp.core.content import Card, ProblemTemplate
 from studyapp.core.days import day_bounds, local_zone
 from studyapp.core.search import Everything, Query, SearchError, item_text, parse
 from studyapp.store.browse import history
-from studyapp.store.browse_index import BrowseIndex, Cancelled
+from studyapp.store.browse_index import BrowseIndex, Cancelled, IndexItem
 from studyapp.store.db import StoreError
 from studyapp.tui.browse_item import ItemScreen
 from studyapp.tui.browse_rows import (
@@ -45,6 +46,7 @@ from studyapp.tui.browse_rows import (
     title_key,
 )
 from studyapp.tui.browse_rows import t as row_t
+from studyapp.tui.browse_search import SearchInput
 from studyapp.tui.browse_table import Cell, ItemTable
 from studyapp.tui.keys import KeyFooter, localize_bindings
 
@@ -119,7 +121,7 @@ class BrowseScreen(Screen[None]):
         self.loading_more = False
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=t(self.lang, "placeholder"), id="search")
+        yield SearchInput(placeholder=t(self.lang, "placeholder"), id="search")
         yield Static(t(self.lang, "loading"), id="browse-status")
         yield Static(id="browse-error")
         yield LoadingIndicator(id="browse-loading")
@@ -152,14 +154,19 @@ class BrowseScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="browse-load")
     def open_index(self) -> None:
         """The first rows (straight from the content: no search yet), then the index: the items
-        once, the stored schedules at each opening, the texts once (the slow part; resumed if an
-        earlier opening was closed before it ended)."""
+        and their texts once (the slow part: a search in content order looks at them as they come
+        in; resumed if an earlier opening was closed before it ended), the stored schedules again
+        at each opening if they changed."""
         with self.reporting():
             self.index = index = BrowseIndex.shared(self.app.store.path, self.app.library, self.lang)
             self.app.call_from_thread(self.first_rows, self.lines_for(range(min(CHUNK, len(self.things)))))
-            index.fill_items(index_item(x, self.decks.get(x.deck, x.deck)) for x in self.things)
-            index.snapshot()
-            index.fill_text(lambda k: map(item_text, self.things[k:]), stopper())
+            index.update(len(self.things), self.indexed, stopper())
+
+    def indexed(self, start: int) -> Iterator[tuple[IndexItem, str]]:
+        """What the index holds of each item from ``start`` on (in a worker)."""
+        decks = self.decks
+        for x in self.things[start:]:
+            yield index_item(x, decks.get(x.deck, x.deck)), item_text(x)
 
     @work(thread=True, exclusive=True, group="browse-filter")
     def filter_rows(self, query: Query, sort_col: str | None, descending: bool, generation: int) -> None:

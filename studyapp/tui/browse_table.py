@@ -50,6 +50,12 @@ class Cell:
         return Measurement(self.text.cell_len, self.text.cell_len)
 
 
+def styled(style: Style, own: Style | None, post: Style | None) -> Style:
+    """A segment's style as ``Segment.apply_style(segments, style, post)`` makes it."""
+    combined = style + own
+    return combined + post if post else combined
+
+
 # What ItemTable's quick ways of drawing read of DataTable (else it draws as DataTable does).
 _TABLE_PARTS = ("_row_locations", "_column_locations", "_data", "_cell_render_cache", "_row_render_cache",
                 "_update_count", "_show_hover_cursor", "_pseudo_class_state", "_get_styles_to_render_cell",
@@ -166,15 +172,21 @@ class ItemTable(DataTable[Any]):
             self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
         console, cache = self.app.console, self._cell_render_cache
         out, total = [], 0
+        # DataTable styles a segment with the row's style, the cell's mouse meta, the component
+        # style, the segment's own and ``post``, added in that order. The meta has no colours or
+        # attributes, and nothing else has meta: added last it makes the same style, and the
+        # sums before it are the same for many cells (Rich keeps them), not one for each cell.
+        plain = row_style + component
         for column_index, column in enumerate(columns):
             width = column.content_width if column.auto_width else column.width
             total += width
             key = (row_key, column.key, row_style, cursor, hover, show_hover, count, state)
             lines = cache.get(key)
             if lines is None:
-                style = row_style + Style.from_meta({"row": row_index, "column": column_index})
+                meta = Style.from_meta({"row": row_index, "column": column_index})
                 segments = Segment.adjust_line_length(cells[column.key].segments(console), width)
-                lines = cache[key] = [list(Segment.apply_style(segments, style + component, post))]
+                lines = cache[key] = [[Segment(text, None if control else styled(plain, own, post) + meta,
+                                               control) for text, own, control in segments]]
             out.append(lines[0])
         return out, total
 

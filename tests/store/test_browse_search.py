@@ -6,6 +6,9 @@ and on random schedules (half-day intervals, overdue days, a clock with microsec
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from hypothesis import strategies as st
 
 from studyapp.core.scheduler import LEARNING, RELEARNING, REVIEW, ItemState
 from studyapp.core.search import Entry, Query, parse
+from studyapp.store import browse_index
 from studyapp.store.browse_index import BrowseIndex, Cancelled, IndexItem
 from studyapp.store.browse_sql import glob_escape, timeless, within
 from studyapp.store.progress import Store, ms
@@ -37,12 +41,19 @@ def build(path: Path, entries: list[Entry], stored: set[str] | None = None) -> B
                                    "VALUES (?, ?, 3, 'practice')", (e.state.item_id, ms(e.last_answered)))
     store.close()
     index = BrowseIndex(path)
-    index.fill_items(IndexItem(e.state.item_id, e.state.deck, e.state.kind, e.type, e.tags,
-                               e.state.deck.title()) for e in entries)
-    index.snapshot()
-    index.fill_text(lambda k: (e.text for e in entries[k:]), NEVER)
+    update(index, entries)
     index.fill_titles(lambda k: (e.text.casefold() for e in entries[k:]), NEVER)
     return index
+
+
+def indexed(entries: list[Entry]):
+    """``BrowseIndex.update``'s ``items_from`` of these entries."""
+    return lambda k: ((IndexItem(e.state.item_id, e.state.deck, e.state.kind, e.type, e.tags,
+                                 e.state.deck.title()), e.text) for e in entries[k:])
+
+
+def update(index: BrowseIndex, entries: list[Entry], cancelled=NEVER) -> None:
+    index.update(len(entries), indexed(entries), cancelled)
 
 
 def sql_ids(index: BrowseIndex, entries: list[Entry], query: Query, now: datetime,
@@ -184,11 +195,11 @@ def test_a_change_is_read_again_and_nothing_else_is(tmp_path):
     index.refresh("conv.new")  # the face says what it changed; the next query reads it
     assert sql_ids(index, ENTRIES, suspended, NOW, DAY_END) == ["conv.new", "conv.susp"]
     store.set_item(ItemState("act.learn", "activations", "problem", suspended=True))
-    index.snapshot()  # another opening: the database changed, every schedule is read again
+    update(index, ENTRIES)  # another opening: the database changed, every schedule is read again
     assert sql_ids(index, ENTRIES, suspended, NOW, DAY_END) == ["conv.new", "conv.susp", "act.learn"]
     version = index.version
-    index.snapshot()  # nothing written since: not read again
-    assert index.version == version and index.state_ready.is_set()
+    update(index, ENTRIES, cancelled=lambda: True)  # nothing written since: nothing to read again
+    assert index.version == version and index.complete.is_set()
     store.close()
     index.close()
 
@@ -240,22 +251,20 @@ def test_what_sql_strings_cannot_hold_means_the_same(index, line):
     assert sql_ids(index, ENTRIES, query, NOW, DAY_END) == python_ids(ENTRIES, query, NOW, DAY_END)
 
 
-def test_a_text_step_stopped_early_is_resumed_where_it_stopped(tmp_path):
+def test_a_build_stopped_early_is_resumed_where_it_stopped(tmp_path):
     Store(tmp_path / "p.sqlite3").close()
     entries = [Entry(ItemState(f"i{k}", "d", "card"), "basic", f"i{k}\ntext {k:05d}") for k in range(5_000)]
     index = BrowseIndex(tmp_path / "p.sqlite3")
-    index.fill_items(IndexItem(e.state.item_id, "d", "card", "basic", (), "D") for e in entries)
-    index.snapshot()
     asked = []
 
-    def texts_from(k: int):
+    def items_from(k: int):
         asked.append(k)
-        return (e.text for e in entries[k:])
+        return indexed(entries)(k)
 
-    index.fill_text(texts_from, lambda: True)  # the screen closed after the first batch
-    assert not index.text_ready.is_set() and 0 < index.text_rows < len(entries)
-    index.fill_text(texts_from, NEVER)  # the next opening goes on from there
-    assert asked[0] == 0 and 0 < asked[1] < len(entries) and index.text_ready.is_set()
+    index.update(len(entries), items_from, lambda: True)  # the screen closed after the first chunk
+    assert not index.complete.is_set() and 0 < index.filled == index.fresh < len(entries)
+    index.update(len(entries), items_from, NEVER)  # the next opening goes on from there
+    assert asked[0] == 0 and 0 < asked[1] < len(entries) and index.complete.is_set()
     for k in (0, 2_345, 4_999):
         query = parse(f'"text {k:05d}"')
         assert isinstance(query, Query)
@@ -317,7 +326,89 @@ def test_what_a_count_kept_is_forgotten_when_an_item_changes(tmp_path):
     index.refresh("conv.new")
     assert sql_ids(index, ENTRIES, suspended, NOW, DAY_END) == ["conv.new", "conv.susp"]
     store.set_item(ItemState("act.learn", "activations", "problem", suspended=True))
-    index.snapshot()
+    update(index, ENTRIES)
     assert sql_ids(index, ENTRIES, suspended, NOW, DAY_END) == ["conv.new", "conv.susp", "act.learn"]
     store.close()
+    index.close()
+
+
+# --- a search typed while the index is built -----------------------------------------------------
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    path = tmp_path_factory.mktemp("early") / "p.sqlite3"
+    build(path, ENTRIES).close()
+    return path
+
+
+def page_while_built(index: BrowseIndex, entries: list[Entry], query: Query, offset: int,
+                     limit: int) -> list[str]:
+    """The page, asked in a thread of its own while this one completes the index."""
+    out: list[list[int]] = []
+    asking = threading.Thread(target=lambda: out.append(
+        index.page(query, NOW, DAY_END, None, False, offset, limit, NEVER)))
+    asking.start()
+    update(index, entries)
+    asking.join()
+    return [entries[n].state.item_id for n in out[0]]
+
+
+@pytest.mark.parametrize("line", LINES_OF_THE_SEARCH_TESTS)
+def test_a_search_typed_while_the_index_is_built_finds_the_whole_index_page(database, monkeypatch, line):
+    """In content order a page comes from the items already in when they hold it (no waiting for
+    the rest), else once more are in; either way it is the page of the whole index."""
+    monkeypatch.setattr(browse_index, "CHUNK", 2)
+    query = parse(line)
+    assert isinstance(query, Query)
+    expected = python_ids(ENTRIES, query, NOW, DAY_END)
+    position = {e.state.item_id: n for n, e in enumerate(ENTRIES)}
+    for filled in (2, 4, 6):
+        for offset, limit in ((0, 1), (0, 3), (1, 2)):
+            index = BrowseIndex(database)
+            update(index, ENTRIES, cancelled=lambda: index.filled >= filled)  # noqa: B023
+            assert index.filled == index.fresh == filled and not index.complete.is_set()
+            want = expected[offset:offset + limit]
+            if sum(position[i] < filled for i in expected) >= offset + limit:
+                guard = time.monotonic() + 60  # (a page that waited would be cancelled, not hang)
+                found = index.page(query, NOW, DAY_END, None, False, offset, limit,
+                                   lambda: time.monotonic() > guard)  # noqa: B023
+                assert [ENTRIES[n].state.item_id for n in found] == want
+                assert not index.complete.is_set()
+            else:
+                assert page_while_built(index, ENTRIES, query, offset, limit) == want
+            index.close()
+
+
+def test_a_search_while_the_schedules_are_read_again_sees_only_current_ones(tmp_path, monkeypatch):
+    monkeypatch.setattr(browse_index, "CHUNK", 2)
+    index = build(tmp_path / "p.sqlite3", ENTRIES)  # conv.susp (the third item) is suspended
+    suspended = parse("is:suspended")
+    assert isinstance(suspended, Query)
+    store = Store(tmp_path / "p.sqlite3")
+    store.set_item(replace(ENTRIES[2].state, suspended=False))
+    store.set_item(replace(ENTRIES[3].state, suspended=True))
+    store.close()
+    update(index, ENTRIES, cancelled=lambda: index.fresh >= 2)  # the first two read again
+    assert index.fresh == 2 and index.filled == len(ENTRIES) and not index.complete.is_set()
+    assert page_while_built(index, ENTRIES, suspended, 0, 1) == ["act.learn"]  # not conv.susp
+    assert sql_ids(index, ENTRIES, suspended, NOW, DAY_END) == ["act.learn"]
+    index.close()
+
+
+def test_a_count_and_a_sort_wait_for_every_item(database, monkeypatch):
+    monkeypatch.setattr(browse_index, "CHUNK", 2)
+    index = BrowseIndex(database)
+    update(index, ENTRIES, cancelled=lambda: index.filled >= 2)
+    everything = parse("")
+    assert isinstance(everything, Query)
+    counted: list[object] = []
+    asking = threading.Thread(target=lambda: counted.extend([
+        index.count(everything, NOW, DAY_END, NEVER),
+        index.page(everything, NOW, DAY_END, "due", False, 0, 100, NEVER),
+        index.page(everything, NOW, DAY_END, None, True, 0, 1, NEVER)]))
+    asking.start()
+    update(index, ENTRIES)  # (a count or sort of the first two items would be done before this)
+    asking.join()
+    due_order = sorted(range(len(ENTRIES)), key=lambda n: (ENTRIES[n].state.due is None, ENTRIES[n].state.due
+                                                           or NOW))
+    assert counted == [len(ENTRIES), due_order, [len(ENTRIES) - 1]]
     index.close()
