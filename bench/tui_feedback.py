@@ -7,7 +7,9 @@
   app is idle again (the repaint done). Best of --rounds per item, then the maximum.
 - feedback_ms_median: the median item's best time; feedback_ms_slowest: which item that is.
 - next_item_ms_median / next_item_ms_max (goal <= 50): from the rating key (saved: one committed
-  transaction with synchronous=FULL) to the next item laid out and painted.
+  transaction with synchronous=FULL) to the next item laid out and painted. The next item is
+  each template and card type in turn, queued as a new item, so it is generated, previewed and
+  drawn as in a session (before, most ratings were timed to the empty "nothing left" screen).
 - pilot_idle_ms: what ``pilot.pause()`` alone costs when nothing changed (the test harness waits
   for the app to be idle; a real terminal does not), measured in the same run;
   feedback_net_ms_max = feedback_ms_max - pilot_idle_ms, and next_item_net_ms_median / _max
@@ -23,7 +25,10 @@ last frame. Frames that redraw only the top line (the one-second timer) are not 
 and the cursor does not blink in these rounds.
 
 - feedback_paint_ms_max / _median / _slowest: as feedback_ms_*, to the last frame.
-- next_item_paint_ms_median / _max: rating key -> the next item's last frame.
+- next_item_paint_ms_median / _max / _slowest: rating key -> the next item's last frame.
+- feedback_settled_ms_max, next_item_settled_ms_median / _max: to the action's last frame that
+  changed what is on screen (the frames are painted, cell by cell, into a model of the display:
+  Textual also repaints what has not changed, such as a scrollbar whose size it set again).
 - feedback_first_frame_ms_max, next_item_first_frame_ms_median / _max: to the action's first
   frame. The frames after it are Textual laying out again what changed size (it does so a frame
   later, 17-33 ms at 60 fps), which redraws the same text, and for a feedback taller than the
@@ -36,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import statistics
 import sys
@@ -46,6 +52,10 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+from rich.cells import get_character_cell_size
+from rich.console import Console
+from rich.segment import ControlType
 
 from studyapp.core.numfmt import format_answer
 from studyapp.core.session import StudyItem
@@ -70,30 +80,74 @@ def rows(update: Any) -> set[int] | None:
     return set(range(region.y, region.bottom)) if region is not None else None
 
 
+class Cells:
+    """What the (headless) display shows, cell by cell, as the composed frames paint it: a frame
+    that paints the cells it covers exactly as they were changes nothing a learner can see."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], tuple[str, Any]] = {}
+        self.console = Console(width=400, height=200, file=io.StringIO(), legacy_windows=False)
+
+    def paint(self, update: Any) -> set[int]:
+        """Paint ``update``; the screen lines whose cells it changed."""
+        changed: set[int] = set()
+        x = y = 0
+        for segment in update.__rich_console__(self.console, self.console.options):
+            if segment.control:
+                for code in segment.control:
+                    if code[0] == ControlType.CURSOR_MOVE_TO:
+                        x, y = code[1], code[2]
+                continue
+            if segment.text == "\n":
+                continue
+            for char in segment.text:
+                cell = (char, segment.style)
+                if self.cells.get((x, y)) != cell:
+                    self.cells[(x, y)] = cell
+                    changed.add(y)
+                x += get_character_cell_size(char)
+        return changed
+
+
 class Frames:
     """When Textual hands each composed frame to the display. ``App._display`` is Textual's own
-    (private) hand-over point; wrapping it is this probe's only reach into Textual."""
+    (private) hand-over point; wrapping it is this probe's only reach into Textual.
+
+    ``times``: every frame but the timer's; ``changes``: those that changed what is on screen
+    (Textual also repaints what has not changed: a widget laid out again in the same place, a
+    scrollbar whose size was set again)."""
 
     def __init__(self, app: Any):
         self.times: list[float] = []
+        self.changes: list[float] = []
+        self.screen = Cells()
         display = app._display
 
         def record(screen: Any, update: Any) -> None:
-            if update is not None and rows(update) != {0}:  # not the timer's line alone
-                self.times.append(time.perf_counter())
+            now = time.perf_counter()
+            if update is not None and rows(update) not in ({0}, set()):  # not the timer's line alone
+                self.times.append(now)
+            if update is not None and self.screen.paint(update) - {0}:
+                self.changes.append(now)
             display(screen, update)
 
         app._display = record
 
-    async def after(self, start: float) -> tuple[float, float]:
-        """ms from ``start`` to the first and to the last frame, once none came for QUIET s."""
+    def clear(self) -> None:
+        self.times.clear()
+        self.changes.clear()
+
+    async def after(self, start: float) -> tuple[float, float, float]:
+        """ms from ``start`` to the first frame, to the last, and to the last that changed what
+        is on screen, once none came for QUIET s."""
         seen = -1
         while len(self.times) != seen or not self.times:
             if time.perf_counter() - start > 10:
                 raise RuntimeError("no frame within 10 s of the action")
             seen = len(self.times)
             await asyncio.sleep(QUIET)
-        return (self.times[0] - start) * 1000, (self.times[-1] - start) * 1000
+        changed = self.changes[-1] if self.changes else self.times[-1]
+        return ((self.times[0] - start) * 1000, (self.times[-1] - start) * 1000, (changed - start) * 1000)
 
 
 def answer(screen: StudyScreen, item: StudyItem) -> None:
@@ -122,8 +176,10 @@ async def measure(rounds: int) -> dict[str, Any]:
         best: dict[str, float] = {}
         painted: dict[str, float] = {}
         first: dict[str, float] = {}
+        settled: dict[str, float] = {}
         next_ms: list[float] = []
-        next_painted: list[tuple[float, float]] = []
+        next_painted: list[tuple[float, float, float]] = []
+        next_label: list[str] = []
         async with app.run_test(size=(100, 40)) as pilot:
             await pilot.pause()
             await pilot.press("enter")
@@ -153,30 +209,46 @@ async def measure(rounds: int) -> dict[str, Any]:
                 await pilot.pause()
                 return (time.perf_counter() - start) * 1000
 
-            async def by_frames(action: Callable[[], None]) -> tuple[float, float]:
-                frames.times.clear()
+            async def by_frames(action: Callable[[], None]) -> tuple[float, float, float]:
+                frames.clear()
                 start = time.perf_counter()
                 action()
                 spent = await frames.after(start)
                 await pilot.pause()
                 return spent
 
-            for item_id in ids:
+            def queue_next(index: int) -> None:
+                """The item after ``ids[index]`` (each template and card type in turn) comes next
+                as a new item, so that every rating key is timed to a real item drawn (generated,
+                previewed, laid out), never to the empty "nothing left" screen."""
+                state = app.store.get(ids[(index + 1) % len(ids)])
+                assert state is not None
+                screen.session.new.appendleft(state)
+
+            def rate() -> None:
+                screen.commit(3)
+                assert screen.item is not None, "the next item was not shown"
+
+            for index, item_id in enumerate(ids):
                 for _ in range(rounds):
                     item = await shown(item_id)
                     spent = await by_pilot(partial(answer, screen, item))
                     best[label(item)] = min(best.get(label(item), spent), spent)
-                    next_ms.append(await by_pilot(lambda: screen.commit(3)))  # saved, next drawn
+                    queue_next(index)
+                    next_ms.append(await by_pilot(rate))  # saved, next drawn
             screen.line.cursor_blink = screen.matrix.cursor_blink = False
-            for item_id in ids:
+            for index, item_id in enumerate(ids):
                 for _ in range(rounds):
                     item = await shown(item_id)
-                    shown_at, spent = await by_frames(partial(answer, screen, item))
+                    shown_at, spent, still = await by_frames(partial(answer, screen, item))
                     painted[label(item)] = min(painted.get(label(item), spent), spent)
                     first[label(item)] = min(first.get(label(item), shown_at), shown_at)
-                    next_painted.append(await by_frames(lambda: screen.commit(3)))
-    return {"best": best, "painted": painted, "first": first, "next": next_ms,
-            "next_painted": next_painted, "idle": pilot_idle}
+                    settled[label(item)] = min(settled.get(label(item), still), still)
+                    queue_next(index)
+                    next_painted.append(await by_frames(rate))
+                    next_label.append(label(screen.item))  # type: ignore[arg-type]
+    return {"best": best, "painted": painted, "first": first, "settled": settled, "next": next_ms,
+            "next_painted": next_painted, "next_label": next_label, "idle": pilot_idle}
 
 
 def main() -> int:
@@ -201,13 +273,18 @@ def main() -> int:
     line("feedback_paint_ms_max", painted[slowest], "ms")
     line("feedback_paint_ms_median", statistics.median(painted.values()), "ms")
     line("feedback_paint_ms_slowest", slowest, "item")
-    next_last = [last for _, last in next_painted]
+    next_last = [last for _, last, _ in next_painted]
     line("next_item_paint_ms_median", statistics.median(next_last), "ms")
     line("next_item_paint_ms_max", max(next_last), "ms")
-    first, next_first = got["first"], [shown for shown, _ in next_painted]
+    line("next_item_paint_ms_slowest", got["next_label"][next_last.index(max(next_last))], "item")
+    first, next_first = got["first"], [shown for shown, _, _ in next_painted]
     line("feedback_first_frame_ms_max", max(first.values()), "ms")
     line("next_item_first_frame_ms_median", statistics.median(next_first), "ms")
     line("next_item_first_frame_ms_max", max(next_first), "ms")
+    settled, next_settled = got["settled"], [still for _, _, still in next_painted]
+    line("feedback_settled_ms_max", max(settled.values()), "ms")
+    line("next_item_settled_ms_median", statistics.median(next_settled), "ms")
+    line("next_item_settled_ms_max", max(next_settled), "ms")
     return 0
 
 

@@ -40,6 +40,11 @@ class DrawnOnce(RichVisual):
             self._drawn[key] = lines
         return lines
 
+    @property
+    def measured(self) -> bool:
+        """Whether a layout has asked for the lines yet (so the widget has its size)."""
+        return bool(self._drawn)
+
     def get_height(self, rules: RulesMap, width: int) -> int:
         return len(self._lines(width, self._widget.visual_style))
 

@@ -9,7 +9,6 @@ inside the box. An unreadable answer is not graded: the box keeps it and says wh
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,19 +16,20 @@ from rich.text import Text as RichText
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from studyapp.core.numfmt import depth
 from studyapp.core.session import AnswerResult, StudyItem, StudySession
 from studyapp.core.steps import render_text
 from studyapp.store.db import WRITE_ERRORS
 from studyapp.tui.drawn_once import DrawnOnce
+from studyapp.tui.frame_first import FrameFirst
 from studyapp.tui.keys import KeyFooter, localize_bindings
+from studyapp.tui.laid_out_once import LaidOutOnce, ScrollLaidOutOnce
 from studyapp.tui.matrix_editor import MatrixEditor
 from studyapp.tui.strings import tr
-from studyapp.tui.study_view import feedback, question, rating_bar, shape_label
+from studyapp.tui.study_view import feedback, help_line, question, status_line, timer_text
 from studyapp.tui.summary import SummaryScreen, summary_text
 
 T = TypeVar("T")
@@ -78,34 +78,32 @@ class StudyScreen(Screen[None]):
         self.typed = ""
         self.steps_shown = 0
         self.counts_text = RichText()
+        self.help_shown: RichText | str | None = None
+        self.frames = FrameFirst()
 
     def compose(self) -> ComposeResult:
-        yield Static(id="status")
-        with VerticalScroll(id="card"):
-            yield Static(id="prompt")
-            yield Static(id="feedback")
-        yield Static(id="notice")
-        yield AnswerLine(placeholder=tr(self.lang, "answer_here"), id="answer")
-        yield MatrixEditor(id="matrix")
-        yield Static(id="help")
-        yield KeyFooter()
+        # Laid out once per change (laid_out_once.py): a new item is on screen in one frame.
+        self.status, self.card = LaidOutOnce(id="status"), ScrollLaidOutOnce(id="card")
+        self.prompt, self.feedback = LaidOutOnce(id="prompt"), LaidOutOnce(id="feedback")
+        self.notice, self.help = LaidOutOnce(id="notice"), LaidOutOnce(id="help")
+        self.line = AnswerLine(placeholder=tr(self.lang, "answer_here"), id="answer")
+        self.matrix = MatrixEditor(id="matrix")
+        yield self.status
+        with self.card:
+            yield self.prompt
+            yield self.feedback
+        yield from (self.notice, self.line, self.matrix, self.help, KeyFooter())
 
     def on_mount(self) -> None:
-        self.status, self.card = self.query_one("#status", Static), self.query_one("#card", VerticalScroll)
-        self.prompt, self.feedback = self.query_one("#prompt", Static), self.query_one("#feedback", Static)
-        self.notice, self.help = self.query_one("#notice", Static), self.query_one("#help", Static)
-        self.line, self.matrix = self.query_one("#answer", Input), self.query_one("#matrix", MatrixEditor)
         self.card.can_focus = False  # Tab goes between the answer box and nothing else
         localize_bindings(self, self.lang)
         localize_bindings(self.line, self.lang)
         self.show_next()
         self.set_interval(1.0, self.tick)
-        # What is alive now (content, store, app) outlives the session; a full collection walking
-        # it took ~40 ms, between a key and its frame, every twenty-odd answers. Leave it out.
-        gc.freeze()
+        self.frames.mounted(self.feedback)
 
     def on_unmount(self) -> None:
-        gc.unfreeze()
+        self.frames.unmounted()
 
     # --- what acts now ------------------------------------------------------------------
     def box(self) -> Input | MatrixEditor | None:
@@ -178,7 +176,7 @@ class StudyScreen(Screen[None]):
 
     def on_descendant_focus(self) -> None:
         if self.typing():  # back in the box (Tab, a typed key, a hint): its help, not the commands'
-            self.help.update(self.help_text())
+            self.show_help(self.help_text())
         self.refresh_bindings()
 
     def on_descendant_blur(self) -> None:
@@ -196,26 +194,26 @@ class StudyScreen(Screen[None]):
 
     # --- showing ----------------------------------------------------------------------
     def show_next(self, item: StudyItem | None = None) -> None:
+        self.frames.hold(self)
         self.item = item or self.session.next()
         self.result, self.answered, self.chosen, self.typed = None, False, set(), ""
         self.started, self.answered_after_ms, self.steps_shown = self.ticker(), None, 0
+        self.card.scroll_asked = None
+        # The texts first, the box and the focus after: a text changed later (the focus moving
+        # takes a few ms) would ask for its layout after the frame's, and get a second frame.
         self.feedback.update("")
         self.notice.update("")
+        item = self.item
+        self.prompt.update(question(item, self.lang, self.chosen) if item else tr(self.lang, "nothing"))
+        self.show_help(self.help_text())
+        self.update_status()
+        self.card.scroll_home(animate=False, immediate=True)  # in this frame, not the one after
         self.line.value = ""
         self.matrix.text = ""
         self.line.display = self.matrix.display = False
-        self.update_status()
-        self.card.scroll_home(animate=False, immediate=True)  # in this frame, not the one after
-        if self.item is None:
-            self.prompt.update(tr(self.lang, "nothing"))
-            self.help.update("")
-            self.set_focus(None)
-            self.refresh_bindings()
-            return
-        self.prompt.update(question(self.item, self.lang, self.chosen))
         box = self.box()
-        if box is self.matrix and self.item.problem is not None:
-            answer = self.item.problem.answer
+        if box is self.matrix and item is not None and item.problem is not None:
+            answer = item.problem.answer
             labels = list(answer) if isinstance(answer, dict) else None
             # A stack of matrices is typed channel after channel, one row per line.
             rows = 0 if labels else len(answer) * (len(answer[0]) if depth(answer) == 3 else 1)
@@ -223,53 +221,44 @@ class StudyScreen(Screen[None]):
             self.matrix.styles.height = min(self.matrix.rows + 2, 9)
         if box is not None:
             box.display = True
-            self.set_focus(box)  # now, not a message later: the first frame has the box's keys
-        else:
-            self.set_focus(None)
-        self.help.update(self.help_text())
+        self.set_focus(box)  # now, not a message later: the first frame has the box's keys
         self.refresh_bindings()
 
     def update_status(self) -> None:
         """The deck (or Practice), what is left (read from the store), then the item's timer."""
-        c = self.session.counts()
-        lang = self.lang
-        title = self.title_text if len(self.title_text) <= 28 else self.title_text[:27] + "…"
-        if self.session.mode == "practice":
-            title = f"{tr(lang, 'practice_mode')}: {title} · {tr(lang, 'not_rescheduled')}"
-        self.counts_text = RichText.assemble((f" {title} ", "bold"), "  ",
-                                             (f"{tr(lang, 'new')} {c.new}", "blue"), "  ",
-                                             (f"{tr(lang, 'learning')} {c.learning}", "red"), "  ",
-                                             (f"{tr(lang, 'due')} {c.review}", "green"))
+        self.counts_text = status_line(self.title_text, self.session.mode, self.session.counts(), self.lang)
         self.tick()
 
     def tick(self) -> None:
         """Each second: only the timer changes, so the counts are not read again."""
         status = self.counts_text.copy()
         if self.item is not None:
-            ms = self.answered_after_ms if self.answered_after_ms is not None else self.elapsed_ms()
-            status.append(f"  ⏱ {ms // 60000}:{ms // 1000 % 60:02d}", style="dim")
+            status.append_text(timer_text(self.answered_after_ms if self.answered_after_ms is not None
+                                          else self.elapsed_ms()))
         self.status.update(status, layout=False)  # one line high (CSS) whatever it says
 
     def help_text(self) -> RichText | str:
-        item = self.item
-        if item is None:
-            return ""
-        if self.answered and self.result is not None:
-            return rating_bar(self.result, self.session.interval_labels(item), self.lang)
-        if item.card is not None and item.card.type != "cloze":
-            return tr(self.lang, "flip" if item.card.type == "basic" else "choose")
-        if item.card is not None:
-            return tr(self.lang, "cloze_hint")
-        assert item.problem is not None
-        answer = item.problem.answer
-        how = "parts_help" if isinstance(answer, dict) else \
-            "matrix_help" if self.editor() is self.matrix else "answer_here"
-        return f"{tr(self.lang, 'shape')}: {shape_label(item.problem, self.lang)} · {tr(self.lang, how)}"
+        labels = self.session.interval_labels(self.item) if self.item is not None and self.answered else {}
+        return help_line(self.item, self.result if self.answered else None, labels,
+                         self.editor() is self.matrix, self.lang)
 
-    def render_feedback(self) -> None:
+    def show_help(self, content: RichText | str) -> None:
+        """The line under the box; the same again changes nothing (an update would lay the
+        screen out again, a frame after the item's)."""
+        if content != self.help_shown:
+            self.help_shown = content
+            self.help.update(content)
+
+    def render_feedback(self, scroll: str | None = None) -> None:
+        """Draw the feedback, and ``scroll`` the card in the frame that shows it: to bring it
+        into view ("feedback": at 80x24 the prompt can fill the view) or to its "end"."""
         assert self.item is not None and self.result is not None
-        drawn = feedback(self.item, self.result, self.typed, self.steps_shown, self.lang)
-        self.feedback.update(DrawnOnce(self.feedback, drawn))
+        drawn = DrawnOnce(self.feedback, feedback(self.item, self.result, self.typed, self.steps_shown,
+                                                  self.lang))
+        self.feedback.update(drawn)
+        if scroll is not None:
+            target = self.feedback if scroll == "feedback" else None
+            self.card.scroll_at_layout(target, lambda: drawn.measured)
 
     # --- answering --------------------------------------------------------------------
     def elapsed_ms(self) -> int:
@@ -290,6 +279,7 @@ class StudyScreen(Screen[None]):
     def submit_typed(self, value: str) -> None:
         if self.item is None or self.answered or self.grading:
             return
+        self.frames.hold(self)  # graded and drawn before any collection
         if len(value) > LONG_ANSWER:  # reading it may take more than a frame: off the UI thread
             self.grading = True
             self.grade_long(self.item, value, self.elapsed_ms())
@@ -333,6 +323,7 @@ class StudyScreen(Screen[None]):
         if item is None or self.answered:
             return
         if item.card is not None and item.card.type == "choice":
+            self.frames.hold(self)
             self.grade(self.session.answer(item, chosen=set(self.chosen), elapsed_ms=self.elapsed_ms()))
             return
         box = self.box()
@@ -343,6 +334,7 @@ class StudyScreen(Screen[None]):
         item = self.item
         if item is None or self.answered or item.card is None or item.card.type == "choice":
             return
+        self.frames.hold(self)
         self.result = self.session.reveal(item)
         self.show_feedback()
 
@@ -352,24 +344,19 @@ class StudyScreen(Screen[None]):
         self.steps_shown = 1
         self.notice.update("")
         self.line.display = self.matrix.display = False
-        self.render_feedback()
+        self.render_feedback(scroll="feedback")
         self.update_status()
-        self.help.update(self.help_text())
+        self.show_help(self.help_text())
         # Last: the box's blur restyles it (a few ms), and the first frame should not wait for it.
         self.set_focus(None)
         self.refresh_bindings()
         if self.item is not None and self.item.changed_elsewhere:  # the intervals shown are new
             self.notify(tr(self.lang, "elsewhere"), severity="warning", timeout=6)
-        # At 80x24 the prompt can fill the view: bring the verdict and the comparison into it, as
-        # soon as the feedback is laid out (deferred once more, the scroll waited for a frame).
-        self.call_after_refresh(self.card.scroll_to_widget, self.feedback, animate=False, top=True,
-                                immediate=True)
 
     def action_next_step(self) -> None:
         if self.answered and self.item is not None and self.item.problem is not None:
             self.steps_shown += 1
-            self.render_feedback()
-            self.call_after_refresh(self.card.scroll_end, animate=False)
+            self.render_feedback(scroll="end")
 
     def action_all_steps(self) -> None:
         if self.answered and self.item is not None and self.item.problem is not None:
@@ -388,6 +375,7 @@ class StudyScreen(Screen[None]):
     def commit(self, rating: int) -> None:
         item = self.item
         assert item is not None
+        self.frames.hold(self)  # saved, the next item drawn, then any collection
         told = item.changed_elsewhere  # said when the feedback was shown
         outcome = self.stored(lambda: self.session.rate(item, rating, self.elapsed_ms(),
                                                         self.typed or None, self.result))
@@ -430,7 +418,7 @@ class StudyScreen(Screen[None]):
 
     def action_commands(self) -> None:
         self.set_focus(None)
-        self.help.update(tr(self.lang, "keys"))
+        self.show_help(tr(self.lang, "keys"))
         self.refresh_bindings()
 
     def action_help(self) -> None:

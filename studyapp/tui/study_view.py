@@ -18,7 +18,7 @@ from rich.text import Text
 from studyapp.core.grading import CORRECT
 from studyapp.core.numfmt import shape_text, shape_zh, tensor_grids
 from studyapp.core.problems import Problem
-from studyapp.core.session import AnswerResult, StudyItem
+from studyapp.core.session import AnswerResult, Counts, StudyItem
 from studyapp.core.steps import render_text
 from studyapp.tui.answer_view import comparison
 from studyapp.tui.strings import tr
@@ -28,7 +28,7 @@ GAP = "bold reverse green"
 GAP_WRONG = "bold reverse red"
 # A nested list of numbers written inline in a prompt (``W1 = [[-0.6, 0.6], [-0.4, 0.2]]``):
 # it is drawn as a grid under the prompt, so the prompt points there instead of wrapping it.
-_INLINE_MATRIX = re.compile(r"\[\s*\[[-+0-9.,eE\s\[\]]*\]\s*\]")
+_INLINE_MATRIX = re.compile(r"\[\s*\[[-−+0-9.,eE\s\[\]]*\]\s*\]")
 
 
 def styled(text: str) -> Text:
@@ -152,6 +152,39 @@ def _comparison(item: StudyItem, result: AnswerResult, typed: str, lang: str) ->
 
 
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+def status_line(title: str, mode: str, counts: Counts, lang: str) -> Text:
+    """The top line without its timer: the deck (or Practice) and what is left."""
+    title = title if len(title) <= 28 else title[:27] + "…"
+    if mode == "practice":
+        title = f"{tr(lang, 'practice_mode')}: {title} · {tr(lang, 'not_rescheduled')}"
+    return Text.assemble((f" {title} ", "bold"), "  ", (f"{tr(lang, 'new')} {counts.new}", "blue"), "  ",
+                         (f"{tr(lang, 'learning')} {counts.learning}", "red"), "  ",
+                         (f"{tr(lang, 'due')} {counts.review}", "green"))
+
+
+def timer_text(ms: int) -> Text:
+    """The item's time, after the status line: ``⏱ 1:05``."""
+    return Text(f"  ⏱ {ms // 60000}:{ms // 1000 % 60:02d}", style="dim")
+
+
+def help_line(item: StudyItem | None, result: AnswerResult | None, labels: dict[int, str],
+              matrix_box: bool, lang: str) -> Text | str:
+    """The line under the answer box: once answered (``result``), the rating bar with each
+    rating's interval (``labels``); before, how to answer (``matrix_box``: one row per line)."""
+    if item is None:
+        return ""
+    if result is not None:
+        return rating_bar(result, labels, lang)
+    if item.card is not None and item.card.type != "cloze":
+        return tr(lang, "flip" if item.card.type == "basic" else "choose")
+    if item.card is not None:
+        return tr(lang, "cloze_hint")
+    assert item.problem is not None
+    answer = item.problem.answer
+    how = "parts_help" if isinstance(answer, dict) else "matrix_help" if matrix_box else "answer_here"
+    return f"{tr(lang, 'shape')}: {shape_label(item.problem, lang)} · {tr(lang, how)}"
 
 
 def rating_bar(result: AnswerResult, labels: dict[int, str], lang: str) -> Text:
