@@ -36,6 +36,9 @@ ID = Str(pattern=ID_PATTERN, hint="lower-case letters, digits, '.', '_' and '-'"
          description="Stable id; progress is keyed on it, so never change it (use aliases)")
 IDS = ListOf(item=ID)
 GAP = re.compile(r"\{\{(.*?)\}\}")
+# Every problem template gives at least this many distinct answers in this many draws, or says
+# why it cannot in `few_answers` (tests/core/test_problem_sweep.py holds it to that).
+VARIETY_FLOOR, VARIETY_DRAWS = 200, 2_000
 
 COMMON = {
     "id": (ID, True),
@@ -62,6 +65,11 @@ TOLERANCE_JSON = {"oneOf": [
                                       "rel": {"type": "number", "minimum": 0}},
      "additionalProperties": False, "minProperties": 1},
 ]}
+FEW_ANSWERS = Str(
+    pattern=r"\s*\S+(?:\s+\S+){3,}\s*", hint="say in words why (at least four words)",
+    description=f"Why this template cannot give {VARIETY_FLOOR} distinct answers in "
+                f"{VARIETY_DRAWS:,} draws (a truth table has few answers by nature; then its "
+                "questions vary). Without it, the variety test holds the template to that floor")
 TEMPLATE = Obj(fields={
     "id": (ID, True),
     "kind": (Str(description="A solver kind; see `studyapp kinds`"), True),
@@ -73,6 +81,7 @@ TEMPLATE = Obj(fields={
     "decimals": (Int(minimum=0, maximum=9, description="Decimals the prompt asks for"), False),
     "tolerance": (Raw(json=TOLERANCE_JSON, description="Absolute tolerance, or {abs, rel}"),
                   False),
+    "few_answers": (FEW_ANSWERS, False),
     "related": COMMON["related"], "tags": COMMON["tags"], "source": COMMON["source"],
     "aliases": COMMON["aliases"],
 })
@@ -151,6 +160,7 @@ class ProblemTemplate:
     title: Text | None = None
     decimals: int | None = None
     tolerance: tuple[float, float] | None = None  # (abs, rel)
+    few_answers: str | None = None  # why it gives fewer than VARIETY_FLOOR distinct answers
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     source: str | None = None
@@ -324,7 +334,8 @@ def _build_deck(data: dict[str, Any], file: str) -> Deck:
         problems.append(ProblemTemplate(
             id=t["id"], deck=deck_id, kind=t["kind"], difficulty=t["difficulty"],
             knobs=dict(t.get("params") or {}), title=_text(t.get("title")),
-            decimals=t.get("decimals"), tolerance=tol, related=_tuple(t.get("related")),
+            decimals=t.get("decimals"), tolerance=tol, few_answers=t.get("few_answers"),
+            related=_tuple(t.get("related")),
             tags=_tuple(t.get("tags")), source=t.get("source"), aliases=_tuple(t.get("aliases")),
             pos=t.pos_of("id"),
         ))

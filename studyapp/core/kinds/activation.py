@@ -14,7 +14,7 @@ import numpy as np
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.like_numpy import exp, log1p
-from studyapp.core.kinds.nnmath import SELU_ALPHA, SELU_LAMBDA
+from studyapp.core.kinds.nnmath import SELU_ALPHA, SELU_LAMBDA, is_zero_at
 from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren
 from studyapp.core.steps import Step
@@ -37,7 +37,8 @@ def _kinked_at_zero(function: str, alpha: float) -> bool:
 
 
 def _activation_both(f: str, x: float, a: float) -> tuple[float, float]:
-    """(value, derivative) of an activation, computed independently of the solver's steps."""
+    """(value, derivative) of an activation, computed independently of the solver's steps (and
+    used by the generator to reject answers that are 0)."""
     s = 1 / (1 + math.exp(-x)) if x > -700 else 0.0
     if f == "sigmoid":
         return s, s * (1 - s)
@@ -64,10 +65,13 @@ class Activation(Kind):
         p: dict[str, Any] = {"function": function, "x": 0.0, "derivative": derivative}
         if function in DEFAULT_ALPHA:
             p["alpha"] = float(k.pick("leaky_alpha" if function == "leaky_relu" else "elu_alpha"))
+        alpha = self._alpha(p)
         for _ in range(50):
-            p["x"] = float(k.pick("x"))
-            if not (derivative and p["x"] == 0 and _kinked_at_zero(function, self._alpha(p))):
-                break
+            x = p["x"] = float(k.pick("x"))
+            if derivative and x == 0 and _kinked_at_zero(function, alpha):
+                continue  # no derivative at a kink
+            if not is_zero_at(_activation_both(function, x, alpha)[derivative]):
+                break  # not 0 at the asked decimals (ReLU for x ≤ 0, f(0) = 0): nothing to compute
         else:
             p["x"] = 1.0
         return p
@@ -251,7 +255,7 @@ KIND = Activation(
     ),
     knobs=(
         Knob("function", "choice", list(FUNCTIONS), "which functions to draw from", FUNCTIONS),
-        Knob("x", "number", {"min": -3, "max": 3, "step": 0.5}, "the input"),
+        Knob("x", "number", {"min": -4, "max": 4, "step": 0.1}, "the input"),
         Knob("derivative", "bool", [False, True], "ask for the derivative"),
         Knob("leaky_alpha", "number", [0.01, 0.1, 0.2], "leaky_relu negative slope"),
         Knob("elu_alpha", "number", [1.0, 0.5], "ELU α"),

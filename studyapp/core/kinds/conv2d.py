@@ -26,14 +26,38 @@ def conv2d(x: np.ndarray, w: np.ndarray, b: float, s: int, p: int, act: str) -> 
     return np.maximum(out, 0) if act == "relu" else out
 
 
+def _any_positive(x: list, kernel: list, bias: float, s: int, p: int) -> bool:
+    """Whether some entry of the map is positive (survives the ReLU), on plain floats."""
+    c, f = len(x), len(kernel[0])
+    xp = pad_lists(x, p) if p else x
+    size = len(xp[0])
+    for i in range(0, size - f + 1, s):
+        for j in range(0, size - f + 1, s):
+            total = bias
+            for ch in range(c):
+                for u in range(f):
+                    row, krow = xp[ch][i + u], kernel[ch][u]
+                    for v in range(f):
+                        total += krow[v] * row[j + v]
+            if total > 0:
+                return True
+    return False
+
+
 class Conv2d(Kind):
     def generate(self, k: Knobs) -> dict[str, Any]:
         c = k.int("channels")
         w, f, p, s = pick_fitting(k, "input_size", "kernel_size", True, k.int("max_output"))
         x = k.values("values", (c, w, w))
         kernel = k.values("weights", (c, f, f), avoid_zero=True)
-        return {"input": x, "kernel": kernel, "bias": float(k.pick("bias")),
-                "stride": s, "padding": p, "activation": k.pick("activation")}
+        bias, act = float(k.pick("bias")), k.pick("activation")
+        for _ in range(20):  # an all-zero feature map (ReLU of all negatives) teaches nothing
+            if act != "relu" or _any_positive(x, kernel, bias, s, p):
+                break  # (with the identity, a map of zeros needs every sum to cancel: never seen)
+            x = k.values("values", (c, w, w))
+            kernel = k.values("weights", (c, f, f), avoid_zero=True)
+        return {"input": x, "kernel": kernel, "bias": bias,
+                "stride": s, "padding": p, "activation": act}
 
     def check(self, p: dict[str, Any]) -> list[str]:
         c, h, w = np.shape(p["input"])

@@ -48,15 +48,19 @@ class Conv2dMulti(Kind):
             w, f, p, s = pick_fitting(k, "input_size", "kernel_size", True, largest)
             if output_size(w, f, p, s) >= smallest:
                 break
-        kernels = k.values("weights", (n_filters, c, f, f))
-        for index in range(n_filters):
-            for _ in range(20):  # a filter of zeros teaches nothing
-                if any(v for plane in kernels[index] for row in plane for v in row):
-                    break
-                kernels[index] = k.values("weights", (c, f, f))
-        return {"input": k.values("values", (c, w, w)), "kernels": kernels,
-                "biases": k.values("bias", (n_filters,)),
-                "stride": s, "padding": p, "activation": k.pick("activation")}
+        for _ in range(20):  # an all-zero feature map (ReLU of all negatives) teaches nothing
+            kernels = k.values("weights", (n_filters, c, f, f))
+            for index in range(n_filters):
+                for _ in range(20):  # a filter of zeros teaches nothing
+                    if any(v for plane in kernels[index] for row in plane for v in row):
+                        break
+                    kernels[index] = k.values("weights", (c, f, f))
+            p_ = {"input": k.values("values", (c, w, w)), "kernels": kernels,
+                  "biases": k.values("bias", (n_filters,)), "stride": s, "padding": p,
+                  "activation": k.pick("activation")}
+            if p_["activation"] != "relu" or all(fmap.any() for fmap in self._forward(p_)):
+                break  # (with the identity, a map of zeros needs every sum to cancel: never seen)
+        return p_
 
     def check(self, p: dict[str, Any]) -> list[str]:
         c, h, w = np.shape(p["input"])
@@ -238,6 +242,13 @@ class Conv2dMulti(Kind):
                                T("The activation is the identity: keep negative values.",
                                  "激活函数是恒等函数:负数要保留。"), finish(right, relu=True), first))
         return out
+
+    def _forward(self, p: dict[str, Any]) -> np.ndarray:
+        """The K feature maps (K×H₂×W₂) of params, for the generator's check."""
+        x = np.asarray(p["input"], dtype=float)
+        z = multi_conv_parts(x, np.asarray(p["kernels"], dtype=float), p["stride"], p["padding"])
+        z = z.sum(axis=3) + self._biases(p)[:, None, None]
+        return np.maximum(z, 0) if p["activation"] == "relu" else z
 
 
 KIND = Conv2dMulti(

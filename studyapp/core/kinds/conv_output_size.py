@@ -57,7 +57,7 @@ KIND = ConvOutputSize(
         Param("stride", "int", "stride S"),
     ),
     knobs=(
-        Knob("input_size", "int", [5, 7, 8, 9, 28, 32, 224, 227], "input width"),
+        Knob("input_size", "int", {"min": 5, "max": 256}, "input width"),
         Knob("kernel_size", "int", [1, 2, 3, 5, 7, 11], "kernel width"),
         Knob("padding", "int", [0, 1, 2, 3], "zero padding"),
         Knob("stride", "int", [1, 2, 4], "stride"),

@@ -74,8 +74,8 @@ KIND = ConvParamCount(
     ),
     knobs=(
         Knob("kernel_size", "int", [1, 3, 5, 7], "kernel width"),
-        Knob("in_channels", "int", [1, 3, 16, 32, 64], "input channels"),
-        Knob("filters", "int", [2, 8, 16, 32, 64], "number of filters"),
+        Knob("in_channels", "int", [1, 3, 8, 16, 24, 32, 48, 64, 96, 128], "input channels"),
+        Knob("filters", "int", [2, 4, 8, 12, 16, 24, 32, 48, 64, 128], "number of filters"),
         Knob("bias", "bool", True, "filters have biases"),
     ),
     exact=True,

@@ -51,7 +51,8 @@ class LrSchedule(Kind):
             p |= {"gamma": float(k.pick("gamma")), "epoch": k.below(8)}
         elif s == "cosine":
             total = k.int("total_epochs")
-            p |= {"total_epochs": total, "lr_min": 0.0, "epoch": k.below(total + 1)}
+            # not epoch T: there the rate is lr_min (here 0) by definition, nothing to compute
+            p |= {"total_epochs": total, "lr_min": 0.0, "epoch": k.below(total)}
         elif s == "warmup":
             total, warm = k.int("total_epochs"), k.int("warmup_epochs")
             p |= {"total_epochs": total, "warmup_epochs": warm, "epoch": k.below(total)}

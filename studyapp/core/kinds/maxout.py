@@ -51,9 +51,10 @@ class Maxout(Kind):
             w = k.values("weights", (pieces, n), avoid_zero=True)
             b = k.values("biases", (pieces,))
             x = k.values("x", (n,), avoid_zero=True)
-            if _tied(maxout_pieces(w, b, x)) is None:
+            z = maxout_pieces(w, b, x)
+            if _tied(z) is None and max(z) != 0:  # an output of 0 is no calculation to check
                 break
-        else:  # a tie every time (a knob with one value): raise the first winner's bias
+        else:  # a tie or a 0 every time (knobs with one value): raise the first winner's bias
             z = maxout_pieces(w, b, x)
             b[z.index(max(z))] += 1
         return {"W": w, "b": b, "x": x}
@@ -141,10 +142,10 @@ KIND = Maxout(
         Param("x", "vector", "the input"),
     ),
     knobs=(
-        Knob("pieces", "int", {"min": 2, "max": 3}, "number of affine pieces"),
+        Knob("pieces", "int", {"min": 2, "max": 4}, "number of affine pieces"),
         Knob("inputs", "int", {"min": 2, "max": 3}, "length of x"),
         Knob("weights", "number", {"min": -3, "max": 3}, "entries of W (never 0)"),
-        Knob("biases", "number", {"min": -2, "max": 2}, "the biases"),
+        Knob("biases", "number", {"min": -3, "max": 3, "step": 0.25}, "the biases"),
         Knob("x", "number", {"min": -2, "max": 3, "step": 0.5}, "entries of x (never 0)"),
     ),
 )

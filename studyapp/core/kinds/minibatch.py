@@ -94,7 +94,7 @@ KIND = Minibatch(
            Knob("full_batches", "int", {"min": 3, "max": 40}, "complete batches per epoch"),
            Knob("partial", "bool", [True, True, False], "whether a smaller last batch is left over"),
            Knob("remainder", "int", {"min": 1, "max": 99}, "samples in the last batch"),
-           Knob("epochs", "int", [1, 5, 10, 20], "epochs"),
+           Knob("epochs", "int", [1, 2, 3, 5, 10, 20, 50, 100], "epochs"),
            Knob("drop_last", "bool", [False, False, True], "drop the incomplete batch")),
     exact=True,
 )

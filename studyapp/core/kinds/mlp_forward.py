@@ -9,6 +9,7 @@ import numpy as np
 
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
+from studyapp.core.kinds.nnmath import is_zero_at
 from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, sub, sup, vec
 from studyapp.core.steps import Step
@@ -85,15 +86,19 @@ class MlpForward(Kind):
 
     @staticmethod
     def _workable(p: dict[str, Any]) -> bool:
-        """No hidden layer all dead (ReLU) and no saturated unit (|z| ≤ 4)."""
+        """No hidden layer all dead (ReLU), no saturated unit (|z| ≤ 4), and an output that is
+        not all 0 at the decimals asked (a ReLU output layer of negatives, or a cancelling sum)."""
         a = np.asarray(p["x"], dtype=float)
-        for w, b in _layers(p)[:-1]:
+        layers = _layers(p)
+        for w, b in layers[:-1]:
             z = w @ a + b
             zl = z.tolist()  # the tests on plain floats: two NumPy calls fewer
             if max(map(abs, zl)) > 4 or (p["activation"] == "relu" and max(zl) <= 0):
                 return False
             a = _act(p["activation"], z)
-        return True
+        w, b = layers[-1]
+        out = _act(p["output_activation"], w @ a + b).tolist()
+        return not all(is_zero_at(v) for v in out)
 
     def check(self, p: dict[str, Any]) -> list[str]:
         errors = []

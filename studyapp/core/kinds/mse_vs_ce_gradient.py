@@ -117,8 +117,8 @@ KIND = MseVsCeGradient(
     ),
     knobs=(
         Knob("saturated", "bool", [False, True], "a neuron saturated on the wrong side (|z| large)"),
-        Knob("z", "number", {"min": -2, "max": 2, "step": 0.5}, "z when not saturated"),
-        Knob("z_saturated", "number", {"min": 3, "max": 6, "step": 0.5}, "|z| when saturated"),
+        Knob("z", "number", {"min": -2.5, "max": 2.5, "step": 0.05}, "z when not saturated"),
+        Knob("z_saturated", "number", {"min": 3, "max": 6, "step": 0.1}, "|z| when saturated"),
         Knob("target", "number", [0, 1], "target y"),
     ),
     decimals=5,

@@ -1,5 +1,6 @@
 """Numbers that several kinds compute the same way: the size and the windows of a sliding window,
-zero padding, the sigmoid on floats, SELU's constants, and a comparison that forgives float rounding.
+zero padding, the sigmoid on floats, SELU's constants, a comparison that forgives float rounding,
+and the test generators use to reject an answer that is 0 at the decimals asked.
 
 Pure functions without text (the worked steps that show them live with the kinds, and in
 conv_sizes). This module imports no kind, so that kinds never import each other.
@@ -16,6 +17,12 @@ from numpy.lib.stride_tricks import as_strided
 # SELU's scale λ and α (Klambauer et al. 2017): the fixed point at mean 0 and variance 1.
 SELU_LAMBDA = 1.0507009873554805
 SELU_ALPHA = 1.6732632423543772
+
+
+def is_zero_at(value: float, decimals: int = 4) -> bool:
+    """Whether ``value`` shows as 0 at ``decimals`` places: a generator redraws such an answer
+    (a loss of 0.00000, a gradient that cancels, an output ReLU kills): nothing to compute."""
+    return abs(value) < 0.5 * 10.0 ** -decimals
 
 
 def output_size(w: int, f: int, p: int, s: int) -> int:

@@ -168,7 +168,7 @@ KIND = OneHot(
     ),
     knobs=(
         Knob("mode", "choice", ["encode", "predict"], "what the prompt asks", ("encode", "predict")),
-        Knob("classes", "int", {"min": 3, "max": 6}, "number of classes"),
+        Knob("classes", "int", {"min": 3, "max": 10}, "number of classes"),
         Knob("scores", "int", {"min": 1, "max": 9}, "relative sizes of the probabilities (mode predict)"),
     ),
     decimals=0,

@@ -180,7 +180,7 @@ KIND = Perceptron(
     ),
     knobs=(
         Knob("inputs", "int", {"min": 2, "max": 4}, "number of inputs"),
-        Knob("x", "number", {"min": -3, "max": 5}, "input values"),
+        Knob("x", "number", {"min": -3, "max": 5, "step": 0.5}, "input values"),
         Knob("weights", "number", {"min": -3, "max": 3}, "weights (never 0)"),
         Knob("threshold", "number", {"min": -2, "max": 5}, "threshold (the bias is its negative)"),
         Knob("form", "choice", ["threshold", "bias"], "ask with a threshold or with a bias",

@@ -107,7 +107,7 @@ KIND = PReLU(
         Param("a", "number", "the slope a for x ≤ 0"),
     ),
     knobs=(
-        Knob("x", "number", {"min": -3, "max": 3, "step": 0.5}, "the input (0 is skipped)"),
-        Knob("a", "number", [0.01, 0.1, 0.2, 0.25, 0.5], "the slope a"),
+        Knob("x", "number", {"min": -5, "max": 5, "step": 0.1}, "the input (0 is skipped)"),
+        Knob("a", "number", [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5], "the slope a"),
     ),
 )

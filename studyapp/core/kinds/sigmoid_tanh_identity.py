@@ -135,6 +135,6 @@ KIND = SigmoidTanhIdentity(
     ),
     knobs=(
         Knob("mode", "choice", ["value", "derivative"], "which question", ("value", "derivative")),
-        Knob("x", "number", {"min": -2, "max": 2, "step": 0.5}, "the input"),
+        Knob("x", "number", {"min": -3, "max": 3, "step": 0.02}, "the input"),
     ),
 )

@@ -13,7 +13,7 @@ from studyapp.core.numfmt import num
 from studyapp.core.steps import Step
 
 SCHEMES = ("xavier", "he")
-FANS = [2, 3, 4, 5, 6, 8, 10, 16, 20, 32, 64, 100, 128, 256]  # the knobs' fan sizes
+FANS = [*range(2, 65), 80, 96, 100, 120, 128, 200, 256, 300, 400, 512]  # the knobs' fan sizes
 
 
 # The usual mistakes, one entry per tag (tags are stable: progress records refer to them).

@@ -181,11 +181,11 @@ KIND = YoloGrid(
     ),
     knobs=(
         Knob("mode", "choice", ["cell", "depth", "total"], "which question", ("cell", "depth", "total")),
-        Knob("grid", "int", [3, 4, 5, 7], "grid size S"),
+        Knob("grid", "int", {"min": 3, "max": 13}, "grid size S"),
         Knob("cell_width", "int", [32, 64], "cell: cell width in pixels (image width = S·this)"),
         Knob("cell_height", "int", [32, 64], "cell: cell height in pixels (image height = S·this)"),
-        Knob("boxes", "int", [1, 2, 3], "depth/total: boxes per cell"),
-        Knob("classes", "int", [3, 10, 20, 80], "depth/total: classes"),
+        Knob("boxes", "int", [1, 2, 3, 4, 5], "depth/total: boxes per cell"),
+        Knob("classes", "int", [3, 4, 5, 10, 20, 80], "depth/total: classes"),
     ),
     exact=True,
 )

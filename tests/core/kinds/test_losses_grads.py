@@ -139,7 +139,7 @@ def test_mse_vs_ce_generates_saturated_and_unsaturated_cases():
             assert abs(a - p["y"]) > 0.9  # saturated on the wrong side: the slow-learning case
         else:
             unsaturated += 1
-            assert abs(p["z"]) <= 2
+            assert abs(p["z"]) <= 2.5
     assert saturated > 50 and unsaturated > 50
     steps = MSE_VS_CE_GRADIENT.solve(MSE_VS_CE_GRADIENT.validate({"z": 5, "y": 0})).steps
     assert "saturated" in steps[-1].note.en and "饱和" in steps[-1].note.zh

@@ -60,7 +60,7 @@ def test_a_thousand_generated_problems_are_valid_and_finite(kind):
                       "solution": [s.to_dict("en") for s in sol.steps]})
         if kind is MAXOUT:
             assert isinstance(sol.answer["piece"], int) and 0 <= sol.answer["piece"] < len(params["W"])
-            assert 2 <= len(params["W"]) <= 3 and 2 <= len(params["x"]) <= 3
+            assert 2 <= len(params["W"]) <= 4 and 2 <= len(params["x"]) <= 3
         elif kind is PRELU:
             assert params["x"] != 0
         elif kind is SELU_STATS:
