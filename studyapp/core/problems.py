@@ -14,6 +14,7 @@ from studyapp.core.diagnosis import diagnose
 from studyapp.core.grading import Grade, Tolerance, grade
 from studyapp.core.kinds import KINDS, Kind, Knobs
 from studyapp.core.kinds.rawbits import RawBits, seed_states
+from studyapp.core.kinds.wording import typeset_minus
 from studyapp.core.numfmt import tensor_grids
 from studyapp.core.steps import Step
 
@@ -56,12 +57,12 @@ class Problem:
 
     def prompt(self, lang: str) -> str:
         """The statement; its matrices and tensors are shown beside it (``tensor_grids``)."""
-        return self.kind.prompt(self.params, lang, self.decimals)
+        return typeset_minus(self.kind.prompt(self.params, lang, self.decimals))
 
     def full_prompt(self, lang: str) -> str:
         """The statement with every matrix and tensor it needs as text grids below it: the
         whole problem for a reader that shows nothing else (the JSON ``prompt``)."""
-        return _with_grids(self.kind.prompt(self.params, lang, self.decimals), self.params, lang)
+        return _with_grids(self.prompt(lang), self.params, lang)
 
     def grade(self, text: str) -> Grade:
         """The grade of typed text, naming the mistake behind a wrong answer when it can."""
@@ -81,7 +82,7 @@ class Problem:
             "seed": self.seed,
             "decimals": decimals,
             "params": self.params,
-            "prompt": _with_grids(kind.prompt(self.params, lang, decimals), self.params, lang),
+            "prompt": _with_grids(typeset_minus(kind.prompt(self.params, lang, decimals)), self.params, lang),
             "answer": self.answer,
             "solution": [step.to_dict(lang) for step in self.steps],
         }
