@@ -25,6 +25,17 @@ _SUP_INTS = [str(i).translate(SUPERSCRIPTS) for i in range(100)]
 _SUB_INTS = [str(i).translate(SUBSCRIPTS) for i in range(100)]
 
 
+def small(x: float) -> str:
+    """A small constant as print writes it: ``1e-05`` as ``10⁻⁵``, ``2.5e-08`` as ``2.5 × 10⁻⁸``,
+    ``0.001`` as ``0.001`` (for ε and the like; the shortest form that gives the value back)."""
+    text = f"{x:g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = "10" + sup(int(exponent))
+    return power if mantissa == "1" else f"{mantissa} × {power}"
+
+
 def num(x: float, decimals: int = 4) -> str:
     """``x`` rounded to ``decimals`` places, without trailing zeros (``0.5``, ``-2``, ``0.1235``)."""
     if type(x) is float:  # a memo per number of decimals: worked solutions repeat their numbers
@@ -86,17 +97,17 @@ def vec(values: Sequence[float], decimals: int = 4) -> str:
 
 def grid(matrix: Sequence[Sequence[float]], decimals: int = 4) -> list[str]:
     """A matrix as right-aligned columns inside brackets, one line per row."""
-    cells = [[num(v, decimals) for v in row] for row in matrix]
+    # str() for the whole numbers most grids hold: every JSON exercise set draws its grids
+    cells = [[str(v) if type(v) is int else num(v, decimals) for v in row] for row in matrix]
     if not cells or not cells[0]:
         return ["[ ]"]
-    widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
+    widths = [max(map(len, column)) for column in zip(*cells, strict=True)]
     body = ["  ".join([c.rjust(w) for c, w in zip(row, widths, strict=True)]) for row in cells]
     if len(body) == 1:
         return [f"[ {body[0]} ]"]
-    top, bottom = "⎡⎣"
-    lines = [f"{top} {body[0]} ⎤"]
+    lines = [f"⎡ {body[0]} ⎤"]
     lines += [f"⎢ {line} ⎥" for line in body[1:-1]]
-    lines.append(f"{bottom} {body[-1]} ⎦")
+    lines.append(f"⎣ {body[-1]} ⎦")
     return lines
 
 

@@ -330,7 +330,7 @@ def test_undo_shows_the_same_card_again_and_the_new_answer_is_scheduled(learner)
     assert RIGHT["en"] in app.choose(*right_numbers(shown, card, "en"))
     app.rate("3")
     kind, shown = app.item()  # the item the undo displaced still comes next
-    assert kind == "problem" and "Answer as loss:" in shown, shown
+    assert kind == "problem" and "Answer as “loss:" in shown, shown
     assert app.reviews_of(card.id) == [("scheduled", 3, 1, None)]
     assert app.rows("SELECT is_new FROM items WHERE id = ?", card.id) == [(0,)]
     assert app.rows("SELECT COUNT(*) FROM reviews") == [(1,)]
@@ -342,7 +342,7 @@ def test_hint_tab_and_a_long_structured_answer_typed_on_one_line(learner):
     kind, shown = app.item()
     app.answer_any(kind, shown)
     kind, shown = app.item()
-    assert kind == "problem" and "Answer as loss:" in shown, shown  # a backprop_step problem
+    assert kind == "problem" and "Answer as “loss:" in shown, shown  # a backprop_step problem
 
     app.leave_box()
     app.press("h")

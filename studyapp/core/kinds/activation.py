@@ -87,15 +87,16 @@ class Activation(Kind):
         return []
 
     def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
-        name = NAMES[p["function"]]
-        extra = ""
-        if p["function"] in DEFAULT_ALPHA:
-            extra = f" (α = {num(self._alpha(p))})"
-        x = num(p["x"])
-        if lang == "zh":
-            what = f"{name}{extra} 在 x = {x} 处的导数" if p["derivative"] else f"{name}{extra}({x})"
+        name, x = NAMES[p["function"]], num(p["x"])
+        alpha = num(self._alpha(p)) if p["function"] in DEFAULT_ALPHA else None
+        if lang == "zh":  # "α = 0.2 时的 LeakyReLU(−3.5)", never "LeakyReLU (α = 0.2)(−3.5)"
+            when = f"α = {alpha} 时 " if alpha is not None else ""
+            what = (f"{when}{name} 在 x = {x} 处的导数" if p["derivative"]
+                    else f"{when.rstrip()}{'的 ' if when else ''}{name}({x})")
             return f"计算 {what}。{decimals_clause(lang, decimals)}"
-        what = f"the derivative of {name}{extra} at x = {x}" if p["derivative"] else f"{name}{extra}({x})"
+        with_alpha = f" with α = {alpha}" if alpha is not None else ""
+        what = (f"the derivative of {name}{with_alpha} at x = {x}" if p["derivative"]
+                else f"{name}({x}){with_alpha}")
         return f"Compute {what}. {decimals_clause(lang, decimals)}"
 
     def solve(self, p: dict[str, Any]) -> Solution:

@@ -112,13 +112,13 @@ class BackpropStep(Kind):
             return (f"一个全连接网络,隐藏层和输出层都用 sigmoid 激活,损失 E = ½Σ(target − out)²。"
                     f"输入 x = {vec(p['x'])},目标 target = {vec(p['target'])},{mats},"
                     f"学习率 η = {num(p['lr'])}。求更新前的损失,以及做一步梯度下降后的 W1、b1、W2、b2"
-                    f"(W1 的第 j 行是连接到第 j 个隐藏单元的权重)。按 `loss: …; W1: [[…]]; "
-                    f"b1: […]; W2: [[…]]; b2: […]` 作答。{decimals_clause(lang, decimals)}")
+                    f"(W1 的第 j 行是连接到第 j 个隐藏单元的权重)。按“loss: …; W1: [[…]]; "
+                    f"b1: […]; W2: [[…]]; b2: […]”作答。{decimals_clause(lang, decimals)}")
         return (f"A fully connected network has sigmoid hidden and output layers and the loss "
                 f"E = ½Σ(target − out)². Input x = {vec(p['x'])}, target = {vec(p['target'])}, "
                 f"{mats}, learning rate η = {num(p['lr'])}. Give the loss before the step and W1, "
                 f"b1, W2, b2 after one gradient-descent step (row j of W1 holds the weights into "
-                f"hidden unit j). Answer as `loss: …; W1: [[…]]; b1: […]; W2: [[…]]; b2: […]`. "
+                f"hidden unit j). Answer as “loss: …; W1: [[…]]; b1: […]; W2: [[…]]; b2: […]”. "
                 f"{decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:

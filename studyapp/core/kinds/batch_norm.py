@@ -13,7 +13,7 @@ from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.like_numpy import np_sum
 from studyapp.core.kinds.nnmath import is_zero_at
 from studyapp.core.kinds.wording import T, decimals_clause
-from studyapp.core.numfmt import num, paren, vec
+from studyapp.core.numfmt import num, paren, small, vec
 from studyapp.core.steps import Step
 
 
@@ -39,14 +39,14 @@ class BatchNorm(Kind):
         return errors
 
     def prompt(self, p: dict[str, Any], lang: str, decimals: int) -> str:
-        x, g, b, e = vec(p["x"]), num(p["gamma"]), num(p["beta"]), f"{p['eps']:g}"
+        x, g, b, e = vec(p["x"]), num(p["gamma"]), num(p["beta"]), small(p['eps'])
         if lang == "zh":
             return (f"某个特征在一个 mini-batch 上的取值为 x = {x}。用 γ = {g}、β = {b}、ε = {e} "
                     f"做批归一化:求 mini-batch 均值、(有偏)方差和输出 y。"
-                    f"按 `mean: …; var: …; y: […]` 作答。{decimals_clause(lang, decimals)}")
+                    f"按“mean: …; var: …; y: […]”作答。{decimals_clause(lang, decimals)}")
         return (f"One feature takes the values x = {x} over a mini-batch. Batch-normalise it with "
                 f"γ = {g}, β = {b}, ε = {e}: give the mini-batch mean, the (biased) variance and "
-                f"the output y. Answer as `mean: …; var: …; y: […]`. "
+                f"the output y. Answer as “mean: …; var: …; y: […]”. "
                 f"{decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
@@ -68,7 +68,7 @@ class BatchNorm(Kind):
                  "σ² = (1/m) Σ (xᵢ − μ)²",
                  f"({' + '.join([paren(v, 6) + '²' for v in dl])}) / {m}", var, decimals=6),
             Step(T("Standard deviation with ε", "加上 ε 后的标准差"), "√(σ² + ε)",
-                 f"√({num(var, 6)} + {p['eps']:g})", denom, decimals=6),
+                 f"√({num(var, 6)} + {small(p['eps'])})", denom, decimals=6),
             Step(T("Normalise", "归一化"), "x̂ᵢ = (xᵢ − μ) / √(σ² + ε)",
                  ", ".join([f"{num(v, 6)}/{num(denom, 6)}" for v in dl]), xhat, decimals=6),
             Step(T("Scale and shift", "缩放和平移"), "yᵢ = γ·x̂ᵢ + β",

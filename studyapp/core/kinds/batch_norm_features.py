@@ -13,7 +13,7 @@ from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import magnitude_errors, plural
 from studyapp.core.kinds.like_numpy import column_sums
 from studyapp.core.kinds.wording import T, decimals_clause, sum_text
-from studyapp.core.numfmt import format_value, num, paren, sub, vec
+from studyapp.core.numfmt import format_value, num, paren, small, sub, vec
 from studyapp.core.steps import Step
 
 # The usual mistakes, one entry per tag (tags are stable: progress records refer to them).
@@ -85,16 +85,16 @@ class BatchNormFeatures(Kind):
         m, d = len(x), len(x[0])
         gs = vec([1.0] * d if p["gamma"] is None else [float(v) for v in p["gamma"]])
         bs = vec([0.0] * d if p["beta"] is None else [float(v) for v in p["beta"]])
-        xs, e = format_value(x), f"{p['eps']:g}"
+        xs, e = format_value(x), small(p['eps'])
         if lang == "zh":
             return (f"一个 mini-batch 有 m = {m} 个样本、d = {d} 个特征:x = {xs}(每行一个样本)。"
                     f"用 γ = {gs}、β = {bs}(每个特征一个)和 ε = {e} 对每个特征(每一列)做批归一化:"
                     f"求每个特征的均值、(有偏,除以 m)方差和输出 y({m}×{d})。"
-                    f"按 `mean: […]; var: […]; y: [[…], …]` 作答。{decimals_clause(lang, decimals)}")
+                    f"按“mean: […]; var: […]; y: [[…], …]”作答。{decimals_clause(lang, decimals)}")
         return (f"A mini-batch of m = {m} samples with d = {d} features is x = {xs} (one row per sample). "
                 f"Batch-normalise each feature (column) with γ = {gs}, β = {bs} (one per feature) and "
                 f"ε = {e}: give the per-feature means, the per-feature (biased, divide by m) variances and "
-                f"the output y ({m}×{d}). Answer as `mean: […]; var: […]; y: [[…], …]`. "
+                f"the output y ({m}×{d}). Answer as “mean: […]; var: […]; y: [[…], …]”. "
                 f"{decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
@@ -114,7 +114,7 @@ class BatchNormFeatures(Kind):
         cols = [list(col) for col in zip(*rows, strict=True)]
         dev_cols = [list(col) for col in zip(*dev, strict=True)]
         xhat_cols = [list(col) for col in zip(*xhat, strict=True)]
-        e = f"{eps:g}"
+        e = small(eps)
         mean_lines, var_lines, den_lines, hat_lines, y_lines, back_lines = [], [], [], [], [], []
         for j in range(d):
             s = sub(j)

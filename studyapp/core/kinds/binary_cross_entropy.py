@@ -87,14 +87,14 @@ class BinaryCrossEntropy(Kind):
                             for i, (x, y) in enumerate(zip(xs, p["y"], strict=True))])
             return (f"一个 sigmoid 神经元 a = σ(w·x + b),w = {w},b = {b}。在 n = {len(xs)} 个样本上"
                     f"({data}),求交叉熵代价 C = −(1/n)Σ[y ln a + (1 − y) ln(1 − a)](自然对数)"
-                    f"及其梯度 ∂C/∂w 和 ∂C/∂b。按 `cost: …; grad_w: […]; grad_b: …` 作答。"
+                    f"及其梯度 ∂C/∂w 和 ∂C/∂b。按“cost: …; grad_w: […]; grad_b: …”作答。"
                     f"{decimals_clause(lang, decimals)}")
         data = "; ".join([f"x{_sample(i)} = {x}, y{_sample(i)} = {num(y)}"
                          for i, (x, y) in enumerate(zip(xs, p["y"], strict=True))])
         return (f"A sigmoid neuron computes a = σ(w·x + b) with w = {w} and b = {b}. Over n = {len(xs)} "
                 f"samples ({data}), compute the cross-entropy cost C = −(1/n)Σ[y ln a + (1 − y) ln(1 − a)] "
-                f"(natural log) and its gradients ∂C/∂w and ∂C/∂b. Answer as `cost: …; grad_w: […]; "
-                f"grad_b: …`. {decimals_clause(lang, decimals)}")
+                f"(natural log) and its gradients ∂C/∂w and ∂C/∂b. Answer as “cost: …; grad_w: […]; "
+                f"grad_b: …”. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         X, ys, w, b = p["X"], p["y"], p["w"], float(p["b"])

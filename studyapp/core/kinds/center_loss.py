@@ -65,13 +65,13 @@ class CenterLoss(Kind):
         if lang == "zh":
             return (f"一个 mini-batch 的特征为 {feats},类别标签 y = {ys}(从 0 开始),各类的特征中心为 "
                     f"{cents}。求 center loss L_C = ½Σᵢ‖xᵢ − c_yᵢ‖²、它对每个 xᵢ 的梯度(每行一个样本),"
-                    f"以及中心的更新量 Δc_j = Σ_{{i: yᵢ = j}}(c_j − xᵢ) / (1 + n_j)(每行一个类别)。"
-                    f"按 `loss: …; grad: [[…]]; delta_c: [[…]]` 作答。{decimals_clause(lang, decimals)}")
+                    f"以及中心的更新量 Δc_j = Σ_{{i: yᵢ = j}}(c_j − xᵢ) / (1 + n_j),每行对应一个类别。"
+                    f"按“loss: …; grad: [[…]]; delta_c: [[…]]”作答。{decimals_clause(lang, decimals)}")
         return (f"A mini-batch has the features {feats} with class labels y = {ys} (counting from 0); "
                 f"the class centres are {cents}. Compute the center loss L_C = ½Σᵢ‖xᵢ − c_yᵢ‖², its gradient "
                 f"with respect to each xᵢ (one row per sample), and the centre updates "
                 f"Δc_j = Σ_{{i: yᵢ = j}}(c_j − xᵢ) / (1 + n_j) (one row per class). Answer as "
-                f"`loss: …; grad: [[…]]; delta_c: [[…]]`. {decimals_clause(lang, decimals)}")
+                f"“loss: …; grad: [[…]]; delta_c: [[…]]”. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         X, C = p["features"], p["centers"]

@@ -89,13 +89,13 @@ class ChainRule(Kind):
         grads = ", ".join([f"∂f/∂{n}" for n in names])
         extra = ""
         if p["graph"] == "sigmoid_affine":
-            extra = " (σ(s) = 1 / (1 + e⁻ˢ))" if lang != "zh" else "(σ(s) = 1 / (1 + e⁻ˢ))"
+            extra = ", with σ(s) = 1 / (1 + e⁻ˢ)," if lang != "zh" else ",其中 σ(s) = 1 / (1 + e⁻ˢ)"
         if lang == "zh":
             return (f"计算图 {formula}{extra},输入 {values}。前向求 f,再用反向传播(链式法则)求梯度 "
-                    f"[{grads}]。按 `f: …; grad: [{grads}]` 的形式作答。{decimals_clause(lang, decimals)}")
+                    f"[{grads}]。按“f: …; grad: [{grads}]”的形式作答。{decimals_clause(lang, decimals)}")
         return (f"The computational graph {formula}{extra} has inputs {values}. Compute f with a forward "
                 f"pass, then the gradient [{grads}] with backpropagation (the chain rule). Answer as "
-                f"`f: …; grad: [{grads}]`. {decimals_clause(lang, decimals)}")
+                f"“f: …; grad: [{grads}]”. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         return getattr(self, "_" + p["graph"])(p)

@@ -15,7 +15,7 @@ from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.conv_sizes import output_size_step, pick_fitting, size_checks
 from studyapp.core.kinds.like_numpy import pad_lists, relu, small_ints
 from studyapp.core.kinds.nnmath import output_size, pad, windows
-from studyapp.core.kinds.wording import T, decimals_clause, shape_clause
+from studyapp.core.kinds.wording import T, decimals_clause, plural, shape_clause
 from studyapp.core.numfmt import num, paren
 from studyapp.core.steps import Step
 
@@ -99,7 +99,7 @@ class Conv2d(Kind):
         steps: list[Step] = []
         xp = pad_lists(p["input"], pd)
         if pd:
-            steps.append(Step(T(f"Pad the input with {pd} ring(s) of zeros",
+            steps.append(Step(T(f"Pad the input with {plural(pd, 'ring', 'rings')} of zeros",
                                 f"在输入四周补 {pd} 圈 0"), "", "", xp[0] if c == 1 else xp))
         steps.append(output_size_step(h, f, pd, s, " (height)" if h != wid else ""))
         if h != wid:
@@ -135,7 +135,7 @@ class Conv2d(Kind):
                 lines.append(f"a({i},{j}) = {window}{bias}{z}{relu_text}")
             # One step per output row: each window's sum is one line, so every value shows.
             steps.append(Step(T(f"Output row {i}: windows on input rows {r0}–{r0 + f - 1}, "
-                                f"moving {s} column(s) at a time",
+                                f"moving {plural(s, 'column', 'columns')} at a time",
                                 f"输出第 {i} 行:窗口位于输入第 {r0}–{r0 + f - 1} 行,每次右移 {s} 列"),
                               "a(i,j) = f(Σ w·x + b)" if i == 0 else "", "\n".join(lines), out_l[i]))
         steps.append(Step(T("Feature map", "输出特征图"), "", "", out_l))

@@ -12,7 +12,7 @@ from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.conv_sizes import output_size_step, pick_fitting, size_checks
 from studyapp.core.kinds.nnmath import output_size, pad
-from studyapp.core.kinds.wording import T, decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause, plural
 from studyapp.core.numfmt import format_value, num, paren, sub
 from studyapp.core.steps import Step
 
@@ -103,7 +103,7 @@ class Conv2dMulti(Kind):
             return (f"一个卷积层有 K = {kk} 个 filter,每个为 C×F×F = {c}×{f}×{f},作用于输入 x"
                     f"(C×H×W = {c}×{h}×{w},按通道给出),步幅 S = {p['stride']},零填充 P = {p['padding']},"
                     f"激活函数为{act}。{filters}(每个 filter 按通道列出 F×F 核)。每个输出元素为 "
-                    f"aₖ(i,j) = f(Σ_c Σ_u Σ_v wₖ[c,u,v]·x[c, i·S+u, j·S+v] + bₖ)(互相关,不翻转卷积核)。"
+                    f"aₖ(i,j) = f(Σ_c Σ_u Σ_v wₖ[c,u,v]·x[c, i·S+u, j·S+v] + bₖ),即互相关,不翻转卷积核。"
                     f"求整个输出:形状为 K×H₂×W₂ = {kk}×{h2}×{w2},每个 filter 一张 {h2}×{w2} 特征图,"
                     f"filter 0 在前,按 [[[…], …], [[…], …]] 作答。{decimals_clause(lang, decimals)}")
         return (f"A convolution layer has K = {kk} filters, each C×F×F = {c}×{f}×{f}, applied to the "
@@ -130,7 +130,7 @@ class Conv2dMulti(Kind):
         steps: list[Step] = []
         xp = pad(x, pd)
         if pd:
-            steps.append(Step(T(f"Pad every channel with {pd} ring(s) of zeros",
+            steps.append(Step(T(f"Pad every channel with {plural(pd, 'ring', 'rings')} of zeros",
                                 f"每个通道四周补 {pd} 圈 0"), "", "", xp.tolist()))
         steps.append(output_size_step(h, f, pd, s, " (height)" if h != wid else ""))
         if h != wid:
@@ -178,7 +178,8 @@ class Conv2dMulti(Kind):
                     args += map(fmt.__getitem__, cell)
                     args += end
                     lines.append(line % tuple(args))
-            title = T(f"Filter {k}: sum over its {c} channel(s), then add b{sub(k)} = {num(b_l[k])}",
+            title = T(f"Filter {k}: sum over its {plural(c, 'channel', 'channels')}, "
+                      f"then add b{sub(k)} = {num(b_l[k])}",
                       f"filter {k}:对 {c} 个通道的窗口求和,再加 b{sub(k)} = {num(b_l[k])}")
             steps.append(Step(title, formula if k == 0 else "", "\n".join(lines), out_l[k]))
         steps.append(Step(T(f"Stack the {kk} feature maps, filter 0 first: K×H₂×W₂ = {kk}×{h2}×{w2}",

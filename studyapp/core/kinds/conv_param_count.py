@@ -7,7 +7,7 @@ from typing import Any
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import at_least_one
-from studyapp.core.kinds.wording import T, exact_clause
+from studyapp.core.kinds.wording import T, exact_clause, plural
 from studyapp.core.steps import Step
 
 
@@ -26,8 +26,9 @@ class ConvParamCount(Kind):
             return (f"一个卷积层对 {c} 通道的输入使用 {k} 个 {f}×{f} 的 filter({b})。"
                     f"该层共有多少个可学习参数?{exact_clause(lang)}")
         b = "each with one bias" if p["bias"] else "without biases"
-        return (f"A convolution layer applies {k} filters of size {f}×{f} to an input with {c} "
-                f"channels, {b}. How many learnable parameters does it have? {exact_clause(lang)}")
+        return (f"A convolution layer applies {plural(k, 'filter', 'filters')} of size {f}×{f} to an "
+                f"input with {plural(c, 'channel', 'channels')}, {b}. How many learnable parameters "
+                f"does it have? {exact_clause(lang)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         f, c, k, b = p["kernel_size"], p["in_channels"], p["filters"], int(p["bias"])

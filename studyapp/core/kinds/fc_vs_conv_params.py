@@ -50,13 +50,13 @@ class FcVsConvParams(Kind):
             b = "每个 filter 一个偏置,全连接层每个输出一个偏置" if p["bias"] else "两者都不带偏置"
             return (f"输入为 {n}×{n}×{c}(H×W×C_in)。卷积层用 {k} 个 {f}×{f} 的 filter,步幅 {s},零填充 {pd}。"
                     f"把它换成输入、输出大小都相同的全连接层(输入 H×W×C_in 个数,输出 H₂×W₂×C_out 个数),"
-                    f"{b}。两层各有多少个参数?按 `conv: …; fc: …` 作答。{exact_clause(lang)}")
+                    f"{b}。两层各有多少个参数?按“conv: …; fc: …”作答。{exact_clause(lang)}")
         b = "one bias per filter, and one per output for the fully connected layer" if p["bias"] \
             else "neither layer has biases"
         return (f"The input is {n}×{n}×{c} (H×W×C_in). A convolution layer applies {k} filters of size "
                 f"{f}×{f} with stride {s} and zero padding {pd}. Compare it with a fully connected layer "
                 f"with the same input and output sizes (H×W×C_in inputs, H₂×W₂×C_out outputs); {b}. "
-                f"How many parameters does each layer have? Answer as `conv: …; fc: …`. "
+                f"How many parameters does each layer have? Answer as “conv: …; fc: …”. "
                 f"{exact_clause(lang)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:

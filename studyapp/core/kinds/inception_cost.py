@@ -67,7 +67,7 @@ class InceptionCost(Kind):
                 what = f"{direct}与先 1×{f}({ci} → {co})再 {f}×1({co} → {co})的分解"
             else:
                 what = f"{direct}与先用 1×1 卷积降到 {r} 通道、再做 {f}×{f} 卷积({r} → {co})的瓶颈结构"
-            return (f"比较{what}的参数个数({b})。按 `direct: …; factored: …` 作答(direct 为直接卷积,"
+            return (f"比较{what}的参数个数({b})。按“direct: …; factored: …”作答(direct 为直接卷积,"
                     f"factored 为分解后的结构)。{exact_clause(lang)}")
         b = "each layer has one bias per output channel" if p["bias"] else "count weights only, no biases"
         direct = f"a {f}×{f} convolution ({ci} → {co} channels)"
@@ -81,7 +81,7 @@ class InceptionCost(Kind):
         else:
             what = (f"{direct} against a bottleneck: a 1×1 convolution down to {r} channels, then the "
                     f"{f}×{f} convolution ({r} → {co})")
-        return (f"Compare the parameters of {what}; {b}. Answer as `direct: …; factored: …`. "
+        return (f"Compare the parameters of {what}; {b}. Answer as “direct: …; factored: …”. "
                 f"{exact_clause(lang)}")
 
     @staticmethod

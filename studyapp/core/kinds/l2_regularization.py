@@ -37,11 +37,11 @@ class L2Regularization(Kind):
             return (f"损失 L = {loss},权重 w = {w},∂L/∂w = {g}。用 L2 正则化(约定:L' = L + (λ/2)Σw²),"
                     f"λ = {lam},学习率 η = {lr}。求正则化后的损失,"
                     f"以及一步权重衰减更新 w ← w − η(∂L/∂w + λw) 之后的 w。"
-                    f"按 `penalized: …; w: […]` 作答。{decimals_clause(lang, decimals)}")
+                    f"按“penalized: …; w: […]”作答。{decimals_clause(lang, decimals)}")
         return (f"The loss is L = {loss} with weights w = {w} and ∂L/∂w = {g}. With L2 regularisation "
                 f"(convention: L' = L + (λ/2)Σw²), λ = {lam} and learning rate η = {lr}, give the penalised "
                 f"loss and w after one weight-decay step w ← w − η(∂L/∂w + λw). "
-                f"Answer as `penalized: …; w: […]`. {decimals_clause(lang, decimals)}")
+                f"Answer as “penalized: …; w: […]”. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         w, g = [float(v) for v in p["w"]], [float(v) for v in p["grad"]]

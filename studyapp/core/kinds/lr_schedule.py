@@ -8,7 +8,7 @@ from typing import Any
 
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
-from studyapp.core.kinds.wording import T, decimals_clause
+from studyapp.core.kinds.wording import T, decimals_clause, epochs
 from studyapp.core.numfmt import num, paren, vec
 from studyapp.core.steps import Step
 
@@ -87,26 +87,26 @@ class LrSchedule(Kind):
         zh = lang == "zh"
         if s == "step":
             rule = (f"每 {p['step_size']} 个 epoch 乘以 {num(p['factor'])}(阶梯衰减)" if zh else
-                    f"multiplied by {num(p['factor'])} every {p['step_size']} epochs (step decay)")
+                    f"multiplied by {num(p['factor'])} every {epochs(p['step_size'])} (step decay)")
         elif s == "exponential":
             rule = f"每个 epoch 乘以 γ = {num(p['gamma'])}(指数衰减)" if zh else \
                 f"multiplied by γ = {num(p['gamma'])} every epoch (exponential decay)"
         elif s == "cosine":
             rule = (f"按余弦退火在 T = {p['total_epochs']} 个 epoch 内从 lr0 降到 "
                     f"{num(p['lr_min'])}" if zh else
-                    f"cosine-annealed from lr0 to {num(p['lr_min'])} over T = {p['total_epochs']} epochs")
+                    f"cosine-annealed from lr0 to {num(p['lr_min'])} over T = {epochs(p['total_epochs'])}")
         elif s == "warmup":
             w, total = p["warmup_epochs"], p["total_epochs"]
             rule = (f"前 {w} 个 epoch 线性预热:lr0·(t+1)/{w};之后线性下降,在第 {total} 个 epoch 降到 0:"
                     f"lr0·({total} − t)/({total} − {w})" if zh else
-                    f"warmed up linearly for {w} epochs, lr0·(t+1)/{w}, then decayed linearly to 0 at epoch "
+                    f"warmed up linearly for {epochs(w)}, lr0·(t+1)/{w}, then decayed linearly to 0 at epoch "
                     f"{total}: lr0·({total} − t)/({total} − {w})")
         else:
             rule = (f"按验证损失调整(reduce-on-plateau):连续超过 {p['patience']} 个 epoch 没有下降就乘以 "
                     f"{num(p['factor'])},然后重新计数;各 epoch 的验证损失为 {vec(p['val_losses'])}" if zh else
-                    f"reduced on plateau: multiplied by {num(p['factor'])} when the validation loss has not "
-                    f"improved for more than {p['patience']} epochs, then the count restarts; the validation "
-                    f"losses were {vec(p['val_losses'])}")
+                    f"reduced on plateau: multiplied by {num(p['factor'])} when the validation loss has "
+                    f"not improved for more than {epochs(p['patience'])}, then the count restarts; the "
+                    f"validation losses were {vec(p['val_losses'])}")
         if zh:
             when = "处理完这些验证损失之后" if s == "plateau" else f"在第 t = {t} 个 epoch(从 0 开始)"
             return f"初始学习率 lr0 = {lr0},{rule}。{when}的学习率是多少?{decimals_clause(lang, decimals)}"
@@ -151,7 +151,7 @@ class LrSchedule(Kind):
                     work = f"{num(loss)} is a new best: the count restarts"
                 else:
                     waited += 1
-                    work = f"{num(loss)} ≥ best {num(best)}: {waited} epoch(s) without improvement"
+                    work = f"{num(loss)} ≥ best {num(best)}: {epochs(waited)} without improvement"
                     if waited > p["patience"]:
                         cur, waited = cur * p["factor"], 0
                         work += f" > {p['patience']}: lr × {num(p['factor'])}"
@@ -185,7 +185,7 @@ class LrSchedule(Kind):
         else:
             early = dict(p, patience=p["patience"] - 1)
             out.append(Mistake("lr.plateau_patience",
-                               T("The rate drops only after MORE than `patience` epochs without improvement.",
+                               T("The rate drops only after MORE than “patience” epochs without improvement.",
                                  "要连续超过 patience 个 epoch 没有改善才降低。"),
                                lr_at(early) if p["patience"] >= 1 else math.nan, 0))
         return out

@@ -88,10 +88,10 @@ class Maxout(Kind):
         if lang == "zh":
             return (f"一个 maxout 单元有 {len(w)} 个仿射片段 zᵢ = wᵢᵀx + bᵢ:{pieces}。"
                     f"输入 x = {x}。求输出 maxᵢ zᵢ,以及取得最大值的片段编号(从 0 开始)。"
-                    f"按 `output: …; piece: …` 作答。{decimals_clause(lang, decimals)}")
+                    f"按“output: …; piece: …”作答。{decimals_clause(lang, decimals)}")
         return (f"A maxout unit has {len(w)} affine pieces zᵢ = wᵢᵀx + bᵢ: {pieces}. The input is "
                 f"x = {x}. Give its output maxᵢ zᵢ and the index of the piece that attains it "
-                f"(counting from 0). Answer as `output: …; piece: …`. {decimals_clause(lang, decimals)}")
+                f"(counting from 0). Answer as “output: …; piece: …”. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         w, b, x = p["W"], p["b"], p["x"]

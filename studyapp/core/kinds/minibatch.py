@@ -9,7 +9,7 @@ from typing import Any
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import at_least_one
-from studyapp.core.kinds.wording import T, exact_clause
+from studyapp.core.kinds.wording import T, epochs, exact_clause
 from studyapp.core.steps import Step
 
 
@@ -30,12 +30,12 @@ class Minibatch(Kind):
             last = ("不足一个 batch 的最后一批丢弃" if p["drop_last"]
                     else "最后不足一个 batch 的样本也组成一批")
             return (f"训练集有 {n:,} 个样本,batch 大小为 {b:,},训练 {e} 个 epoch({last})。每个 epoch 做"
-                    f"多少次参数更新(iteration)?总共多少次?按 `per_epoch: …; total: …` 作答。"
+                    f"多少次参数更新(iteration)?总共多少次?按“per_epoch: …; total: …”作答。"
                     f"{exact_clause(lang)}")
         last = "an incomplete last batch is dropped" if p["drop_last"] else "a last, smaller batch is kept"
-        return (f"A training set of {n:,} samples is split into mini-batches of {b:,} and trained for {e} "
-                f"epoch(s) ({last}). How many parameter updates (iterations) are there per epoch, and in "
-                f"total? Answer as `per_epoch: …; total: …`. {exact_clause(lang)}")
+        return (f"A training set of {n:,} samples is split into mini-batches of {b:,} and trained for "
+                f"{epochs(e)} ({last}). How many parameter updates (iterations) are there per epoch, and in "
+                f"total? Answer as “per_epoch: …; total: …”. {exact_clause(lang)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         n, b, e, drop = p["samples"], p["batch_size"], p["epochs"], p["drop_last"]

@@ -129,7 +129,8 @@ class MlpForward(Kind):
             acts = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
                     "identity": "identity(恒等,线性输出)"}
             return (f"一个全连接网络有 {hidden} 个隐藏层,隐藏层激活函数为 {acts[act]},输出层激活函数为 "
-                    f"{acts[out_act]}。每层计算 a = f(W·a_prev + b)(W 的第 j 行是连到该层第 j 个单元的权重)。"
+                    f"{acts[out_act]}。每层计算 a = f(W·a_prev + b),"
+                    f"其中 W 的第 j 行是连到该层第 j 个单元的权重。"
                     f"输入 x = {vec(p['x'])},{mats}。求网络的输出向量(长度为 {n_out})。"
                     f"{decimals_clause(lang, decimals)}")
         acts = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "identity": "identity (linear)"}

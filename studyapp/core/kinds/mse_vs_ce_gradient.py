@@ -39,10 +39,10 @@ class MseVsCeGradient(Kind):
         if lang == "zh":
             return (f"一个 sigmoid 输出神经元 a = σ(z),带权输入 z = {z},目标 y = {y}。分别对二次代价 "
                     f"C = ½(a − y)² 和交叉熵代价 C = −[y ln a + (1 − y) ln(1 − a)] 求 ∂C/∂z。"
-                    f"按 `mse: …; ce: …` 作答。{decimals_clause(lang, decimals)}")
+                    f"按“mse: …; ce: …”作答。{decimals_clause(lang, decimals)}")
         return (f"A sigmoid output neuron a = σ(z) has the weighted input z = {z} and the target y = {y}. "
                 f"Compute ∂C/∂z for the quadratic cost C = ½(a − y)² and for the cross-entropy cost "
-                f"C = −[y ln a + (1 − y) ln(1 − a)]. Answer as `mse: …; ce: …`. "
+                f"C = −[y ln a + (1 − y) ln(1 − a)]. Answer as “mse: …; ce: …”. "
                 f"{decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:

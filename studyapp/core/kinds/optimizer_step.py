@@ -8,10 +8,13 @@ from typing import Any
 from studyapp.core.diagnosis import Mistake
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.wording import T, decimals_clause
-from studyapp.core.numfmt import num, paren, vec
+from studyapp.core.numfmt import num, paren, small, vec
 from studyapp.core.steps import Step
 
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+# As the papers and textbooks spell them, for the prompts (en, zh).
+PRINTED = {"sgd": ("SGD", "SGD"), "momentum": ("momentum", "动量法"),
+           "rmsprop": ("RMSProp", "RMSProp"), "adam": ("Adam", "Adam")}
 
 
 def optimizer_update(p: dict[str, Any], bias_correction: bool = True, sqrt: bool = True,
@@ -84,19 +87,21 @@ class OptimizerStep(Kind):
             rule, keys = f"v ← β·v + η·g, w ← w − v; β = {num(p['beta'])}, v = {vec(p['v'])}", "v, w"
         elif opt == "rmsprop":
             rule, keys = (f"s ← ρ·s + (1 − ρ)·g², w ← w − η·g / (√s + ε); ρ = {num(p['rho'])}, "
-                          f"ε = {p['eps']:g}, s = {vec(p['s'])}"), "s, w"
+                          f"ε = {small(p['eps'])}, s = {vec(p['s'])}"), "s, w"
         else:
             rule, keys = (f"m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), "
                           f"w ← w − η·m̂/(√v̂ + ε); β₁ = {num(p['beta1'])}, β₂ = {num(p['beta2'], 3)}, "
-                          f"ε = {p['eps']:g}, t = {p['t']}, m = {vec(p['m'])}, v = {vec(p['v'])}"), "m, v, w"
+                          f"ε = {small(p['eps'])}, t = {p['t']}, m = {vec(p['m'])}, "
+                          f"v = {vec(p['v'])}"), "m, v, w"
         form = "; ".join([f"{k}: […]" for k in keys.split(", ")])
         if zh:
-            return (f"用 {opt.upper() if opt != 'momentum' else '动量(Momentum)'} "
-                    f"更新权重 w = {w},梯度 g = {g},"
-                    f"学习率 η = {lr}。规则:{rule}。求一步之后的 {keys}。按 `{form}` 作答。"
+            name = PRINTED[opt][1]
+            space = " " if name.isascii() else ""  # a space between Chinese and Latin words
+            return (f"用{space}{name}{space}更新权重 w = {w},梯度 g = {g},"
+                    f"学习率 η = {lr}。规则:{rule}。求一步之后的 {keys}。按“{form}”作答。"
                     f"{decimals_clause(lang, decimals)}")
-        return (f"One {opt} step (rule: {rule}) for weights w = {w}, gradient g = {g}, "
-                f"learning rate η = {lr}. Give {keys} after the step. Answer as `{form}`. "
+        return (f"One {PRINTED[opt][0]} step (rule: {rule}) for weights w = {w}, gradient g = {g}, "
+                f"learning rate η = {lr}. Give {keys} after the step. Answer as “{form}”. "
                 f"{decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:

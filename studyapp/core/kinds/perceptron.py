@@ -68,19 +68,19 @@ class Perceptron(Kind):
             if lang == "zh":
                 return (f"一个感知机的输入为 x = {x},权重为 w = {w},阈值为 {t}:"
                         f"Σ wᵢxᵢ > 阈值时输出 1,否则(Σ wᵢxᵢ ≤ 阈值)输出 0。求加权和与输出。"
-                        f"按 `sum: …; output: …` 作答(output 为 0 或 1)。{decimals_clause(lang, decimals)}")
+                        f"按“sum: …; output: …”作答(output 为 0 或 1)。{decimals_clause(lang, decimals)}")
             return (f"A perceptron has inputs x = {x}, weights w = {w} and threshold {t}: it outputs 1 "
                     f"if Σ wᵢxᵢ > threshold and 0 otherwise (Σ wᵢxᵢ ≤ threshold). Give the weighted sum "
-                    f"and the output. Answer as `sum: …; output: …` (output 0 or 1). "
+                    f"and the output. Answer as “sum: …; output: …” (output 0 or 1). "
                     f"{decimals_clause(lang, decimals)}")
         b = num(p["bias"])
         if lang == "zh":
             return (f"一个感知机的输入为 x = {x},权重为 w = {w},偏置 b = {b}:w·x + b > 0 时输出 1,"
-                    f"否则输出 0。求 z = w·x + b 与输出。按 `z: …; output: …` 作答(output 为 0 或 1)。"
+                    f"否则输出 0。求 z = w·x + b 与输出。按“z: …; output: …”作答(output 为 0 或 1)。"
                     f"{decimals_clause(lang, decimals)}")
         return (f"A perceptron has inputs x = {x}, weights w = {w} and bias b = {b}: it outputs 1 if "
                 f"w·x + b > 0 and 0 otherwise. Give z = w·x + b and the output. Answer as "
-                f"`z: …; output: …` (output 0 or 1). {decimals_clause(lang, decimals)}")
+                f"“z: …; output: …” (output 0 or 1). {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         x, w, prods, s = self._parts(p)

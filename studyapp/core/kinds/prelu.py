@@ -56,10 +56,10 @@ class PReLU(Kind):
         if lang == "zh":
             return (f"PReLU(参数化 Leaky ReLU):x > 0 时 f(x) = x,否则 f(x) = a·x,斜率 a 是可学习参数。"
                     f"当 a = {a}、x = {x} 时,求 f(x)、∂f/∂x 和 ∂f/∂a。"
-                    f"按 `f: …; df_dx: …; df_da: …` 作答。{decimals_clause(lang, decimals)}")
+                    f"按“f: …; df_dx: …; df_da: …”作答。{decimals_clause(lang, decimals)}")
         return (f"PReLU (a leaky ReLU with a learned slope a) is f(x) = x if x > 0, a·x otherwise. "
                 f"With a = {a} and x = {x}, give f(x), ∂f/∂x and ∂f/∂a. "
-                f"Answer as `f: …; df_dx: …; df_da: …`. {decimals_clause(lang, decimals)}")
+                f"Answer as “f: …; df_dx: …; df_da: …”. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         x, a = float(p["x"]), float(p["a"])

@@ -78,10 +78,10 @@ class ResidualBlock(Kind):
         if lang == "zh":
             return (f"一个残差块计算 H(x) = F(x) + x,其中 F(x) = W2·relu(W1·x),W1 = {w1},W2 = {w2}。"
                     f"对 x = {x},求 H(x) 以及雅可比矩阵 J = ∂H/∂x({d}×{d},J[i][j] = ∂Hᵢ/∂xⱼ)。"
-                    f"按 `H: […]; J: [[…]]` 作答。{decimals_clause(lang, decimals)}")
+                    f"按“H: […]; J: [[…]]”作答。{decimals_clause(lang, decimals)}")
         return (f"A residual block computes H(x) = F(x) + x with F(x) = W2·relu(W1·x), W1 = {w1} and "
                 f"W2 = {w2}. For x = {x}, compute H(x) and the Jacobian J = ∂H/∂x ({d}×{d}, "
-                f"J[i][j] = ∂Hᵢ/∂xⱼ). Answer as `H: […]; J: [[…]]`. {decimals_clause(lang, decimals)}")
+                f"J[i][j] = ∂Hᵢ/∂xⱼ). Answer as “H: […]; J: [[…]]”. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         W1, W2 = p["W1"], p["W2"]

@@ -72,15 +72,16 @@ class SeluStats(Kind):
         x, n = vec(p["x"]), p["fan_in"]
         lam, al = num(SELU_LAMBDA, 6), num(SELU_ALPHA, 6)
         if lang == "zh":
-            return (f"SELU(x) = λx(x > 0),λα(eˣ − 1)(x ≤ 0),λ ≈ {lam},α ≈ {al}(Klambauer 等,2017)。"
+            return (f"x > 0 时 SELU(x) = λx,x ≤ 0 时 SELU(x) = λα(eˣ − 1),"
+                    f"λ ≈ {lam},α ≈ {al}(Klambauer 等,2017)。"
                     f"对样本 x = {x} 逐个求 y = SELU(x),再求 y 的均值和总体方差(除以 m,不是 m − 1)。"
                     f"另外,该层有 n = {n} 个输入,SELU 的自归一化假设权重方差是多少?"
-                    f"按 `y: […]; mean: …; var: …; weight_var: …` 作答。{decimals_clause(lang, decimals)}")
+                    f"按“y: […]; mean: …; var: …; weight_var: …”作答。{decimals_clause(lang, decimals)}")
         return (f"SELU(x) = λx for x > 0 and λα(eˣ − 1) for x ≤ 0, with λ ≈ {lam} and α ≈ {al} "
                 f"(Klambauer et al. 2017). For the sample x = {x}, give y = SELU(x) for each value, "
                 f"then the mean and the population variance (divide by m, not m − 1) of y. The layer has "
                 f"n = {n} inputs: what weight variance does SELU's self-normalisation assume? "
-                f"Answer as `y: […]; mean: …; var: …; weight_var: …`. {decimals_clause(lang, decimals)}")
+                f"Answer as “y: […]; mean: …; var: …; weight_var: …”. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         # plain floats, as selu() and _stats() compute them in NumPy

@@ -33,14 +33,14 @@ class SigmoidTanhIdentity(Kind):
         if p["mode"] == "derivative":
             if lang == "zh":
                 return (f"求 sigmoid 和 tanh 在 x = {x} 处的导数 σ'(x) 和 tanh'(x)。"
-                        f"按 `sigmoid_prime: …; tanh_prime: …` 作答。{decimals_clause(lang, decimals)}")
+                        f"按“sigmoid_prime: …; tanh_prime: …”作答。{decimals_clause(lang, decimals)}")
             return (f"Compute the derivatives σ'(x) of the sigmoid and tanh'(x) at x = {x}. "
-                    f"Answer as `sigmoid_prime: …; tanh_prime: …`. {decimals_clause(lang, decimals)}")
+                    f"Answer as “sigmoid_prime: …; tanh_prime: …”. {decimals_clause(lang, decimals)}")
         if lang == "zh":
             return (f"tanh 是缩放平移后的 sigmoid:tanh(x) = 2σ(2x) − 1。对 x = {x},先求 σ(2x),"
-                    f"再由此求 tanh(x)。按 `sigmoid_2x: …; tanh: …` 作答。{decimals_clause(lang, decimals)}")
+                    f"再由此求 tanh(x)。按“sigmoid_2x: …; tanh: …”作答。{decimals_clause(lang, decimals)}")
         return (f"tanh is a scaled and shifted sigmoid: tanh(x) = 2σ(2x) − 1. For x = {x}, compute σ(2x) "
-                f"and from it tanh(x). Answer as `sigmoid_2x: …; tanh: …`. {decimals_clause(lang, decimals)}")
+                f"and from it tanh(x). Answer as “sigmoid_2x: …; tanh: …”. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         x = float(p["x"])

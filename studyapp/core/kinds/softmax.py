@@ -102,11 +102,11 @@ class SoftmaxCrossEntropy(Kind):
         z, t = vec(p["logits"]), p["target"]
         if lang == "zh":
             return (f"logits z = {z},真实类别为 {t}(从 0 开始编号)。计算 softmax 交叉熵损失"
-                    f"(自然对数)及其对 z 的梯度。按 `loss: …; grad: […]` 作答。"
+                    f"(自然对数)及其对 z 的梯度。按“loss: …; grad: […]”作答。"
                     f"{decimals_clause(lang, decimals)}")
         return (f"The logits are z = {z} and the true class is {t} (counting from 0). Compute the "
                 f"softmax cross-entropy loss (natural log) and its gradient with respect to z. "
-                f"Answer as `loss: …; grad: […]`. {decimals_clause(lang, decimals)}")
+                f"Answer as “loss: …; grad: […]”. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
         z = [float(v) for v in p["logits"]]

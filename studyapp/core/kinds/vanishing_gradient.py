@@ -89,24 +89,24 @@ class VanishingGradient(Kind):
                 return (f"一个 {n} 层的链式网络,反向传播时每流经一层,梯度都要乘以该层的局部导数 ∂Fᵢ/∂h,"
                         f"依次为 {loc}。残差网络给每一层加上恒等捷径:Hᵢ(h) = Fᵢ(h) + h。"
                         f"分别求普通链和残差链中,从输出传回输入(第 1 层)的梯度是输出处梯度的多少倍。"
-                        f"按 `plain: …; residual: …` 作答。{decimals_clause(lang, decimals)}")
+                        f"按“plain: …; residual: …”作答。{decimals_clause(lang, decimals)}")
             return (f"In a chain of {n} layers, backpropagation multiplies the gradient by each layer's "
                     f"local derivative ∂Fᵢ/∂h, which are {loc}. A residual network wraps every layer in an "
                     f"identity shortcut, Hᵢ(h) = Fᵢ(h) + h. By what factor is the gradient at the output "
                     f"multiplied when it reaches the input (layer 1), in the plain chain and in the residual "
                     f"chain? "
-                    f"Answer as `plain: …; residual: …`. {decimals_clause(lang, decimals)}")
+                    f"Answer as “plain: …; residual: …”. {decimals_clause(lang, decimals)}")
         n = len(p["w"])
         x, w, b = num(p["x"]), vec(p["w"]), vec(_biases(p))
         if lang == "zh":
             return (f"一条由 {n} 个单神经元 sigmoid 层组成的链:h₀ = x = {x},hᵢ = σ(wᵢ·hᵢ₋₁ + bᵢ),"
                     f"w = {w},b = {b}。残差版本用同样的权重,但每层加一条恒等捷径:"
                     f"hᵢ = hᵢ₋₁ + σ(wᵢ·hᵢ₋₁ + bᵢ)。分别求两条链传到输入的梯度 ∂h{sub(n)}/∂x。"
-                    f"按 `plain: …; residual: …` 作答。{decimals_clause(lang, decimals)}")
+                    f"按“plain: …; residual: …”作答。{decimals_clause(lang, decimals)}")
         return (f"A chain of {n} one-neuron sigmoid layers computes h₀ = x = {x}, hᵢ = σ(wᵢ·hᵢ₋₁ + bᵢ) with "
                 f"w = {w} and b = {b}. A residual version with the same weights adds an identity shortcut "
                 f"around every layer: hᵢ = hᵢ₋₁ + σ(wᵢ·hᵢ₋₁ + bᵢ). For each chain compute the gradient "
-                f"∂h{sub(n)}/∂x that reaches the input. Answer as `plain: …; residual: …`. "
+                f"∂h{sub(n)}/∂x that reaches the input. Answer as “plain: …; residual: …”. "
                 f"{decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:

@@ -65,13 +65,13 @@ class XavierInit(Kind):
             scheme = ("He 初始化(用于 ReLU;He 等,2015)" if he
                       else "Xavier/Glorot 初始化(Glorot 与 Bengio,2010)")
             return (f"{layer}。按 {scheme},权重的方差是多少?若从均匀分布 U(−r, r) 中抽取权重,边界 r 是多少?"
-                    f"按 `var: …; bound: …` 作答。{decimals_clause(lang, decimals)}")
+                    f"按“var: …; bound: …”作答。{decimals_clause(lang, decimals)}")
         layer = f"A fully connected layer has {n_in} inputs" + (f" and {n_out} outputs" if n_out is not None
                                                               else "")
         scheme = ("He initialisation for ReLU (He et al. 2015)" if he
                   else "Xavier/Glorot initialisation (Glorot & Bengio 2010)")
         return (f"{layer}. With {scheme}, what is the variance of the weights, and the bound r when "
-                f"they are drawn from the uniform distribution U(−r, r)? Answer as `var: …; bound: …`. "
+                f"they are drawn from the uniform distribution U(−r, r)? Answer as “var: …; bound: …”. "
                 f"{decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:

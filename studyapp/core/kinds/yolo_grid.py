@@ -53,22 +53,24 @@ class YoloGrid(Kind):
             if zh:
                 return (f"YOLO 把 {w}×{h}(宽×高)的图像划分成 S×S = {s}×{s} 的网格。一个物体的中心在 "
                         f"(x, y) = ({x}, {y}) 像素处(原点在左上角,x 向右,y 向下)。哪个网格单元负责检测它?"
-                        f"行、列都从 0 开始编号,按 `row: …; col: …` 作答。{exact_clause(lang)}")
+                        f"行、列都从 0 开始编号,按“row: …; col: …”作答。{exact_clause(lang)}")
             return (f"YOLO divides a {w}×{h} (width×height) image into an S×S = {s}×{s} grid. An object's "
                     f"centre is at (x, y) = ({x}, {y}) pixels (origin at the top left, x to the right, y "
                     f"down). Which grid cell is responsible for detecting it? Count rows and columns from "
-                    f"0 and answer as `row: …; col: …`. {exact_clause(lang)}")
+                    f"0 and answer as “row: …; col: …”. {exact_clause(lang)}")
         b, c = p["boxes"], p["classes"]
         if zh:
             what = "输出张量的深度(每个网格单元的输出个数)" if p["mode"] == "depth" else "输出张量的元素总数"
             return (f"YOLOv1 把图像分成 S×S = {s}×{s} 的网格,每个网格单元预测 B = {b} 个边框"
-                    f"(每个框 x, y, w, h 和置信度)以及 C = {c} 个类别概率(每个单元一组,B 个框共用)。"
+                    f"(每个框 x, y, w, h 和置信度)以及 C = {c} 个类别概率"
+                    f"(每个单元一组{'' if b == 1 else ',B 个框共用'})。"
                     f"求{what}。{exact_clause(lang)}")
         what = ("the depth of the output tensor (outputs per grid cell)" if p["mode"] == "depth"
                 else "the total number of values in the output tensor")
-        return (f"YOLOv1 divides the image into an S×S = {s}×{s} grid; each cell predicts B = {b} boxes "
+        return (f"YOLOv1 divides the image into an S×S = {s}×{s} grid; each cell predicts B = {b} "
+                f"{'box' if b == 1 else 'boxes'} "
                 f"(x, y, w, h and a confidence each) and C = {c} class probabilities (one set per cell, "
-                f"shared by its B boxes). What is {what}? {exact_clause(lang)}")
+                f"shared by {'its box' if b == 1 else 'its B boxes'}). What is {what}? {exact_clause(lang)}")
 
     @staticmethod
     def _cell(p: dict[str, Any], width_for_height: bool = False) -> tuple[int, int]:

@@ -325,7 +325,7 @@ def test_thousand_seed_sweep(kind):
         if seed < 20:
             for lang in ("en", "zh"):
                 text = kind.prompt(checked, lang, kind.decimals)
-                assert "`" in text and str(kind.decimals) in text
+                assert "“" in text and "`" not in text and str(kind.decimals) in text
                 assert render_text(sol.steps, lang) and render_markdown(sol.steps, lang)
 
 
