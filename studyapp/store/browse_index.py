@@ -203,10 +203,14 @@ class BrowseIndex:
         if "last" in needs:
             self.ensure_last(cancelled)
 
-    def _wait_past(self, fresh: int, cancelled: Callable[[], bool]) -> None:
-        """Until more than ``fresh`` items are in and current (or all of them)."""
+    def _ready(self, state: bool) -> tuple[int, bool]:
+        """The first items that are in and current, and whether all are; in only, without ``state``."""
+        return (self.fresh, self.complete.is_set()) if state else (self.filled, self.all_filled.is_set())
+
+    def _wait_past(self, end: int, cancelled: Callable[[], bool], state: bool) -> None:
+        """Until more than ``end`` items are ``_ready`` (or all of them)."""
         with self.grown:
-            while self.fresh <= fresh and not self.complete.is_set():
+            while (ready := self._ready(state))[0] <= end and not ready[1]:
                 self.grown.wait(WAIT_S)
                 if cancelled() or self.closed:
                     raise Cancelled
@@ -230,23 +234,24 @@ class BrowseIndex:
     def _early_page(self, query: Query, now: datetime, day_end: datetime, offset: int, limit: int,
                     cancelled: Callable[[], bool]) -> list[int]:
         """``page`` in content order before the index is complete: the same query over the items
-        that are in and current (the first ``fresh`` of the content order), then over those that
-        came in meanwhile, until they hold ``offset + limit`` rows or every item is in. The rows
-        it found are then the first ones of the whole content order: the page is the one the
-        whole index gives. (Never from the kept items of a count: counts wait for the whole.)"""
+        that are in and current (the first ``fresh``; the first ``filled`` for a query that reads no
+        schedule, a word: reading them again changes none of its rows), then over those that came
+        in meanwhile, until they hold ``offset + limit`` rows or every item is in. The rows it found
+        are then the first ones of the whole content order: the page is the one the whole index
+        gives. (Never from the kept items of a count: counts wait for the whole.)"""
         cond = Condition(query.test, now, day_end)
-        k, found, start = len(cond.args), [], 0
+        k, found, start, state = len(cond.args), [], 0, "state" in cond.needs
         while True:
             with self._querying(cancelled):
-                end, complete = self.fresh, self.complete.is_set()
-                tables = self._tables(query, cond.needs, kept=False)[0]
+                end, complete = self._ready(state)
+                tables = self._tables(query, cond.needs, kept=False, state=state)[0]
                 sql = (f"SELECT b.n FROM {tables} WHERE b.n >= ?{k + 1} AND b.n < ?{k + 2} AND {cond.sql} "
                        f"ORDER BY b.n LIMIT ?{k + 3}")
                 found += [n for (n,) in self.conn.execute(sql, (*cond.args, start, end,
                                                                 offset + limit - len(found)))]
             if len(found) >= offset + limit or complete:
                 return found[offset:offset + limit]
-            self._wait_past(end, cancelled)
+            self._wait_past(end, cancelled, state)
             start = end
 
     def count(self, query: Query, now: datetime, day_end: datetime, cancelled: Callable[[], bool]) -> int:
@@ -297,14 +302,15 @@ class BrowseIndex:
     def _sort_needs(sort_col: str | None) -> set[str]:
         return {SORT_NEEDS[sort_col]} if sort_col in SORT_NEEDS else set()
 
-    def _tables(self, query: Query, needs: set[str], kept: bool = True) -> tuple[str, str]:
-        """The FROM of a query (``b`` the items, ``s`` their schedules, ``x`` their texts, and what
-        ``needs`` asks for), and the column of content order: the ``kept`` items of an earlier query
-        first, when every item this one matches is among them (read with the connection's lock held)."""
+    def _tables(self, query: Query, needs: set[str], kept=True, state=True) -> tuple[str, str]:
+        """The FROM of a query (``b`` the items, ``s`` their schedules unless not ``state``, ``x``
+        their texts, what ``needs`` asks for), and the column of content order: the ``kept`` items of
+        an earlier query first, when every item this one matches is among them (lock held)."""
         tables, n = "browse_items b", "b.n"
         if kept and self._hits is not None and within(query.test, self._hits[1]):
             tables, n = f"{self._hits[0]} h CROSS JOIN browse_items b ON b.n = h.n", "h.n"
-        tables += " CROSS JOIN browse_state s ON s.n = b.n"
+        if state:
+            tables += " CROSS JOIN browse_state s ON s.n = b.n"
         if "text" in needs:
             tables += " CROSS JOIN browse_text x ON x.n = b.n"
         if "title" in needs:

@@ -14,6 +14,7 @@ them), ``browse_tags`` their tags.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from studyapp.core.scheduler import MATURE_DAYS
@@ -76,16 +77,21 @@ def glob_escape(text: str) -> str:
     return "".join({"[": "[[]", "*": "[*]", "?": "[?]"}.get(c, c) for c in text)
 
 
+_STATE_COLUMN = re.compile(r"\bs\.")  # a column of the schedules, ``s`` (``browse_tables``)
+
+
 class Condition:
     """The SQL of one parsed line at one moment: ``sql`` with ``args``, numbered parameters (``?1``,
     ``?2``, …: one may be used more than once); ``needs`` says which lazily built parts of the
-    index it reads ("text")."""
+    index it reads ("text"; "state": the stored schedules, ``s``, read again at each opening)."""
 
     def __init__(self, node: Node, now: datetime, day_end: datetime):
         self.now, self.day_end, self.day_start = micros(now), micros(day_end), micros(day_end) - DAY_US
         self.args: list[object] = []
         self.needs: set[str] = set()
         self.sql = self.node(node)
+        if _STATE_COLUMN.search(self.sql):  # (the values are parameters: only our SQL is searched)
+            self.needs.add("state")
 
     def arg(self, value: object) -> str:
         """A parameter: its placeholder (more may be added after the condition, see ``Query``)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from studyapp.core.settings import Settings
 from studyapp.tui.home import ALL, RECENT_WEEKS, HomeScreen
@@ -105,6 +106,7 @@ class StudyApp(App[None]):
         if self._pending is not None:
             pending, self._pending = self._pending, None
             pending()
+        self.call_after_refresh(self.prepare_browse)  # once Home's counts are painted
 
     def when_loaded(self, action: Callable[[], None]) -> bool:
         """False, and ``action`` kept for later, while the decks are loading."""
@@ -170,6 +172,16 @@ class StudyApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if not self.loaded:
             self.call_after_refresh(self.load_in_background)
+        else:
+            self.call_after_refresh(self.prepare_browse)
+
+    @work(thread=True, exclusive=True, group="browse-prepare")
+    def prepare_browse(self) -> None:
+        """The browser's search index, built ahead of the browser (see ``tui.browse_prepare``)."""
+        from studyapp.tui.browse_prepare import prepare  # the store's index: not needed for Home
+
+        worker = get_current_worker()
+        prepare(self.store.path, self.library, self.settings.lang, lambda: worker.is_cancelled)
 
     def on_unmount(self) -> None:
         if self._store is not None:

@@ -1,9 +1,10 @@
 """The browser: every item of the library in a table, filtered by an Anki-like search line;
 Enter shows one item with its schedule and history, ``s`` suspends or unsuspends it.
 
-The search runs in SQL over an index of every item (``store.browse_index``, built in a worker
-after the first rows are shown, and kept for the next opening while the library stays the
-same; a search typed while it is built looks at the items already in): a search shows its first
+The search runs in SQL over an index of every item (``store.browse_index``, built by the app
+once its content is loaded, see ``browse_prepare``, or else in a worker after the first rows are
+shown, and kept for the next opening while the library stays the same; a search typed while it
+is built looks at the items already in): a search shows its first
 rows, then how many items it found; more rows come a page at a time as the cursor or the scroll
 nears the end of the table. The screen never holds every item.
 """
@@ -28,17 +29,17 @@ from textual.worker import get_current_worker
 
 from studyapp.core.content import Card, ProblemTemplate
 from studyapp.core.days import day_bounds, local_zone
-from studyapp.core.search import Everything, Query, SearchError, item_text, parse
+from studyapp.core.search import Everything, Query, SearchError, parse
 from studyapp.store.browse import history
-from studyapp.store.browse_index import BrowseIndex, Cancelled, IndexItem
+from studyapp.store.browse_index import BrowseIndex, Cancelled
 from studyapp.store.db import StoreError
 from studyapp.tui.browse_item import ItemScreen
+from studyapp.tui.browse_prepare import deck_titles, library_things, update_index
 from studyapp.tui.browse_rows import (
     COLUMNS,
     NUMERIC,
     Line,
     fit,
-    index_item,
     layout,
     line_for,
     preview_text,
@@ -102,9 +103,8 @@ class BrowseScreen(Screen[None]):
         self.lang = self.app.settings.lang
         localize_bindings(self, self.lang)
         self.zone = local_zone(self.app.settings.timezone)
-        self.things: list[Card | ProblemTemplate] = [x for deck in self.app.library.decks
-                                                     for x in (*deck.cards, *deck.problems)]
-        self.decks = {d.id: d.title.get(self.lang) or d.id for d in self.app.library.decks}
+        self.things: list[Card | ProblemTemplate] = library_things(self.app.library)
+        self.decks = deck_titles(self.app.library, self.lang)
         self.index: BrowseIndex | None = None
         self.lines: dict[str, Line] = {}  # the rows in the table, by item id
         self.shown: list[str] = []  # their ids, in the table's order
@@ -160,13 +160,7 @@ class BrowseScreen(Screen[None]):
         with self.reporting():
             self.index = index = BrowseIndex.shared(self.app.store.path, self.app.library, self.lang)
             self.app.call_from_thread(self.first_rows, self.lines_for(range(min(CHUNK, len(self.things)))))
-            index.update(len(self.things), self.indexed, stopper())
-
-    def indexed(self, start: int) -> Iterator[tuple[IndexItem, str]]:
-        """What the index holds of each item from ``start`` on (in a worker)."""
-        decks = self.decks
-        for x in self.things[start:]:
-            yield index_item(x, decks.get(x.deck, x.deck)), item_text(x)
+            update_index(index, self.app.library, self.lang, stopper(), self.things)
 
     @work(thread=True, exclusive=True, group="browse-filter")
     def filter_rows(self, query: Query, sort_col: str | None, descending: bool, generation: int) -> None:

@@ -20,7 +20,7 @@ from studyapp.core.scheduler import LEARNING, RELEARNING, REVIEW, ItemState
 from studyapp.core.search import Entry, Query, parse
 from studyapp.store import browse_index
 from studyapp.store.browse_index import BrowseIndex, Cancelled, IndexItem
-from studyapp.store.browse_sql import glob_escape, timeless, within
+from studyapp.store.browse_sql import Condition, glob_escape, timeless, within
 from studyapp.store.progress import Store, ms
 from tests.core.test_search import DAY_END, ENTRIES, LINES, NOW, PIECES
 
@@ -412,3 +412,40 @@ def test_a_count_and_a_sort_wait_for_every_item(database, monkeypatch):
                                                            or NOW))
     assert counted == [len(ENTRIES), due_order, [len(ENTRIES) - 1]]
     index.close()
+
+
+@pytest.mark.parametrize("line", LINES_OF_THE_SEARCH_TESTS)
+def test_a_search_while_the_schedules_are_read_again_finds_the_whole_index_page(tmp_path_factory, monkeypatch,
+                                                                                 line):
+    """After a commit the schedules are read again, a chunk at a time: a query that reads none
+    (a word, an id, a tag) is answered from every item at once; one that reads them waits for
+    them. Either way the page is the whole index's, as the core finds it."""
+    monkeypatch.setattr(browse_index, "CHUNK", 2)
+    query = parse(line)
+    assert isinstance(query, Query)
+    expected = python_ids(ENTRIES, query, NOW, DAY_END)[1:3]
+    path = tmp_path_factory.mktemp("again") / "p.sqlite3"
+    index = build(path, ENTRIES)
+    store = Store(path)
+    store.set_item(ENTRIES[0].state)  # (the same schedule: only the database's version changes)
+    store.close()
+    update(index, ENTRIES, cancelled=lambda: index.fresh >= 2)
+    assert index.fresh == 2 and index.filled == len(ENTRIES) and not index.complete.is_set()
+    if "state" in Condition(query.test, NOW, DAY_END).needs:
+        assert page_while_built(index, ENTRIES, query, 1, 2) == expected
+    else:
+        guard = time.monotonic() + 60  # (a page that waited would be cancelled, not hang)
+        found = index.page(query, NOW, DAY_END, None, False, 1, 2, lambda: time.monotonic() > guard)
+        assert [ENTRIES[n].state.item_id for n in found] == expected
+        assert index.fresh == 2  # not waited for
+    index.close()
+
+
+@pytest.mark.parametrize(("line", "state"), [
+    ("stride", False), ("id:conv.*", False), ("tag:cnn", False), ("tag:none", False), ('"s stride"', False),
+    ("deck:losses", True), ("kind:cloze", True), ("is:new", True), ("prop:ivl>1", True), ("rated:1", True),
+    ("stride -is:new", True), ("stride or deck:losses", True)])
+def test_a_condition_says_whether_it_reads_the_schedules(line, state):
+    query = parse(line)
+    assert isinstance(query, Query)
+    assert ("state" in Condition(query.test, NOW, DAY_END).needs) is state
