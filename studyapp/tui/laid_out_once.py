@@ -23,14 +23,28 @@ the same frame. What is drawn is what Textual draws (compared screen by screen, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.containers import VerticalScroll
 from textual.geometry import Region, Size
 from textual.layout import DockArrangeResult
+from textual.screen import Screen
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 from textual.widgets import Static
+
+_Mixin = Widget if TYPE_CHECKING else object
+
+
+def focus_painted_once(screen: Screen, widget: Widget | None) -> None:
+    """``screen.set_focus(widget)``, without the repaint of the whole screen that Textual asks
+    for with it (``Screen.focused`` is a reactive that repaints): after the layout's frame, the
+    same tick painted every cell again, unchanged (5-10 ms more before the frame was done). The
+    widgets whose look changes with the focus repaint themselves; a repaint of the screen asked
+    for by anything else still happens."""
+    asked = screen._repaint_required
+    screen.set_focus(widget)
+    screen._repaint_required = asked
 
 
 class LaidOutOnce(Static):
@@ -49,7 +63,93 @@ class ScrollBarLaidOutOnce(ScrollBar):
         return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
-class ScrollLaidOutOnce(VerticalScroll):
+class BarsLaidOutOnce(_Mixin):
+    """For a scrolling widget (first among its bases): its scrollbars take the size a layout
+    gives them without asking for another, and are painted in that layout's frame: the layout
+    sets their sizes (``_arrange_scrollbars``, ``_scroll_update``), each a repaint asked for by
+    a message that came after the frame and painted the same cells again a frame later. (Not a
+    Widget itself: Textual takes a widget's CSS, bindings and component classes from its first
+    Widget base.)"""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own (``Widget.vertical_scrollbar``), of the class above."""
+        if self._vertical_scrollbar is None:
+            self._vertical_scrollbar = self._new_bar(vertical=True)
+        return self._vertical_scrollbar
+
+    @property
+    def horizontal_scrollbar(self) -> ScrollBar:
+        """Textual's own (``Widget.horizontal_scrollbar``), of the class above."""
+        if self._horizontal_scrollbar is None:
+            self._horizontal_scrollbar = self._new_bar(vertical=False)
+        return self._horizontal_scrollbar
+
+    def _new_bar(self, vertical: bool) -> ScrollBar:
+        thickness = self.scrollbar_size_vertical if vertical else self.scrollbar_size_horizontal
+        bar = ScrollBarLaidOutOnce(vertical=vertical, name="vertical" if vertical else "horizontal",
+                                   thickness=thickness)
+        bar.display = False
+        self.app._start_widget(self, bar)
+        return bar
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        updated = super()._size_updated(size, virtual_size, container_size, layout=False)
+        self._paint_bars_now()
+        return updated
+
+    def _paint_bars_now(self) -> None:
+        """The repaint the scrollbars asked for in this layout goes into its frame (this is
+        called by the screen's layout, whose frame follows)."""
+        compositor = self.screen._compositor
+        for bar in (self._vertical_scrollbar, self._horizontal_scrollbar):
+            if bar is not None and bar._repaint_required and bar in compositor.visible_widgets:
+                bar._repaint_required = False
+                compositor.update_widgets({bar})
+
+    def _show_bars(self, vertical: bool, horizontal: bool) -> None:
+        """Show or hide the scrollbars as Textual does once the layout is done (reactives and
+        ``display``), without asking for another layout: the one under way places them."""
+        if vertical != self.show_vertical_scrollbar:
+            self.set_reactive(Widget.show_vertical_scrollbar, vertical)
+            self.vertical_scrollbar.styles.set_rule("display", "block" if vertical else "none")
+        if horizontal != self.show_horizontal_scrollbar:
+            self.set_reactive(Widget.show_horizontal_scrollbar, horizontal)
+            self.horizontal_scrollbar.styles.set_rule("display", "block" if horizontal else "none")
+
+
+def bars_needed(virtual: Size, room: Size, styles: Any) -> tuple[bool, bool]:
+    """(vertical, horizontal): the scrollbars content of size ``virtual`` needs in ``room``, by
+    Textual's rule (``Widget._refresh_scrollbars``)."""
+    overflow_x, overflow_y = styles.overflow_x, styles.overflow_y
+    horizontal = overflow_x == "scroll" or (overflow_x == "auto" and virtual.width > room.width)
+    vertical = overflow_y == "scroll" or (overflow_y == "auto" and virtual.height > room.height)
+    if overflow_x == "auto" and vertical and not horizontal:
+        horizontal = virtual.width > room.width - styles.scrollbar_size_vertical
+    if overflow_y == "auto" and horizontal and not vertical:
+        vertical = virtual.height > room.height - styles.scrollbar_size_horizontal
+    return vertical, horizontal
+
+
+class ScrollViewLaidOutOnce(BarsLaidOutOnce):
+    """For a ``ScrollView`` whose virtual size does not depend on its width (a ``TextArea``
+    without soft wrap): its scrollbars are shown or hidden when the layout asks for the room
+    left to the content, so that the content is laid out once."""
+
+    def _get_scrollable_region(self, region: Region) -> Region:
+        if region.size:
+            shown = self.show_vertical_scrollbar
+            self._show_bars(*bars_needed(self.virtual_size, region.size, self.styles))
+            if self.show_vertical_scrollbar != shown:
+                self.call_next(self.vertical_bar_changed)
+        return super()._get_scrollable_region(region)
+
+    def vertical_bar_changed(self) -> None:
+        """What Textual's watcher of ``show_vertical_scrollbar`` would do, once laid out."""
+
+
+class ScrollLaidOutOnce(BarsLaidOutOnce, VerticalScroll):
     """A ``VerticalScroll`` laid out once per change, its vertical scrollbar and a scroll asked
     for with ``scroll_at_layout`` included (it scrolls vertically only: ``overflow-y: auto``,
     ``overflow-x: hidden``)."""
@@ -64,20 +164,6 @@ class ScrollLaidOutOnce(VerticalScroll):
         with None to the end; in that layout's frame, not in one after it."""
         self.scroll_asked = (child, ready)
 
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
-                      layout: bool = True) -> bool:
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
-
-    @property
-    def vertical_scrollbar(self) -> ScrollBar:
-        """Textual's own (``Widget.vertical_scrollbar``), of the class above."""
-        if self._vertical_scrollbar is None:
-            bar = ScrollBarLaidOutOnce(vertical=True, name="vertical", thickness=self.scrollbar_size_vertical)
-            self._vertical_scrollbar = bar
-            bar.display = False
-            self.app._start_widget(self, bar)
-        return self._vertical_scrollbar
-
     def _get_scrollable_region(self, region: Region) -> Region:
         """Asked by the layout, with the room inside the padding, just before it places the
         children there: the scrollbar is shown or hidden first, as the children need, and the
@@ -88,9 +174,7 @@ class ScrollLaidOutOnce(VerticalScroll):
             arranged = self.arrange(self._room(region, shown))
             needed = arranged.total_region.bottom > region.height
             if needed != shown:
-                self.set_reactive(Widget.show_vertical_scrollbar, needed)
-                # As Textual sets it once the layout is done, without asking for another.
-                self.vertical_scrollbar.styles.set_rule("display", "block" if needed else "none")
+                self._show_bars(needed, False)
                 arranged = self.arrange(self._room(region, needed))
             if self.scroll_asked is not None and self.scroll_asked[1]():
                 self._scroll_now(arranged, region, self.scroll_asked[0])

@@ -1,7 +1,9 @@
 """A multi-line answer box: a matrix one row per line, or a structured answer one labelled
 part per line (``loss: …`` / ``W1: …``), so the beginning of a long answer never scrolls away.
 
-Enter moves to the next line until the last one, then submits.
+Enter moves to the next line until the last one, then submits. Its scrollbars are shown or
+hidden in the layout that gives it a new size (a new item's rows), not a frame later
+(laid_out_once.py).
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
 
+from studyapp.tui.laid_out_once import ScrollViewLaidOutOnce
 
-class MatrixEditor(TextArea):
+
+class MatrixEditor(ScrollViewLaidOutOnce, TextArea):
     """Rows mode: Enter starts the next row until the matrix has its rows, then submits; a
     one-line form (``1 2; 3 4`` or ``[[1, 2], [3, 4]]``) submits at once.
 
@@ -29,6 +33,9 @@ class MatrixEditor(TextArea):
         super().__init__(soft_wrap=False, tab_behavior="focus", show_line_numbers=False, **kwargs)  # type: ignore[arg-type]
         self.rows = rows
         self.labels: list[str] = []
+
+    def vertical_bar_changed(self) -> None:
+        self.scroll_cursor_visible()  # as TextArea does when its vertical scrollbar comes or goes
 
     def configure(self, rows: int, labels: list[str] | None = None) -> None:
         """Empty rows for a matrix, or one prefilled line per labelled part."""

@@ -26,7 +26,7 @@ from studyapp.store.db import WRITE_ERRORS
 from studyapp.tui.drawn_once import DrawnOnce
 from studyapp.tui.frame_first import FrameFirst
 from studyapp.tui.keys import KeyFooter, localize_bindings
-from studyapp.tui.laid_out_once import LaidOutOnce, ScrollLaidOutOnce
+from studyapp.tui.laid_out_once import LaidOutOnce, ScrollLaidOutOnce, focus_painted_once
 from studyapp.tui.matrix_editor import MatrixEditor
 from studyapp.tui.strings import tr
 from studyapp.tui.study_view import feedback, help_line, question, status_line, timer_text
@@ -221,7 +221,7 @@ class StudyScreen(Screen[None]):
             self.matrix.styles.height = min(self.matrix.rows + 2, 9)
         if box is not None:
             box.display = True
-        self.set_focus(box)  # now, not a message later: the first frame has the box's keys
+        focus_painted_once(self, box)  # now, not a message later: the first frame has the box's keys
         self.refresh_bindings()
 
     def update_status(self) -> None:
@@ -348,7 +348,7 @@ class StudyScreen(Screen[None]):
         self.update_status()
         self.show_help(self.help_text())
         # Last: the box's blur restyles it (a few ms), and the first frame should not wait for it.
-        self.set_focus(None)
+        focus_painted_once(self, None)
         self.refresh_bindings()
         if self.item is not None and self.item.changed_elsewhere:  # the intervals shown are new
             self.notify(tr(self.lang, "elsewhere"), severity="warning", timeout=6)
