@@ -341,6 +341,8 @@ class StudySession:
         self.related, self.returning = set(related), deque(returning)
         if displaced is not None and displaced.id != step.item.id and self._take_from_queues(displaced):
             # Shown as it was (same option order, same variant): the learner may have read it.
+            if displaced.related_to == step.item.id:  # brought by the answer undone, due anyway
+                displaced.related_to = None
             self.returning.appendleft(displaced)
         self.returning.appendleft(step.item)
         self.current = None

@@ -349,3 +349,28 @@ def test_hint_is_the_first_step_of_the_solution(store, clock):
         assert s.hint(item) is None
         s.rate(item, EASY, 1000)
     raise AssertionError("no problem shown")
+
+
+def test_undoing_a_failed_problem_takes_back_the_related_label_of_the_card_it_brought(store, clock):
+    """A new card brought in by a failed problem is in the day's queue anyway: after the answer
+    is undone it comes back as itself, counted, not as 'related to the problem you missed'."""
+    s = StudySession(LIBRARY, store, Settings(timezone="UTC", new_per_day=50), clock,
+                     np.random.default_rng(4), decks=["convolution"])
+    while True:
+        item = s.next()
+        if item.problem is not None and any(
+                ref in s.cards and store.get(ref).is_new for ref in item.problem.template.related):
+            break
+        s.rate(item, EASY, 1000)
+    counts_shown = s.counts()
+    s.rate(item, AGAIN, 5000)
+    follow = s.next()
+    assert follow.related_to == item.id and follow.reason == "new"
+    assert s.undo() is item
+    assert s.counts().new == counts_shown.new + 1  # the problem, not yet on screen again
+    shown_again = s.next()
+    assert shown_again.id == item.id and shown_again.problem.seed == item.problem.seed
+    assert s.counts() == counts_shown
+    s.rate(shown_again, GOOD, 5000)
+    again = s.next()
+    assert again.id == follow.id and again.related_to is None and again.reason == "new"
