@@ -6,11 +6,13 @@ clock is always passed in: nothing here reads the current time.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import fsrs
+from fsrs.scheduler import FUZZ_RANGES
 
 from studyapp.core.settings import Settings
 
@@ -82,7 +84,9 @@ class ItemState:
 
 
 class Scheduler:
-    """FSRS-6 with the learner's settings; fuzzing off so that a preview is what is applied."""
+    """FSRS-6 with the learner's settings. py-fsrs draws its fuzz from the global ``random``,
+    so it is off there and applied here instead, the same way but seeded by the item and its
+    last review: a preview is exactly what is applied, and items learnt together spread out."""
 
     def __init__(self, settings: Settings | None = None):
         s = settings or Settings()
@@ -107,11 +111,15 @@ class Scheduler:
         if now.tzinfo != UTC:
             now = now.astimezone(UTC)
         card, _ = self.fsrs.review_card(self._card(item), fsrs.Rating(rating), now)
+        due = card.due
+        if self.settings.fuzz and card.state == fsrs.State.Review:
+            due = now + timedelta(days=fuzzed_days((card.due - now).days, fuzz_factor(item),
+                                                   self.settings.maximum_interval_days))
         lapse = rating == AGAIN and not item.is_new and item.state == REVIEW
         lapses = item.lapses + int(lapse)
         leech = item.leech or lapses >= self.settings.leech_threshold
         return replace(item, is_new=False, state=card.state.value, step=card.step,
-                       stability=card.stability, difficulty=card.difficulty, due=card.due,
+                       stability=card.stability, difficulty=card.difficulty, due=due,
                        last_review=card.last_review, lapses=lapses, leech=leech,
                        suspended=item.suspended or (leech and not item.leech
                                                     and self.settings.leech_action == "suspend"),
@@ -125,6 +133,28 @@ class Scheduler:
         if item.is_new:
             return 0.0
         return float(self.fsrs.get_card_retrievability(self._card(item), now))
+
+
+def fuzz_factor(item: ItemState) -> float:
+    """A number in [0, 1) fixed by the item and its last review (Anki seeds by card and reps):
+    the same for all four ratings, so their order is kept, and new at every review."""
+    last = item.last_review.isoformat() if item.last_review is not None and not item.is_new else "new"
+    digest = hashlib.blake2b(f"{item.item_id}|{last}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def fuzzed_days(days: int, factor: float, maximum: int) -> int:
+    """py-fsrs's fuzz of an interval of ``days`` (``Scheduler._get_fuzzed_interval``: FSRS's
+    ranges, none under 2.5 days) with ``factor`` in place of ``random()``; each whole day of
+    the range equally likely (py-fsrs rounds, which can step one day past the range's end)."""
+    if days < 2.5:
+        return days
+    delta = 1.0
+    for part in FUZZ_RANGES:
+        delta += part["factor"] * max(min(float(days), part["end"]) - part["start"], 0.0)
+    low, high = max(2, round(days - delta)), min(round(days + delta), maximum)
+    low = min(low, high)
+    return min(int(factor * (high - low + 1)) + low, high)
 
 
 def interval_text(due: datetime | None, now: datetime) -> str:

@@ -38,6 +38,7 @@ class Settings:
     leech_threshold: int = 8
     leech_action: str = "tag"
     theme: str = "dark"
+    fuzz: bool = True  # spread review intervals a little, as Anki does (seeded per item and review)
     deck_limits: dict[str, dict[str, int]] = field(default_factory=dict)  # deck -> {new, reviews}
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +102,8 @@ def _check(key: str, v: Any) -> str | None:
         return None if ok else f"expected a list of minutes (each from >0 to 10080), got {v!r}"
     if key == "leech_action":
         return None if v in LEECH_ACTIONS else f"expected tag or suspend, got {v!r}"
+    if key == "fuzz":
+        return None if isinstance(v, bool) else f"expected true or false, got {v!r}"
     if key == "theme":
         return None if v in THEMES else f"expected one of {', '.join(THEMES)}; got {v!r}"
     if key == "deck_limits":

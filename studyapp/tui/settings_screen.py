@@ -43,6 +43,8 @@ S = {
         "leech_threshold": "Leech threshold", "leech_threshold_help": "1–99 lapses make an item a leech",
         "leech_action": "Leech action", "leech_action_help": "What happens to a leech",
         "tag": "tag it (still studied)", "suspend": "suspend it (no longer shown)",
+        "fuzz": "Spread reviews", "fuzz_help": "Move due dates a few days so items learnt together part",
+        "fuzz_on": "on (as Anki does)", "fuzz_off": "off (intervals exactly as computed)",
         "file_only": "Per-deck limits, learning steps and the longest interval are set in the file.",
         "discard": "Not saved: {what}. Escape again leaves without it.",
     },
@@ -60,13 +62,15 @@ S = {
         "leech_threshold": "顽固卡阈值", "leech_threshold_help": "遗忘 1–99 次后成为顽固卡",
         "leech_action": "顽固卡处理", "leech_action_help": "成为顽固卡之后",
         "tag": "加标记(继续学习)", "suspend": "暂停(不再出现)",
+        "fuzz": "分散复习", "fuzz_help": "把到期日前后挪几天,同一天学的内容不会总在同一天到期",
+        "fuzz_on": "开", "fuzz_off": "关(严格按算出的间隔)",
         "file_only": "每个卡组的上限、学习步长和最长间隔请在文件中设置。",
         "discard": "未保存:{what}。再按 Esc 放弃此值并返回。",
     },
 }
 INPUTS = ("desired_retention", "new_per_day", "reviews_per_day", "timezone", "leech_threshold")
 FIELDS = ("lang", "theme", "desired_retention", "new_per_day", "reviews_per_day", "day_start_hour",
-          "timezone", "leech_threshold", "leech_action")
+          "timezone", "leech_threshold", "leech_action", "fuzz")
 
 
 def t(lang: str, key: str) -> str:
@@ -150,6 +154,7 @@ class SettingsScreen(Screen[None]):
                       for name in THEMES],
             "day_start_hour": [(f"{hour:02d}:00", hour) for hour in range(24)],
             "leech_action": [(t(self.lang, "tag"), "tag"), (t(self.lang, "suspend"), "suspend")],
+            "fuzz": [(t(self.lang, "fuzz_on"), True), (t(self.lang, "fuzz_off"), False)],
         }[key]
         return Select(options, value=value, allow_blank=False, id=key)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import fsrs
+import fsrs.scheduler as fsrs_scheduler
 import pytest
 
 from studyapp.core.scheduler import AGAIN, EASY, GOOD, HARD, REVIEW, ItemState, Scheduler, interval_text
@@ -25,7 +26,7 @@ def fresh(item_id: str = "x") -> ItemState:
 ])
 @pytest.mark.parametrize("retention", [0.9, 0.8, 0.95])
 def test_intervals_equal_py_fsrs_driven_directly(ratings, retention):
-    ours = Scheduler(Settings(desired_retention=retention))
+    ours = Scheduler(Settings(desired_retention=retention, fuzz=False))
     theirs = fsrs.Scheduler(desired_retention=retention, enable_fuzzing=False)
     item, card, now = fresh(), fsrs.Card(card_id=1), T0
     for rating in ratings:
@@ -96,3 +97,74 @@ def test_interval_text_like_anki(delta, text):
 def test_state_round_trips_through_a_dict():
     item = Scheduler().review(fresh(), GOOD, T0)
     assert ItemState.from_dict(item.to_dict()) == item
+
+
+def graduated(s: Scheduler, item_id: str, now: datetime = T0) -> ItemState:
+    """An item taken through its learning steps with Good, as a learner does on day one."""
+    item = fresh(item_id)
+    while item.is_new or item.state != REVIEW:
+        item = s.review(item, GOOD, now)
+        now = item.due
+    return item
+
+
+def test_fuzz_stays_in_py_fsrs_range_and_spreads_items_learnt_together():
+    plain, fuzzy = Scheduler(Settings(fuzz=False)), Scheduler()
+    theirs = fsrs.Scheduler(enable_fuzzing=True)
+    days = set()
+    for n in range(60):
+        base, item = graduated(plain, f"card.{n}"), graduated(fuzzy, f"card.{n}")
+        now = base.due
+        unfuzzed = plain.review(base, GOOD, now)
+        fuzzed = fuzzy.review(item, GOOD, now)
+        interval = (unfuzzed.due - now).days
+        assert interval >= 3  # fuzz applies from 2.5 days
+        ends = []  # py-fsrs's own fuzz, its random() at either end of [0, 1), gives the range
+        for r in (0.0, 0.999999):
+            original, fsrs_scheduler.random = fsrs_scheduler.random, (lambda r=r: r)
+            try:
+                ends.append(theirs._get_fuzzed_interval(interval=timedelta(days=interval)).days)
+            finally:
+                fsrs_scheduler.random = original
+        got = (fuzzed.due - now).days
+        assert min(ends[0], ends[1] - 1) <= got <= ends[1], (interval, ends, got)
+        assert fuzzed.stability == pytest.approx(unfuzzed.stability)  # only the due date moves
+        days.add(got)
+    assert len(days) >= 3  # items learnt on the same day with the same ratings spread out
+
+
+def test_fuzz_is_the_same_each_time_and_a_preview_is_what_is_applied():
+    s = Scheduler()
+    item = graduated(s, "conv.stride")
+    now = item.due
+    preview = s.preview(item, now)
+    assert preview == s.preview(item, now)
+    for rating in (HARD, GOOD, EASY):
+        assert s.review(item, rating, now) == preview[rating]
+    hard, good, easy = ((preview[r].due - now).days for r in (HARD, GOOD, EASY))
+    assert hard <= good <= easy  # one factor for all four buttons keeps their order
+
+
+GOLDEN = {"act.relu": [0.007, 2.0, 13.0, 52.0, 181.0, 534.0],
+          "conv.stride": [0.007, 2.0, 11.0, 50.0, 166.0, 488.0],
+          "train.backprop-step": [0.007, 2.0, 12.0, 45.0, 155.0, 480.0]}
+
+
+def test_golden_fuzzed_intervals_pin_the_seeding():
+    """Days until due after Good, Good, ... from T0, for three ids: changes only on purpose."""
+    s = Scheduler()
+    golden = {}
+    for item_id in ("act.relu", "conv.stride", "train.backprop-step"):
+        item, now, days = fresh(item_id), T0, []
+        for _ in range(6):
+            item = s.review(item, GOOD, now)
+            days.append(round((item.due - now).total_seconds() / 86400, 3))
+            now = item.due
+        golden[item_id] = days
+    assert golden == GOLDEN
+
+
+def test_fuzz_setting_is_checked():
+    settings, errors = Settings.from_dict({"fuzz": "yes"})
+    assert settings.fuzz is True and errors == ["setting 'fuzz': expected true or false, got 'yes'"]
+    assert Settings.from_dict({"fuzz": False})[0].fuzz is False

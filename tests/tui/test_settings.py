@@ -117,10 +117,13 @@ async def test_theme_changes_at_once_and_is_saved(tmp_path):
         assert app.theme == "nord"
         screen.query_one("#leech_action", Select).value = "suspend"
         screen.query_one("#day_start_hour", Select).value = 6
+        screen.query_one("#fuzz", Select).value = False
         await settle(pilot)
+        assert app.settings.fuzz is False
     saved, problems = load_settings(tmp_path / "config.toml")
     assert problems == []
     assert (saved.theme, saved.leech_action, saved.day_start_hour) == ("nord", "suspend", 6)
+    assert saved.fuzz is False
 
 
 @pytest.mark.asyncio
@@ -169,7 +172,7 @@ async def test_chinese_settings_have_no_english_but_the_theme_names(tmp_path, si
         screen = await open_settings(pilot)
         words = [text_of(w) for w in screen.query(".field-name, .field-help, #settings-title, #file-only")]
         words.append(text_of(screen.query_one("#settings-file")).replace(str(tmp_path / "config.toml"), ""))
-        words += [str(prompt) for key in ("lang", "day_start_hour", "leech_action")
+        words += [str(prompt) for key in ("lang", "day_start_hour", "leech_action", "fuzz")
                   for prompt, value in screen.query_one(f"#{key}", Select)._options if value != "en"]  # noqa: SLF001
         text = " ".join(words).replace("Asia/Shanghai", "")  # the example of a value to type
         assert not re.search(r"[A-Za-z]", text), text
