@@ -26,7 +26,17 @@ def build_parser() -> argparse.ArgumentParser:
     # and the commands.
     import argparse
 
-    from studyapp.commands import export, generate, kinds, locate, report, schema, solve, validate
+    from studyapp.commands import (
+        export,
+        generate,
+        kinds,
+        locate,
+        new_deck,
+        report,
+        schema,
+        solve,
+        validate,
+    )
 
     class Parser(argparse.ArgumentParser):
         def error(self, message: str) -> None:  # type: ignore[override]
@@ -37,13 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     parser.add_argument("--db", dest="top_db", type=Path, metavar="PATH",
                         help="progress database (default: under your data folder, or $STUDYAPP_HOME)")
+    parser.add_argument("--content", dest="top_content", action="append", type=Path, metavar="PATH",
+                        help="also read this deck file or folder in the study app, for this run "
+                             "(repeatable)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for command in (generate, solve, kinds, validate, schema, locate, report, export):
+    for command in (generate, solve, kinds, validate, schema, locate, new_deck, report, export):
         command.add_parser(sub).set_defaults(run=command.run)
     return parser
 
 
-def _run_tui(db: Path | None) -> int:
+def _run_tui(db: Path | None, content: list[Path] | None = None) -> int:
     """Start the study app (Textual is imported only here). The content and the database load
     after the first screen is drawn; a database that cannot be opened ends the app with one line."""
     from studyapp.config import load_settings
@@ -54,7 +67,7 @@ def _run_tui(db: Path | None) -> int:
         print(f"studyapp: {problem}", file=sys.stderr)
     from studyapp.tui.app import build_app
 
-    app = build_app(db or default_db_path(), settings, eager=False)
+    app = build_app(db or default_db_path(), settings, content=content, eager=False, user_decks=True)
     app.run()
     return app.return_code or 0
 
@@ -94,10 +107,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         return _usage_error(args.command, exc)
     if args.command is None:
+        for path in args.top_content or ():
+            if not path.exists():
+                return _usage_error(None, UsageError(f"--content {path}: no such file or folder"))
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             parser.print_help()  # the study screens need a terminal
             return 0
-        return _run_tui(args.db)
+        return _run_tui(args.db, args.top_content)
     import sqlite3
 
     try:

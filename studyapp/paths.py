@@ -68,3 +68,9 @@ def default_db_path() -> Path:
 
 def config_path() -> Path:
     return config_dir() / CONFIG_NAME
+
+
+def user_decks_dir() -> Path:
+    """The learner's own decks (``studyapp new-deck``, ``studyapp import``): loaded beside the
+    bundled ones by every command and the study app."""
+    return data_dir() / "decks"

@@ -214,7 +214,8 @@ def test_generate_from_own_content(capsys: pytest.CaptureFixture[str], tmp_path:
             difficulty: 1
             params: {input_size: 32, kernel_size: 3, padding: 1, stride: 1}
         """), encoding="utf-8")
-    doc = generate_json(capsys, "--seed", "1", "--count", "3", "--content", str(tmp_path))
+    doc = generate_json(capsys, "--seed", "1", "--count", "3", "--content", str(tmp_path),
+                        "--topic", "mine")  # --content adds decks: the bundled ones are there too
     assert [p["template"] for p in doc["problems"]] == ["mine.out"] * 3
     assert all(p["answer"] == 32 for p in doc["problems"])
 

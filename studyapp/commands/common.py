@@ -21,9 +21,12 @@ class UsageError(Exception):
     """Bad input: reported as one line on stderr with exit status 2."""
 
 
-def add_options(parser: argparse.ArgumentParser, *, lang: bool = False, out: bool = False) -> None:
-    """The options commands share, after their own and in this order: ``--lang`` (en or zh),
-    ``--out FILE`` with ``--force``, and ``--db`` (which every command takes)."""
+def add_options(parser: argparse.ArgumentParser, *, lang: bool = False, out: bool = False,
+                content: bool = False) -> None:
+    """The options commands share, after their own and in this order: ``--content PATH``,
+    ``--lang`` (en or zh), ``--out FILE`` with ``--force``, and ``--db`` (which every command takes)."""
+    if content:
+        add_content_option(parser)
     if lang:
         parser.add_argument("--lang", choices=("en", "zh"), default="en",
                             help="language of prompts and solutions (default: en)")
@@ -61,15 +64,23 @@ def open_store(args: argparse.Namespace, readonly: bool = False) -> Store:
         raise UsageError(str(exc)) from None
 
 
+def add_content_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", action="append", type=Path, metavar="PATH",
+                        help="also read this deck file or folder, for this run (repeatable); the "
+                             "bundled decks and your own ('studyapp locate') are always read")
+
+
 def load_content(paths: list[Path] | None) -> Library:
-    """The decks of ``paths`` (the bundled content by default); a path that does not exist is a
-    UsageError, and each deck that does not load is skipped with one line on stderr."""
+    """The decks of a run: the bundled ones, the learner's own (the user deck folder) and those
+    of ``paths`` (``--content``); a path that does not exist is a UsageError, and each deck that
+    does not load is skipped with one line on stderr."""
+    from studyapp.core.content_files import study_files
     from studyapp.core.library import load_library
 
     for path in paths or ():
         if not path.exists():  # one line, not a skipped deck followed by "no template matches"
             raise UsageError(f"{path}: no such file or folder")
-    library = load_library(paths)
+    library = load_library(study_files(paths or ()))
     for error in library.errors:
         print(f"studyapp: skipped: {error}", file=sys.stderr)
     return library

@@ -36,9 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     gen.add_argument("--answers", choices=("end", "inline", "none"),
                      help="answer key at the end, after each problem, or none (end; none on the "
                           "students' sheets of --students and --roster, whose key is a separate file)")
-    gen.add_argument("--content", action="append", type=Path, metavar="PATH",
-                     help="deck file or folder to use instead of the bundled content (repeatable)")
-    add_options(gen, lang=True, out=True)
+    add_options(gen, content=True, lang=True, out=True)
     return gen
 
 

@@ -1,4 +1,5 @@
-"""``studyapp validate``: check deck files (the bundled content by default): schema, ids,
+"""``studyapp validate``: check deck files (by default the decks a run reads: the bundled ones and
+the learner's own, so that an id clash between them is found): schema, ids,
 references, and that every problem template generates and solves for ``--seeds`` seeds; with
 ``--db``, also the progress that no deck defines any more. Exit status 1 on errors."""
 
@@ -13,7 +14,8 @@ from studyapp.commands.common import UsageError, db_path, open_store
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check decks: schema, ids, references, generation",
-                         description="Check deck files (default: the bundled content). Each "
+                         description="Check deck files (default: the bundled decks and your own, "
+                         "as every command reads them; with PATHs, those files alone). Each "
                          "error is printed as FILE:LINE:COL: message; exit status 1 on errors.")
     val.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="deck files or folders")
     val.add_argument("--seeds", type=int, default=50, metavar="N",
@@ -34,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.seeds < 0:
         raise UsageError(f"--seeds must be 0 or more (got {args.seeds})")
-    library = load_library(args.paths or None)
+    from studyapp.core.content_files import study_files
+
+    library = load_library(args.paths or study_files())
     errors = [*library.errors, *check_generation(library, args.seeds)]
     warnings = check_source_talk(deck.file for deck in library.decks)  # never change the status
     for error in [*errors, *warnings]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from studyapp.paths import bundled_content_dir, cache_dir
+from studyapp.paths import bundled_content_dir, cache_dir, user_decks_dir
 
 DECK_SUFFIXES = (".yaml", ".yml")
 MAX_DECK_VARIABLE = "STUDYAPP_MAX_DECK_MB"
@@ -31,6 +31,21 @@ def deck_files(paths: Iterable[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def study_files(extra: Iterable[Path] = ()) -> list[Path]:
+    """The deck files a study run reads: the bundled decks, the learner's own (the user deck
+    folder, when there is one), then ``extra`` (``--content``: files or folders), each file once."""
+    user = user_decks_dir()
+    files = deck_files([bundled_content_dir(), *([user] if user.is_dir() else []), *extra])
+    seen: set[Path] = set()
+    unique = []
+    for file in files:
+        resolved = file.resolve()
+        if resolved not in seen:  # --content naming a folder already read
+            seen.add(resolved)
+            unique.append(file)
+    return unique
 
 
 def content_files(paths: Iterable[Path] | None) -> list[Path]:

@@ -88,6 +88,12 @@ def _related_positions(raw: Any) -> list[tuple[str, str, tuple[int, int]]]:
     return out
 
 
+def _where(first: tuple[str, int], file: str) -> str:
+    """Where an id was first written, for the message about its second use in ``file``: both
+    places are named, so a clash between a bundled and a user deck can be found from either."""
+    return f"earlier in this file (line {first[1]})" if first[0] == file else f"in {first[0]}:{first[1]}"
+
+
 def load_library(paths: Iterable[Path] | None = None) -> Library:
     """Load every deck; a broken deck is reported in ``errors`` and skipped.
 
@@ -119,23 +125,23 @@ def _load(files: list[Path], max_bytes: float) -> tuple[list[Deck], list[Content
         deck, errors, raw = load_deck(path, max_bytes, hint)
         library.errors.extend(errors)
         loaded.append((str(path), deck, raw))
-    first_use: dict[str, str] = {}
-    deck_ids: dict[str, str] = {}
+    first_use: dict[str, tuple[str, int]] = {}  # id -> where it is first written (file, line)
+    deck_ids: dict[str, tuple[str, int]] = {}
     broken: set[str] = set()
     for file, _deck, raw in loaded:
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            pos = raw.pos_of("id")
             if raw["id"] in deck_ids:
-                library.errors.append(ContentError(file, *raw.pos_of("id"), f"deck id '{raw['id']}' "
-                                                   f"is already used in {deck_ids[raw['id']]}"))
+                library.errors.append(ContentError(file, *pos, f"deck id '{raw['id']}' is already used "
+                                                   f"in {_where(deck_ids[raw['id']], file)}"))
                 broken.add(file)
-            deck_ids.setdefault(raw["id"], file)
+            deck_ids.setdefault(raw["id"], (file, pos[0]))
         for item_id, pos in _id_positions(raw):
             if item_id in first_use:
-                where = ("earlier in this file" if first_use[item_id] == file
-                         else f"in {first_use[item_id]}")
-                library.errors.append(ContentError(file, *pos, f"id '{item_id}' is already used {where}"))
+                library.errors.append(ContentError(file, *pos, f"id '{item_id}' is already used "
+                                                   f"{_where(first_use[item_id], file)}"))
                 broken.add(file)
-            first_use.setdefault(item_id, file)
+            first_use.setdefault(item_id, (file, pos[0]))
     for file, _, raw in loaded:
         for owner, ref, pos in _related_positions(raw):
             if ref not in first_use:

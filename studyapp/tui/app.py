@@ -50,9 +50,13 @@ class StudyApp(App[None]):
 
     def __init__(self, db: Path, settings: Settings, clock: Callable[[], datetime], seed: int | None,
                  content: list[Path] | None = None, config_file: Path | None = None, eager: bool = True,
-                 ticker: Callable[[], float] = time.monotonic):
+                 ticker: Callable[[], float] = time.monotonic, user_decks: bool = False):
         super().__init__()
         self.db, self.content, self.seed = db, content, seed
+        # True: the bundled decks, the learner's own and ``content`` (as the CLI starts it);
+        # False: ``content`` alone, or the bundled decks (the tests' own, fixed decks).
+        self.user_decks = user_decks
+        self._content_key: str | None = None  # what the loaded decks were read from
         self.settings, self.clock = settings, clock
         self.ticker = ticker  # seconds, for the time spent on an item (tests fix it)
         self.config_file = config_file  # where the settings screen saves; None: the user's config path
@@ -66,17 +70,26 @@ class StudyApp(App[None]):
         if eager:
             self._load()
         else:
-            self._first_view = first_home_view(db, settings, clock, content)
+            self._first_view = first_home_view(db, settings, clock, self.deck_files())
 
     # --- loading ------------------------------------------------------------------------
+    def deck_files(self) -> list[Path]:
+        """The deck files to read now (a deck added to the user deck folder is among them)."""
+        from studyapp.core.content_files import content_files, study_files
+
+        return study_files(self.content or ()) if self.user_decks else content_files(self.content)
+
     def _load(self) -> None:
         import numpy as np
 
+        from studyapp.core.content_files import cache_key, max_deck_bytes
         from studyapp.core.library import load_library
         from studyapp.store.progress import Store
 
         self.rng = np.random.default_rng(self.seed)
-        library = load_library(self.content)
+        files = self.deck_files()
+        self._content_key = cache_key(files, max_deck_bytes())
+        library = load_library(files)
         self._store = Store(self.db)
         self._store.sync(library.content_rows, library.fingerprints)
         self._library = library
@@ -107,6 +120,26 @@ class StudyApp(App[None]):
             pending, self._pending = self._pending, None
             pending()
         self.call_after_refresh(self.prepare_browse)  # once Home's counts are painted
+
+    @work(thread=True, exclusive=True, group="reload")
+    def reload_if_changed(self) -> None:
+        """Read the decks again when a file was edited, added or removed since they were read
+        (on each return to Home: a deck edited while the app runs shows without a restart)."""
+        from studyapp.core.content_files import cache_key, max_deck_bytes
+        from studyapp.core.library import load_library
+
+        files = self.deck_files()
+        key = cache_key(files, max_deck_bytes())  # the files' sizes and times: a few stat calls
+        if key != self._content_key:
+            self.call_from_thread(self._reloaded, load_library(files), key)
+
+    def _reloaded(self, library: Library, key: str) -> None:
+        self.store.sync(library.content_rows, library.fingerprints)
+        self._library, self._content_key = library, key
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_counts()
+        self.prepare_browse()
 
     def when_loaded(self, action: Callable[[], None]) -> bool:
         """False, and ``action`` kept for later, while the decks are loading."""
@@ -279,19 +312,18 @@ class StudyApp(App[None]):
 
 
 def first_home_view(db: Path, settings: Settings, clock: Callable[[], datetime],
-                    content: list[Path] | None) -> HomeView | None:
+                    files: list[Path]) -> HomeView | None:
     """Home's decks and today's counts without loading the content, NumPy or the full store: the
     deck titles from the summary kept beside the content cache, the counts from a read-only
     connection, when the database was last synced with exactly this content. None otherwise (a
     first start, an edited deck, an older database): Home then waits for the content to load.
     Whatever this shows, the full load shows again a moment later from the content itself."""
-    from studyapp.core.content_files import cache_key, cache_paths, content_files, max_deck_bytes
+    from studyapp.core.content_files import cache_key, cache_paths, max_deck_bytes
     from studyapp.core.deck_summary import read_summary
     from studyapp.core.home_view import home_view
     from studyapp.store.day_counts import TodayReader
     from studyapp.store.db import WRITE_ERRORS, StoreError
 
-    files = content_files(content)
     summary = read_summary(cache_paths(files)[1], cache_key(files, max_deck_bytes()))
     if summary is None or not db.is_file():
         return None
@@ -317,8 +349,8 @@ def textual_theme(name: str) -> str:
 def build_app(db: Path, settings: Settings | None = None, content: list[Path] | None = None,
               clock: Callable[[], datetime] | None = None, seed: int | None = None,
               config_file: Path | None = None, eager: bool = True,
-              ticker: Callable[[], float] = time.monotonic) -> StudyApp:
+              ticker: Callable[[], float] = time.monotonic, user_decks: bool = False) -> StudyApp:
     """The app as the CLI starts it (``eager=False``: load after the first screen) and the tests
     drive it (fixed clock and seed; loaded before it starts)."""
     return StudyApp(db, settings or Settings(), clock or (lambda: datetime.now(UTC)), seed,
-                    content, config_file, eager, ticker)
+                    content, config_file, eager, ticker, user_decks)

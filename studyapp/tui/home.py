@@ -69,6 +69,8 @@ class HomeScreen(Screen[None]):
         self.refresh_counts()
 
     async def on_screen_resume(self) -> None:
+        if self.studyapp.loaded:
+            self.studyapp.reload_if_changed()  # a deck edited meanwhile: its counts come a moment later
         if self.studyapp.settings.lang != self.composed_lang:  # the language changed in the settings
             await self.recompose()
             self.on_mount()

@@ -156,7 +156,9 @@ def test_ids_are_unique_across_decks_and_related_ids_must_exist(tmp_path):
         """)
     library = load_library([tmp_path])
     messages = [str(e) for e in library.errors]
-    assert any("b.yaml:4:" in m and "id 'demo.basic' is already used" in m for m in messages)
+    first = next(i for i, line in enumerate(GOOD.splitlines(), 1) if "id: demo.basic" in line)
+    assert any(m.startswith(f"{tmp_path / 'b.yaml'}:4:") and "id 'demo.basic' is already used in "
+               f"{tmp_path / 'a.yaml'}:{first}" in m for m in messages), messages
     assert [d.id for d in library.decks] == ["demo"]  # the clashing deck is skipped
 
 

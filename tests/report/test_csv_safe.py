@@ -130,7 +130,7 @@ def test_answer_key_keeps_negative_numbers_and_neutralises_names(
         """), encoding="utf-8")
     folder = tmp_path / "class"
     code = main(["generate", "--roster", str(roster), "--count", "20", "--seed", "3",
-                 "--content", str(tmp_path / "neg.yaml"), "--out", str(folder)])
+                 "--content", str(tmp_path / "neg.yaml"), "--topic", "neg", "--out", str(folder)])
     assert code == 0, capsys.readouterr().err
     head, *body = read(folder / "answer-key.csv")
     names = {row[head.index("student")] for row in body}

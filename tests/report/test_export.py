@@ -82,10 +82,12 @@ def content(tmp_path) -> list[Path]:
 
 
 def export(content: list[Path] | None, *argv: str) -> int:
-    args = build_parser().parse_args(["export", *argv])
-    if content is not None:
-        args.content = content
-    return run(args)
+    """``studyapp export`` with the decks of ``content`` added (--content) and, unless the test
+    names its own --deck, only those decks exported (the bundled ones are read too)."""
+    extra = [arg for path in content or () for arg in ("--content", str(path))]
+    if content is not None and "--deck" not in argv:
+        extra += ["--deck", "alpha", "--deck", "beta"]
+    return run(build_parser().parse_args(["export", *argv, *extra]))
 
 
 def read_apkg(path: Path, tmp_path: Path) -> dict:

@@ -187,11 +187,11 @@ def test_content_text_is_escaped(capsys: pytest.CaptureFixture[str], tmp_path: P
         """), encoding="utf-8")
     for lang in ("en", "zh"):
         text = html_sheet(capsys, tmp_path, "--seed", "1", "--count", "2", "--content",
-                          str(tmp_path / "evil.yaml"), "--lang", lang)
+                          str(tmp_path / "evil.yaml"), "--topic", "evil", "--lang", lang)
         assert "<img" not in text and "<script" not in text
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in text
     text = html_sheet(capsys, tmp_path, "--seed", "1", "--count", "1", "--content",
-                      str(tmp_path / "evil.yaml"))
+                      str(tmp_path / "evil.yaml"), "--topic", "evil")
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; co" in text
 
 
