@@ -49,15 +49,27 @@ COMMON = {
     "aliases": (ListOf(item=ID, description="Former ids whose history moves to this one"), False),
 }
 OPTION = Obj(fields={"text": (Bilingual(), True), "correct": (Bool(), False)})
-CARD = Tagged(key="type", variants={
+# What the loader's own checks of a cloze and a choice (in _check_deck) say, for editors too.
+CLOZE_TEXT = Bilingual(description="Sentence with gaps {{answer|alternative}}; both languages "
+                                   "need the same gaps", text_pattern=GAP.pattern,
+                       text_hint="a cloze needs at least one {{gap}}")
+ONE_CORRECT = {"allOf": [{  # its own subschema: VS Code's errorMessage is for this rule alone
+    "contains": {"type": "object", "properties": {"correct": {"const": True}},
+                 "required": ["correct"]},
+    "errorMessage": "mark at least one option correct: true"}]}
+CARD = Tagged(key="type", noun="card", variants={
     "basic": Obj(fields={"type": (Const(value="basic"), True), **COMMON,
-                         "front": (Bilingual(), True), "back": (Bilingual(), True)}),
+                         "front": (Bilingual(), True), "back": (Bilingual(), True)},
+                 description="A question on the front, its answer on the back"),
     "cloze": Obj(fields={"type": (Const(value="cloze"), True), **COMMON,
-                         "text": (Bilingual(description="Sentence with gaps {{answer|alternative}}"),
-                                  True)}),
+                         "text": (CLOZE_TEXT, True)},
+                 description="A sentence whose gaps the learner fills in"),
     "choice": Obj(fields={"type": (Const(value="choice"), True), **COMMON,
                           "question": (Bilingual(), True),
-                          "options": (ListOf(item=OPTION, min_items=2), True)}),
+                          "options": (ListOf(item=OPTION, min_items=2, json_extra=ONE_CORRECT,
+                                              description="At least two options, at least one "
+                                                          "with correct: true"), True)},
+                  description="A question and options, one or more of them correct"),
 })
 TOLERANCE_JSON = {"oneOf": [
     {"type": "number", "exclusiveMinimum": 0},
@@ -75,7 +87,7 @@ TEMPLATE = Obj(fields={
     "kind": (Str(description="A solver kind; see `studyapp kinds`"), True),
     "title": (Bilingual(), False),
     "difficulty": (Int(minimum=1, maximum=3), True),
-    "params": (Raw(json={"type": "object"},
+    "params": (Raw(json={"type": ["object", "null"]},
                    description="Generator knobs: a fixed value, a list to choose from, "
                                "or a range {min, max, step}"), False),
     "decimals": (Int(minimum=0, maximum=9, description="Decimals the prompt asks for"), False),
@@ -246,24 +258,35 @@ def knob_schema(kind: Kind) -> dict[str, Any]:
         alts: list[dict[str, Any]] = [one, {"type": "array", "items": one, "minItems": 1}]
         if knob.type in ("int", "number"):
             alts.append({"type": "object", "required": ["min", "max"], "additionalProperties": False,
-                         "properties": {"min": one, "max": one, "step": one}})
+                         "properties": {"min": one, "max": one,
+                                        "step": {**one, "exclusiveMinimum": 0}}})
         props[knob.name] = {"description": knob.doc, "anyOf": alts}
-    return {"type": "object", "properties": props, "additionalProperties": False}
+    return {"type": ["object", "null"], "properties": props, "additionalProperties": False}
+
+
+# What `validate` checks that no JSON Schema can, said in the schema's description.
+NOT_IN_SCHEMA = (
+    "Checked here: every key, type, id pattern and required text (both en and zh) that "
+    "`studyapp validate` checks in one deck. Only `studyapp validate` checks the rest: ids unique "
+    "across every deck and `related` pointing at ids that exist, a cloze's gaps the same "
+    "in en and zh and none empty, a knob range's min not above its max, a whole number written "
+    "as 1.0, duplicate keys, and that every problem template generates and solves.")
 
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a deck file, generated from ``DECK`` and the kind registry."""
     schema = DECK.schema()
     template = schema["properties"]["problems"]["items"]
-    template["properties"]["kind"] = {"enum": list(KINDS), "description": "A solver kind"}
+    template["properties"]["kind"] = {"enum": list(KINDS), "description": "A solver kind; see "
+                                      "`studyapp kinds`"}
     template["allOf"] = [
         {"if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
-         "then": {"properties": {"params": knob_schema(kind)}}}
+         "then": {"title": f"{name} problem", "properties": {"params": knob_schema(kind)}}}
         for name, kind in KINDS.items()
     ]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://studyapp.invalid/deck.schema.json",
-            "title": "studyapp deck", **schema}
+            "title": "studyapp deck", **schema, "description": NOT_IN_SCHEMA}
 
 
 # --- loading ------------------------------------------------------------------------------

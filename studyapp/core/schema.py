@@ -3,6 +3,12 @@
 The loader validates YAML with these nodes (collecting every error with the
 line and column of the offending key), and ``json_schema`` turns the same
 nodes into the JSON Schema shipped for editors. The two cannot drift apart.
+
+A rule the loader checks in code of its own (a cloze's gaps, a choice's correct option) is
+stated for editors with ``json_extra``; tests/core/test_schema_vs_validate.py holds the schema
+to the loader on a broken deck for every rule. A tagged mapping (a card by its ``type``) becomes
+an ``if``/``then`` per tag, so an editor reports the missing or extra key of the type written,
+not of whichever variant it tried last.
 """
 
 from __future__ import annotations
@@ -16,6 +22,14 @@ from typing import Any
 from studyapp.core.yamlpos import Pos, PosDict, PosList
 
 Errors = list[tuple[Pos, str]]
+NOT_BLANK = r"\S"  # searched, not matched whole: some character is not a space
+BLANK_MESSAGE = "empty: write the text (not only spaces)"
+
+
+def whole(pattern: str) -> str:
+    """``pattern`` as JSON Schema's ``pattern`` (a search) that matches only the whole string, as
+    ``re.fullmatch`` does: Python's ``$`` also matches before a last newline, ECMA's does not."""
+    return rf"^(?:{pattern})$(?!\n)"
 
 
 def _pos_in(container: Any, key: Any, default: Pos) -> Pos:
@@ -40,6 +54,8 @@ def _what(value: Any) -> str:
 @dataclass(frozen=True)
 class Node:
     description: str = ""
+    # JSON Schema keywords for a rule the loader checks elsewhere, so that editors see it too
+    json_extra: dict[str, Any] = field(default_factory=dict)
 
     def check(self, value: Any, where: str, pos: Pos, errors: Errors) -> None:
         raise NotImplementedError
@@ -50,7 +66,7 @@ class Node:
     def _with_doc(self, out: dict[str, Any]) -> dict[str, Any]:
         if self.description:
             out["description"] = self.description
-        return out
+        return {**out, **self.json_extra}
 
 
 @dataclass(frozen=True)
@@ -65,9 +81,11 @@ class Str(Node):
             errors.append((pos, f"{where} '{value}' is not valid ({self.hint or self.pattern})"))
 
     def schema(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "string", "minLength": 1}
-        if self.pattern:
-            out["pattern"] = f"^(?:{self.pattern})$"
+        # Every pattern we give needs a character that is not a space, as the loader does.
+        out: dict[str, Any] = {"type": "string", "minLength": 1,
+                               "pattern": whole(self.pattern) if self.pattern else NOT_BLANK}
+        out["patternErrorMessage"] = (  # VS Code's own keyword, in the loader's words
+            f"not valid ({self.hint or self.pattern})" if self.pattern else BLANK_MESSAGE)
         return self._with_doc(out)
 
 
@@ -124,6 +142,11 @@ class Bool(Node):
 class Bilingual(Node):
     """Learner-facing text: a mapping with both ``en`` and ``zh``."""
 
+    # For the JSON Schema only: what each text must contain (searched), when the loader checks
+    # more of it in code of its own (a cloze's gaps); said by ``text_hint`` in an editor.
+    text_pattern: str = ""
+    text_hint: str = ""
+
     def check(self, value: Any, where: str, pos: Pos, errors: Errors) -> None:
         if not isinstance(value, dict):
             errors.append((pos, f"{where} must be a mapping with 'en' and 'zh' texts"))
@@ -144,7 +167,8 @@ class Bilingual(Node):
                                "(expected en and zh)"))
 
     def schema(self) -> dict[str, Any]:
-        text = {"type": "string", "minLength": 1}
+        text = {"type": "string", "minLength": 1, "pattern": self.text_pattern or NOT_BLANK,
+                "patternErrorMessage": self.text_hint or BLANK_MESSAGE}  # VS Code's own keyword
         return self._with_doc({"type": "object", "properties": {"en": text, "zh": text},
                                "required": ["en", "zh"], "additionalProperties": False})
 
@@ -202,10 +226,12 @@ class Obj(Node):
 
 @dataclass(frozen=True)
 class Tagged(Node):
-    """A mapping whose ``key`` (e.g. ``type``) picks which Obj describes it."""
+    """A mapping whose ``key`` (e.g. ``type``) picks which Obj describes it; ``noun`` names what
+    it is ("card"), for the title an editor shows beside each of its messages ("basic card")."""
 
     key: str = "type"
     variants: dict[str, Obj] = field(default_factory=dict)
+    noun: str = "mapping"
 
     def check(self, value: Any, where: str, pos: Pos, errors: Errors) -> None:
         if not isinstance(value, dict):
@@ -216,16 +242,31 @@ class Tagged(Node):
             errors.append((_pos_in(value, self.key, pos), f"{where}.{self.key} must be one of "
                            f"{', '.join(self.variants)} (got {tag!r})"))
             # Still check the fields every variant shares, so one slip does not hide others.
-            shared = set.intersection(*(set(v.fields) for v in self.variants.values())) - {self.key}
-            first = next(iter(self.variants.values()))
-            for name in sorted(shared & set(value)):
-                first.fields[name][0].check(value[name], f"{where}.{name}",
-                                            _pos_in(value, name, pos), errors)
+            for name, node in self._shared().items():
+                if name in value:
+                    node.check(value[name], f"{where}.{name}", _pos_in(value, name, pos), errors)
             return
         self.variants[tag].check(value, where, pos, errors)
 
     def schema(self) -> dict[str, Any]:
-        return self._with_doc({"oneOf": [v.schema() for v in self.variants.values()]})
+        # One if/then per tag, not a oneOf: a validator then reports what the variant written
+        # lacks or has too many, where a oneOf reports every variant's faults (or none).
+        tags = list(self.variants)
+        picked = [{"if": {"properties": {self.key: {"const": tag}}, "required": [self.key]},
+                   "then": {"title": f"{tag} {self.noun}", **variant.schema()}}
+                  for tag, variant in self.variants.items()]
+        unknown = {"if": {"properties": {self.key: {"enum": tags}}, "required": [self.key]},
+                   "else": {"properties": {name: node.schema()
+                                           for name, node in self._shared().items()}}}
+        return self._with_doc({"type": "object", "required": [self.key],
+                               "properties": {self.key: {"enum": tags}},
+                               "allOf": [*picked, unknown]})
+
+    def _shared(self) -> dict[str, Node]:
+        """The fields every variant has (but the tag), as the first variant describes them."""
+        shared = set.intersection(*(set(v.fields) for v in self.variants.values())) - {self.key}
+        first = next(iter(self.variants.values()))
+        return {name: first.fields[name][0] for name in sorted(shared)}
 
 
 @dataclass(frozen=True)
