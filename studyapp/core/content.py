@@ -77,6 +77,35 @@ TOLERANCE_JSON = {"oneOf": [
                                       "rel": {"type": "number", "minimum": 0}},
      "additionalProperties": False, "minProperties": 1},
 ]}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToleranceField(Raw):
+    """``tolerance``: a positive number (absolute), or ``{abs, rel}`` with at least one of them,
+    each a number 0 or more; the loader reads it as numbers, so anything else is reported here."""
+
+    def check(self, value: Any, where: str, pos: Pos, errors: Errors) -> None:
+        if _number(value):
+            if value <= 0:
+                errors.append((pos, f"{where} must be above 0 (got {value})"))
+            return
+        if not isinstance(value, dict):
+            errors.append((pos, f"{where} must be a number above 0 or a mapping with abs and/or rel "
+                                f"(got {value!r})"))
+            return
+        wrong = [k for k in value if k not in ("abs", "rel")]
+        if wrong or not value:
+            got = ", ".join(map(str, wrong)) or "neither"
+            errors.append((pos, f"{where} takes abs and/or rel (got {got})"))
+        for key in ("abs", "rel"):
+            if key in value and not (_number(value[key]) and value[key] >= 0):
+                errors.append((pos, f"{where}.{key} must be a number 0 or more (got {value[key]!r})"))
+
+
 FEW_ANSWERS = Str(
     pattern=r"\s*\S+(?:\s+\S+){3,}\s*", hint="say in words why (at least four words)",
     description=f"Why this template cannot give {VARIETY_FLOOR} distinct answers in "
@@ -91,7 +120,7 @@ TEMPLATE = Obj(fields={
                    description="Generator knobs: a fixed value, a list to choose from, "
                                "or a range {min, max, step}"), False),
     "decimals": (Int(minimum=0, maximum=9, description="Decimals the prompt asks for"), False),
-    "tolerance": (Raw(json=TOLERANCE_JSON, description="Absolute tolerance, or {abs, rel}"),
+    "tolerance": (ToleranceField(json=TOLERANCE_JSON, description="Absolute tolerance, or {abs, rel}"),
                   False),
     "few_answers": (FEW_ANSWERS, False),
     "related": COMMON["related"], "tags": COMMON["tags"], "source": COMMON["source"],
