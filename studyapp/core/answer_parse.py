@@ -96,8 +96,8 @@ def _parse_flat(text: str) -> Any:
         return values[0][0] if len(values[0]) == 1 else values[0]
     lengths = {len(r) for r in values}
     if len(lengths) > 1:
-        lengths = ", ".join(str(len(r)) for r in values)
-        raise ParseError(f"the rows have different lengths ({lengths})", f"各行长度不同({lengths})")
+        shown = ", ".join(str(len(r)) for r in values)
+        raise ParseError(f"the rows have different lengths ({shown})", f"各行长度不同({shown})")
     if lengths == {1}:
         return [r[0] for r in values]  # one number per line: a column vector
     return values

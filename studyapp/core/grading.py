@@ -51,12 +51,15 @@ class Tolerance:
         return cls(abs=10.0 ** (-decimals), rel=0.0, decimals=decimals)
 
     def close(self, got: np.ndarray, expected: np.ndarray) -> np.ndarray:
+        within: np.ndarray
         if self.decimals is None:
-            return np.abs(got - expected) <= np.maximum(self.abs, self.rel * np.abs(expected))
+            within = np.abs(got - expected) <= np.maximum(self.abs, self.rel * np.abs(expected))
+            return within
         rounded = np.round(expected, self.decimals)
         # one unit of the last place, and a few of the float itself (a large value's last places
         # are not exact in binary: 703687441776.925 rounds to …776.92 in NumPy, …776.93 in print)
-        return np.abs(got - rounded) <= self.abs * _SLACK + 8 * np.spacing(np.abs(rounded))
+        within = np.abs(got - rounded) <= self.abs * _SLACK + 8 * np.spacing(np.abs(rounded))
+        return within
 
     def coarse(self, got: np.ndarray, expected: np.ndarray, places: np.ndarray) -> np.ndarray:
         """Entries typed with at least one but fewer places than asked (``places``; -1 where
@@ -66,7 +69,8 @@ class Tolerance:
             return np.zeros(np.shape(got), dtype=bool)
         fewer = (places >= 1) & (places < self.decimals)  # a whole number typed is not a place given
         unit = 10.0 ** -np.where(fewer, places, 0).astype(float)
-        return fewer & (got != 0) & (np.abs(got - expected) < unit * _SLACK)
+        coarse: np.ndarray = fewer & (got != 0) & (np.abs(got - expected) < unit * _SLACK)
+        return coarse
 
 
 @dataclass(frozen=True)

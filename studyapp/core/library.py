@@ -19,6 +19,7 @@ from studyapp.core.content_files import (
     max_deck_bytes,
 )
 from studyapp.core.content_rows import ContentRow, content_rows, fingerprints
+from studyapp.core.yamlpos import PosDict, PosList
 
 __all__ = ["MAX_DECK_VARIABLE", "Library", "deck_files", "load_library", "max_deck_bytes"]
 
@@ -68,7 +69,7 @@ def _id_positions(raw: Any) -> list[tuple[str, tuple[int, int]]]:
         for section in ("cards", "problems"):
             items = raw.get(section)
             for item in items if isinstance(items, list) else []:
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                if isinstance(item, PosDict) and isinstance(item.get("id"), str):
                     out.append((item["id"], item.pos_of("id")))
     return out
 
@@ -81,7 +82,7 @@ def _related_positions(raw: Any) -> list[tuple[str, str, tuple[int, int]]]:
             items = raw.get(section)
             for item in items if isinstance(items, list) else []:
                 related = item.get("related") if isinstance(item, dict) else None
-                if isinstance(related, list):
+                if isinstance(related, PosList):
                     for index, ref in enumerate(related):
                         if isinstance(ref, str):
                             out.append((item.get("id"), ref, related.pos_of(index)))
@@ -129,16 +130,17 @@ def _load(files: list[Path], max_bytes: float) -> tuple[list[Deck], list[Content
     deck_ids: dict[str, tuple[str, int]] = {}
     broken: set[str] = set()
     for file, _deck, raw in loaded:
-        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        if isinstance(raw, PosDict) and isinstance(raw.get("id"), str):
             pos = raw.pos_of("id")
             if raw["id"] in deck_ids:
-                library.errors.append(ContentError(file, *pos, f"deck id '{raw['id']}' is already used "
-                                                   f"in {_where(deck_ids[raw['id']], file)}"))
+                where = _where(deck_ids[raw["id"]], file)
+                library.errors.append(ContentError(file, pos[0], pos[1],
+                                                   f"deck id '{raw['id']}' is already used in {where}"))
                 broken.add(file)
             deck_ids.setdefault(raw["id"], (file, pos[0]))
         for item_id, pos in _id_positions(raw):
             if item_id in first_use:
-                library.errors.append(ContentError(file, *pos, f"id '{item_id}' is already used "
+                library.errors.append(ContentError(file, pos[0], pos[1], f"id '{item_id}' is already used "
                                                    f"{_where(first_use[item_id], file)}"))
                 broken.add(file)
             first_use.setdefault(item_id, (file, pos[0]))

@@ -175,7 +175,7 @@ def _unclosed() -> SearchFault:
     return SearchFault("unbalanced parenthesis: a '(' has no closing ')'", "括号不成对:'(' 没有对应的 ')'")
 
 
-def _keyword(token: str | Word) -> str | None:
+def _keyword(token: str | Word | None) -> str | None:
     if isinstance(token, list) and all(how == " " for _, how in token):
         word = "".join(c for c, _ in token).casefold()
         return word if word in ("or", "and") else None

@@ -66,7 +66,8 @@ class Pattern:
 
 def pattern(chars: Word, whole: bool) -> Pattern:
     """The pattern of a term's value (``*`` a wildcard unless escaped)."""
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     for c, how in chars:
         if c == "*" and how != "\\":
             parts.append("".join(current))
@@ -124,10 +125,10 @@ def term(word: Word, kinds: frozenset[str]) -> Term:
     prefix = "".join(c for c, _ in word[:colon]).casefold()
     value = word[colon + 1:]
     if prefix not in PREFIXES:
-        known = " ".join(p + ":" for p in PREFIXES)
-        raise SearchFault(f"unknown search prefix '{_show(prefix)}:' (expected one of {known}; "
+        prefixes = " ".join(p + ":" for p in PREFIXES)
+        raise SearchFault(f"unknown search prefix '{_show(prefix)}:' (expected one of {prefixes}; "
                           "quote text that has a colon)",
-                          f"未知的搜索前缀 '{_show(prefix)}:'(应为 {known} 之一;含冒号的文字请加引号)")
+                          f"未知的搜索前缀 '{_show(prefix)}:'(应为 {prefixes} 之一;含冒号的文字请加引号)")
     if not value:
         raise SearchFault(f"{prefix}: needs a value (as in {EXAMPLES[prefix]})",
                           f"{prefix}: 后面需要一个值(如 {EXAMPLES[prefix]})")

@@ -118,8 +118,8 @@ class StudySession:
         self.day_start, self.day_end = day_bounds(now, self.zone, self.settings.day_start_hour)
         if self.mode == "practice":
             pool = [s for s in self.store.items(self.decks) if self._in_scope(s) and not s.suspended]
-            order = self.rng.permutation(len(pool)) if pool else []
-            self.reviews, self.new = deque(pool[i] for i in order), deque()
+            order: list[int] = [int(i) for i in self.rng.permutation(len(pool))] if pool else []
+            self.reviews, self.new = deque(pool[i] for i in order), deque[ItemState]()
             return
         allowed = allowance(self.settings, self.decks, self.store.done_since(self.day_start))
         by_deck = []
@@ -167,10 +167,10 @@ class StudySession:
                 return self._show(learning[0], "learning", now)
         for queue, reason in ((self.reviews, "review"), (self.new, "new")):
             while queue:
-                state = self.store.get(queue.popleft().item_id)
-                if state is None or state.suspended or state.is_buried(now) or state.item_id in self.related:
+                found = self.store.get(queue.popleft().item_id)
+                if found is None or found.suspended or found.is_buried(now) or found.item_id in self.related:
                     continue  # a related card already shown is not shown again as new or due
-                return self._show(state, "practice" if self.mode == "practice" else reason, now)
+                return self._show(found, "practice" if self.mode == "practice" else reason, now)
         if self.mode != "practice":
             ahead = self._learning_due(now + LEARN_AHEAD)
             if ahead:
@@ -351,7 +351,8 @@ class StudySession:
     def _take_from_queues(self, item: StudyItem) -> bool:
         """Take ``item``'s entry out of the restored queues; False when they do not hold it (a
         related card queued by the answer being undone), so it is not shown again."""
-        for queue in (self.returning, self.front, self.reviews, self.new):
+        queues: tuple[deque[Any], ...] = (self.returning, self.front, self.reviews, self.new)
+        for queue in queues:
             for entry in queue:
                 entry_id = entry.id if isinstance(entry, StudyItem) else \
                     entry[0].item_id if isinstance(entry, tuple) else entry.item_id

@@ -17,17 +17,18 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Pos = tuple[int, int]
 
 
-class PosDict(dict):
+class PosDict(dict[Any, Any]):
     """A mapping with the 1-based (line, col) of itself and of each key."""
 
     pos: Pos = (1, 1)
     key_pos: dict[Any, Pos]
 
     def pos_of(self, key: Any) -> Pos:
-        return getattr(self, "key_pos", {}).get(key, self.pos)
+        found: Pos = getattr(self, "key_pos", {}).get(key, self.pos)
+        return found
 
 
-class PosList(list):
+class PosList(list[Any]):
     """A sequence with the 1-based (line, col) of itself and of each item."""
 
     pos: Pos = (1, 1)

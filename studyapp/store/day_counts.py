@@ -44,9 +44,9 @@ def available(conn: sqlite3.Connection, before: datetime, now: datetime) -> dict
         for deck, n in conn.execute(sql, (before_ms,) if dated else ()):
             counts.setdefault(deck, [0, 0, 0])[column] += int(n)
     for deck, is_new, state, due in conn.execute(_BURIED, (_ms(now),)):
-        column = 0 if is_new else (None if due is None or due >= before_ms else 1 if state == 2 else 2)
-        if column is not None and deck in counts:
-            counts[deck][column] -= 1
+        buried = 0 if is_new else (None if due is None or due >= before_ms else 1 if state == 2 else 2)
+        if buried is not None and deck in counts:
+            counts[deck][buried] -= 1
     return {deck: (n[0], n[1], n[2]) for deck, n in counts.items()}
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from studyapp.core.content_rows import ContentRow, by_deck, fingerprint
 from studyapp.core.review_log import ItemChanged, Review, counts_as_right
@@ -43,7 +44,7 @@ def prev_columns(before: ItemState) -> tuple[int, float | None]:
     return before.state, before.interval_days()
 
 
-def item_from_row(row: tuple) -> ItemState:
+def item_from_row(row: tuple[Any, ...]) -> ItemState:
     (item_id, deck, kind, is_new, state, step, stability, difficulty, due, last_review, lapses,
      leech, suspended, buried_until) = row
     return ItemState(item_id=item_id, deck=deck, kind=kind, is_new=bool(is_new), state=state,
@@ -52,12 +53,12 @@ def item_from_row(row: tuple) -> ItemState:
                      suspended=bool(suspended), buried_until=utc(buried_until))
 
 
-def _schedule(s: ItemState) -> tuple:
+def _schedule(s: ItemState) -> tuple[Any, ...]:
     """What a rating is computed from: the item's values but where it sits (deck, kind)."""
     return _item_values(s)[2:]
 
 
-def _item_values(s: ItemState) -> tuple:
+def _item_values(s: ItemState) -> tuple[Any, ...]:
     return (s.deck, s.kind, int(s.is_new), s.state, s.step, s.stability, s.difficulty, ms(s.due),
             ms(s.last_review), s.lapses, int(s.leech), int(s.suspended), ms(s.buried_until))
 
@@ -103,7 +104,8 @@ def _insert_review(c: sqlite3.Connection, review: Review, before: ItemState) -> 
          review.seed, review.answer, review.result, review.mistake, review.session_id,
          json.dumps(before.to_dict()), *prev_columns(before),
          None if review.correct is None else int(review.correct)))
-    return int(cur.lastrowid)
+    assert cur.lastrowid is not None  # an INSERT's row
+    return cur.lastrowid
 
 
 def _count_in_session(c: sqlite3.Connection, reviews: Iterable[Review]) -> None:
@@ -204,14 +206,15 @@ class Store:
             rows = self.conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE deck IN ({marks})", decks)
         return [item_from_row(r) for r in rows]
 
-    def _select(self, where: str, args: list, decks: list[str] | None, order: str, limit: int) -> list:
+    def _select(self, where: str, args: list[Any], decks: list[str] | None, order: str,
+                limit: int) -> list[ItemState]:
         if decks is not None:
             where += f" AND deck IN ({','.join('?' * len(decks))})"
             args = [*args, *decks]
         return [item_from_row(r) for r in self.conn.execute(
             f"SELECT {ITEM_COLUMNS} FROM items WHERE {where} ORDER BY {order} LIMIT ?", [*args, limit])]
 
-    def _count(self, where: str, args: list, decks: list[str] | None) -> int:
+    def _count(self, where: str, args: list[Any], decks: list[str] | None) -> int:
         if decks is not None:
             where += f" AND deck IN ({','.join('?' * len(decks))})"
             args = [*args, *decks]
@@ -267,7 +270,7 @@ class Store:
                                  "GROUP BY 1", (ms(since),))
         return [(int(b) * 900000, int(n)) for b, n in rows]
 
-    def reviews(self, since: datetime | None = None) -> list[tuple]:
+    def reviews(self, since: datetime | None = None) -> list[tuple[Any, ...]]:
         args = () if since is None else (ms(since),)
         where = "" if since is None else "WHERE reviewed_at >= ?"
         return self.conn.execute(
@@ -335,7 +338,8 @@ class Store:
         with self.transaction() as c:
             cur = c.execute("INSERT INTO sessions (started_at, mode, decks) VALUES (?, ?, ?)",
                             (ms(now), mode, json.dumps(decks)))
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # an INSERT's row
+        return cur.lastrowid
 
     def end_session(self, session_id: int, now: datetime) -> None:
         with self.transaction() as c:

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from studyapp.core.days import day_start, study_date
 from studyapp.store.db import connect, connect_readonly
@@ -57,10 +58,11 @@ def item_decks(conn: sqlite3.Connection) -> set[str]:
 
 
 def review_count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+    count: int = conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+    return count
 
 
-def csv_rows(conn: sqlite3.Connection, scope: Scope) -> Iterator[tuple]:
+def csv_rows(conn: sqlite3.Connection, scope: Scope) -> Iterator[tuple[Any, ...]]:
     """The reviews in the report's scope, in id order: the ``CSV_COLUMNS`` of the table, then the
     ``CSV_EXTRA``: the deck, the time in UTC and the study day."""
     today = study_date(scope.now, scope.zone, scope.day_hour)

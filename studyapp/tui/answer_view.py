@@ -28,8 +28,8 @@ def _rows(value: Any, marks: Any) -> list[list[tuple[Any, bool | None]]]:
     out = []
     for i, row in enumerate(value):
         ok = isinstance(marks, list) and i < len(marks) and isinstance(marks[i], list)
-        flags = marks[i] if ok else None
-        out += _rows(row, flags)
+        row_flags: Any = marks[i] if ok else None
+        out += _rows(row, row_flags)
     return out
 
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -245,9 +245,12 @@ class StudyApp(App[None]):
         out = translated(textual, lang)
         out.append(command("study", lang, lambda: self.action_home("study")))
         out.append(command("practice", lang, lambda: self.action_home("practice")))
-        out += [command(name, lang, lambda name=name: self.action_open(name)) for name in SCREENS]
+        out += [command(name, lang, self._opener(name)) for name in SCREENS]
         out.append(command("help", lang, lambda: self.action_home("help")))
         return out
+
+    def _opener(self, name: str) -> Callable[[], None]:
+        return lambda: self.action_open(name)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         return [entry for entry, _names in self.palette_commands(screen)]
@@ -255,7 +258,7 @@ class StudyApp(App[None]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(CommandPalette(placeholder=tr(self.settings.lang, "palette_search"),
                                             id="--command-palette"))
 
@@ -312,18 +315,19 @@ class StudyApp(App[None]):
 
 
 def first_home_view(db: Path, settings: Settings, clock: Callable[[], datetime],
-                    files: list[Path]) -> HomeView | None:
+                    content: list[Path] | None) -> HomeView | None:
     """Home's decks and today's counts without loading the content, NumPy or the full store: the
     deck titles from the summary kept beside the content cache, the counts from a read-only
     connection, when the database was last synced with exactly this content. None otherwise (a
     first start, an edited deck, an older database): Home then waits for the content to load.
     Whatever this shows, the full load shows again a moment later from the content itself."""
-    from studyapp.core.content_files import cache_key, cache_paths, max_deck_bytes
+    from studyapp.core.content_files import cache_key, cache_paths, content_files, max_deck_bytes
     from studyapp.core.deck_summary import read_summary
     from studyapp.core.home_view import home_view
     from studyapp.store.day_counts import TodayReader
     from studyapp.store.db import WRITE_ERRORS, StoreError
 
+    files = content_files(content)  # the deck files themselves, or the bundled ones
     summary = read_summary(cache_paths(files)[1], cache_key(files, max_deck_bytes()))
     if summary is None or not db.is_file():
         return None

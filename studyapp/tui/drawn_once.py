@@ -11,6 +11,7 @@ exactly what Textual's own ``RichVisual`` draws. It owns no content and no layou
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.style import Style as RichStyle
@@ -35,7 +36,8 @@ class DrawnOnce(RichVisual):
         if lines is None:
             # Height None: the whole renderable, as RichVisual.get_height counts it. RichVisual
             # reads no render options (the lines depend on width and style only).
-            options = RenderOptions(lambda _: style, self._widget.styles)
+            # The widget's styles are the rules RichVisual asks for (a RenderStyles reads as one).
+            options = RenderOptions(lambda _: style, cast(RulesMap, self._widget.styles))
             lines = super().render_strips(width, None, style, options)
             self._drawn[key] = lines
         return lines

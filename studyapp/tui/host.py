@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from studyapp.core.home_view import HomeView
@@ -29,3 +29,5 @@ class StudyHost(Protocol):
     def home_view(self) -> HomeView | None: ...
     def recent_days(self) -> tuple[date, dict[date, int]]: ...
     def session(self, decks: list[str] | None, mode: str = "scheduled") -> StudySession: ...
+    def reload_if_changed(self) -> Any: ...  # a worker
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any: ...

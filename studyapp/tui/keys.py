@@ -7,6 +7,7 @@ calls ``localize_bindings`` when mounted so that its footer speaks the learner's
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -74,8 +75,8 @@ class KeyFooter(Static):
         # a focused box's key for the same action (Enter: submit) takes that action's place.
         rank = {b.action: i for i, b in enumerate(b for group in screen._bindings.key_to_bindings.values()
                                                   for b in group)}
-        ranked = []
-        actions = set()
+        ranked: list[tuple[int, int, Any]] = []
+        actions: set[str] = set()
         active = screen.active_bindings  # computed on each read: every binding's check_action
         for node, binding, enabled, _tooltip in active.values():
             if not binding.show or binding.action in actions:

@@ -33,7 +33,10 @@ from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 from textual.widgets import Static
 
-_Mixin = Widget if TYPE_CHECKING else object
+if TYPE_CHECKING:
+    _Mixin = Widget  # what the mixin is used with, for the checker
+else:
+    _Mixin = object
 
 
 def focus_painted_once(screen: Screen, widget: Widget | None) -> None:

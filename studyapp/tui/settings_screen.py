@@ -148,15 +148,15 @@ class SettingsScreen(Screen[None]):
         value = getattr(s, key)
         if key in INPUTS:
             return Input(str(value), id=key)
-        options: list[tuple[str, Any]] = {
+        choices: dict[str, list[tuple[str, Any]]] = {
             "lang": [("English", "en"), ("中文", "zh")],
             "theme": [(f"{name} (textual-{name})" if name in ("dark", "light") else name, name)
                       for name in THEMES],
             "day_start_hour": [(f"{hour:02d}:00", hour) for hour in range(24)],
             "leech_action": [(t(self.lang, "tag"), "tag"), (t(self.lang, "suspend"), "suspend")],
             "fuzz": [(t(self.lang, "fuzz_on"), True), (t(self.lang, "fuzz_off"), False)],
-        }[key]
-        return Select(options, value=value, allow_blank=False, id=key)
+        }
+        return Select(choices[key], value=value, allow_blank=False, id=key)
 
     # --- changes -------------------------------------------------------------------------------
     def on_select_changed(self, event: Select.Changed) -> None:

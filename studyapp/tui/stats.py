@@ -98,8 +98,11 @@ class StatsScreen(Screen[None]):
         from studyapp.report.scope import library_names, scope_for
         from studyapp.store.readonly import connector
 
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.Progress(done, total))
+
         fig = compute(connector(path), scope_for(settings, now), names=library_names(library, lang),
-                      progress=lambda done, total: self.post_message(self.Progress(done, total)))
+                      progress=progress)
         self.name_mistakes(fig["mistakes"]["top"], library, lang)
         return fig
 

@@ -21,9 +21,11 @@ def command_modules() -> set[str]:
 
 def test_every_command_module_is_a_subcommand_that_runs_its_own_run() -> None:
     choices = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001
-    assert set(choices) == command_modules()
-    for name, parser in choices.items():
-        assert parser.get_default("run") is importlib.import_module(f"studyapp.commands.{name}").run
+    modules = {parser.get_default("run").__module__: name for name, parser in choices.items()}
+    assert set(modules) == {f"studyapp.commands.{stem}" for stem in command_modules()}
+    for module, name in modules.items():  # a command's name is its module's, or says it (new-deck)
+        assert name.replace("-", "_") in module or module.endswith(f".{name}_anki")
+        assert choices[name].get_default("run") is importlib.import_module(module).run
 
 
 def test_the_parser_imports_only_the_standard_library_at_the_top_of_a_command() -> None:
