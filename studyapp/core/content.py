@@ -332,7 +332,7 @@ def _check_deck(data: Any, errors: Errors) -> None:
         if not isinstance(card, PosDict) or card.get("type") != "cloze":
             continue
         text = card.get("text")
-        if not isinstance(text, dict) or not all(isinstance(text.get(x), str) for x in ("en", "zh")):
+        if not isinstance(text, PosDict) or not all(isinstance(text.get(x), str) for x in ("en", "zh")):
             continue
         counts = {lang: len(GAP.findall(text[lang])) for lang in ("en", "zh")}
         where = f"cards[{index}]"
