@@ -468,7 +468,9 @@ def test_kinds_text(capsys: pytest.CaptureFixture[str]) -> None:
 def test_kinds_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "kinds", "--format", "json")
     assert code == 0
-    doc = json.loads(out)
+    whole = json.loads(out)
+    assert whole["schema"] == "studyapp.kinds/1"
+    doc = whole["kinds"]
     assert [k["kind"] for k in doc] == list(KINDS)
     assert {k["kind"] for k in doc} == ALL_KINDS
     by_name = {k["kind"]: k for k in doc}
@@ -488,7 +490,7 @@ def test_kinds_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_kinds_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "kinds", "--format", "json", "--lang", "zh")
     assert code == 0
-    assert all(CJK.search(k["summary"]) for k in json.loads(out))
+    assert all(CJK.search(k["summary"]) for k in json.loads(out)["kinds"])
 
 
 # --- validate ----------------------------------------------------------------------------------

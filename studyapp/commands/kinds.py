@@ -28,15 +28,16 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(kinds_markdown())
         return 0
     if args.format == "json":
-        doc = [{"kind": k.name, "summary": k.summary.get(args.lang), "answer_decimals": k.decimals,
-                "params": [{"name": p.name, "type": p.type, "doc": p.doc,
-                            **({"choices": list(p.choices)} if p.choices else {}),
-                            **({"required": True} if p.default is REQUIRED
-                               else {"default": p.default})}
-                           for p in k.params],
-                "knobs": [{"name": n.name, "type": n.type, "default": n.default, "doc": n.doc}
-                          for n in k.knobs]}
-               for k in KINDS.values()]
+        kinds = [{"kind": k.name, "summary": k.summary.get(args.lang), "answer_decimals": k.decimals,
+                  "params": [{"name": p.name, "type": p.type, "doc": p.doc,
+                              **({"choices": list(p.choices)} if p.choices else {}),
+                              **({"required": True} if p.default is REQUIRED
+                                 else {"default": p.default})}
+                             for p in k.params],
+                  "knobs": [{"name": n.name, "type": n.type, "default": n.default, "doc": n.doc}
+                            for n in k.knobs]}
+                 for k in KINDS.values()]
+        doc = {"schema": "studyapp.kinds/1", "kinds": kinds}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         return 0
     for k in KINDS.values():

@@ -1,4 +1,5 @@
-"""``studyapp report``: a progress report from the review log (md, html, csv, json).
+"""``studyapp report``: a progress report from the review log (md, html, json), or the log itself
+as CSV (``csv``: every answer; ``revlog``: the scheduled reviews in the layout FSRS tools read).
 
 The clock is the real time, unless the environment variable ``STUDYAPP_NOW`` holds an ISO
 timestamp (a naive one is UTC); only this module reads it, so that tests and examples can
@@ -6,7 +7,9 @@ fix "now". A database that does not exist gives an empty report and is not creat
 folder does not exist is refused before any command runs (``cli.py``).
 
 The figures are computed by ``report.figures`` from the store's read-only queries and laid out by
-``report.report_md`` and ``report_html``; the CSV is the review log (``store.readonly.csv_rows``).
+``report.report_md`` and ``report_html``; the CSV is the review log (``store.readonly.csv_rows``),
+the revlog its scheduled reviews (``store.revlog``, laid out by ``report.revlog``). Every field of
+every format is in docs/formats.md.
 """
 
 from __future__ import annotations
@@ -21,19 +24,32 @@ from studyapp.commands.common import UsageError, add_options, db_path, open_stor
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (3 ms of --help)
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from datetime import date, datetime
-    from typing import TextIO
+    from typing import Any, TextIO
 
     from studyapp.report.figures import Scope
 
 NOW_VARIABLE = "STUDYAPP_NOW"
+FORMATS = ("md", "html", "csv", "json", "revlog")
+EXAMPLES = """formats: md and html are for reading; json has every figure; csv is every answer logged;
+revlog is the scheduled reviews as FSRS tools read them (card_id, review_time, review_rating,
+review_state, review_duration). Every field is described in docs/formats.md.
+
+examples:
+  studyapp report --format html --out progress.html
+  studyapp report --format json --since 2025-01-01 --deck convolution
+  studyapp report --format revlog --out revlog.csv   # for the FSRS optimizer"""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    report = sub.add_parser("report", help="a progress report with charts (md, html, csv, json)",
-                            description="A report of your progress from the review log.")
-    report.add_argument("--format", choices=("md", "html", "csv", "json"), default="md")
+    report = sub.add_parser("report", help="a progress report with charts (md, html, json), or the "
+                            "review log (csv, revlog)",
+                            description="A report of your progress from the review log.",
+                            epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    report.add_argument("--format", choices=FORMATS, default="md",
+                        help="md (the default), html, json, csv (every answer) or revlog (the "
+                             "scheduled reviews for FSRS tools)")
     report.add_argument("--since", metavar="DATE", help="only reviews from this day on (YYYY-MM-DD)")
     report.add_argument("--deck", action="append", default=[], metavar="D",
                         help="only this deck (repeatable)")
@@ -77,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
             if deck not in known:
                 raise UsageError(f"unknown deck '{deck}' (known: {', '.join(sorted(known)) or 'none'})")
     scope = scope_for(settings, now, since, decks)
-    if args.format == "csv":
-        return _csv(connect, scope, args)
+    if args.format in ("csv", "revlog"):
+        return _csv(connect, scope, args, _write_revlog if args.format == "revlog" else _write_csv)
     progress = Progress("studyapp report")
     try:
         fig = compute(connect, scope, names=names, workers=min(4, max(2, os.cpu_count() or 2)),
@@ -159,21 +175,21 @@ class Progress:
 
 
 # --- the review log as CSV ---------------------------------------------------------------------------
-def _csv(connect: Callable[[], sqlite3.Connection], scope: Scope, args: argparse.Namespace) -> int:
+def _csv(connect: Callable[[], sqlite3.Connection], scope: Scope, args: argparse.Namespace,
+         write: Callable[[TextIO, sqlite3.Connection, Scope, Progress], None]) -> int:
+    """A log as CSV (``write``: ``_write_csv`` or ``_write_revlog``) to stdout or, atomically, to --out."""
     from studyapp import atomic
-    from studyapp.store.readonly import review_count
 
     conn = connect()
     progress = Progress("studyapp report")
     try:
-        total = review_count(conn)
         if args.out is None:
-            _write_csv(sys.stdout, conn, scope, progress, total)
+            write(sys.stdout, conn, scope, progress)
         else:
             try:
                 with atomic.replacing(args.out, force=args.force) as temp, \
                         open(temp, "w", encoding="utf-8", newline="") as handle:
-                    _write_csv(handle, conn, scope, progress, total)
+                    write(handle, conn, scope, progress)
             except atomic.Refused as exc:  # a file or link that appeared meanwhile
                 raise UsageError(str(exc)) from None
             except OSError as exc:
@@ -184,15 +200,34 @@ def _csv(connect: Callable[[], sqlite3.Connection], scope: Scope, args: argparse
     return 0
 
 
-def _write_csv(handle: TextIO, conn: sqlite3.Connection, scope: Scope, progress: Progress,
-               total: int) -> None:
+def _write_csv(handle: TextIO, conn: sqlite3.Connection, scope: Scope, progress: Progress) -> None:
     from studyapp.report import csv_safe
-    from studyapp.store.readonly import CSV_COLUMNS, CSV_EXTRA, csv_rows
+    from studyapp.store.readonly import CSV_COLUMNS, CSV_EXTRA, csv_rows, review_count
 
     buffer = io.StringIO()
     writer = csv_safe.writer(buffer, lineterminator="\r\n")  # typed answers may start like formulas
-    writer.writerow((*CSV_COLUMNS, *CSV_EXTRA))
-    for n, row in enumerate(csv_rows(conn, scope), 1):
+    _write_rows(handle, buffer, writer, (*CSV_COLUMNS, *CSV_EXTRA), csv_rows(conn, scope), progress,
+                review_count(conn))
+
+
+def _write_revlog(handle: TextIO, conn: sqlite3.Connection, scope: Scope, progress: Progress) -> None:
+    import csv
+
+    from studyapp.report.revlog import COLUMNS, revlog_records
+    from studyapp.store.revlog import revlog_count, revlog_rows
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # numbers only: nothing a spreadsheet would run
+    total = revlog_count(conn, scope) if progress.on else 0
+    _write_rows(handle, buffer, writer, COLUMNS, revlog_records(revlog_rows(conn, scope)), progress, total)
+
+
+def _write_rows(handle: TextIO, buffer: io.StringIO, writer: Any, head: tuple, rows: Iterable[tuple],
+                progress: Progress, total: int) -> None:
+    """The header and ``rows`` through ``writer`` into ``buffer``, handed to ``handle`` every
+    20,000 rows (a million-row log is never held whole)."""
+    writer.writerow(head)
+    for n, row in enumerate(rows, 1):
         writer.writerow(row)
         if n % 20_000 == 0:
             handle.write(buffer.getvalue())

@@ -107,7 +107,7 @@ def _text(args: argparse.Namespace, kind: Kind, params: dict, solution: Solution
 
     lang = args.lang
     if args.format == "json":
-        doc: dict = {"kind": kind.name, "params": params}
+        doc: dict = {"schema": "studyapp.solution/1", "kind": kind.name, "params": params}
         if verdict is not None:
             doc |= {"correct": verdict.correct, "score": verdict.score,
                     "message": verdict.message.get(lang), "marks": verdict.marks,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from studyapp.core.days import day_start
+from studyapp.core.days import day_start, study_date
 
 DAY_MS = 86_400_000
 MATURE_DAYS = 21
@@ -38,6 +38,15 @@ class Scope:
 
 def ms(t: datetime) -> int:
     return int(t.timestamp() * 1000)
+
+
+def scope_bounds(scope: Scope) -> tuple[int, int]:
+    """[lo, hi) in ms of the reviews a scope covers: from the start of the ``since`` study day (or
+    the beginning) to the end of today's study day."""
+    today = study_date(scope.now, scope.zone, scope.day_hour)
+    hi = ms(day_start(today + timedelta(days=1), scope.zone, scope.day_hour))
+    lo = ms(day_start(scope.since, scope.zone, scope.day_hour)) if scope.since else -(2**62)
+    return lo, hi
 
 
 class StudyDays:
