@@ -53,7 +53,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     report.add_argument("--since", metavar="DATE", help="only reviews from this day on (YYYY-MM-DD)")
     report.add_argument("--deck", action="append", default=[], metavar="D",
                         help="only this deck (repeatable)")
-    add_options(report, lang=True, out=True)
+    add_options(report, content=True, lang=True, out=True)
     return report
 
 
@@ -61,8 +61,9 @@ def run(args: argparse.Namespace) -> int:
     # The store, the figures and the settings: imported when the command runs, not for --help.
     from studyapp.commands.output import check_out, emit
     from studyapp.config import load_settings
+    from studyapp.core.content_files import study_files
     from studyapp.report.figures import compute
-    from studyapp.report.scope import bundled_names, scope_for
+    from studyapp.report.scope import deck_names, scope_for
     from studyapp.store.readonly import connector, empty, item_decks
 
     now = now_from_env()
@@ -80,10 +81,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"studyapp report: no progress database at {path}; the report is empty", file=sys.stderr)
         connect = empty
+    for extra in args.content or ():
+        if not extra.exists():
+            raise UsageError(f"{extra}: no such file or folder")
+    files = study_files(args.content or ())  # the titles of the bundled decks and the learner's own
     names = None
     decks = tuple(dict.fromkeys(args.deck))
     if decks:
-        names = bundled_names(lang)
+        names = deck_names(lang, files)
         conn = connect()
         try:
             known = set(names.decks) | item_decks(conn)
@@ -99,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         fig = compute(connect, scope, names=names, workers=min(4, max(2, os.cpu_count() or 2)),
                       progress=progress,
-                      names_loader=None if names is not None else lambda: bundled_names(lang))
+                      names_loader=None if names is not None else lambda: deck_names(lang, files))
     finally:
         progress.close()
     fig["lang"] = lang

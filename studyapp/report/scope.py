@@ -1,6 +1,6 @@
 """What a progress report covers and what it calls things: the ``Scope`` under the settings (time
 zone, day start, forgetting curve), and the titles of decks and items in the report's language,
-from the bundled decks (``bundled_names``) or from content already loaded (``library_names``, what
+from the deck files (``deck_names``) or from content already loaded (``library_names``, what
 the statistics screen shows).
 
 Used by ``studyapp report`` and by the statistics screen; no printing, no SQL.
@@ -14,21 +14,22 @@ from typing import TYPE_CHECKING
 from studyapp.report.figures import Names, Scope, curve_of
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from studyapp.core.library import Library
     from studyapp.core.settings import Settings
 
 
-def bundled_names(lang: str) -> Names:
-    """Deck and item titles in ``lang``, read from the bundled decks with the safe loader of
-    ``core.yamlpos`` (a third of the time of ``load_library``, which also validates); a deck
-    that does not parse is left out (its ids are shown instead)."""
+def deck_names(lang: str, files: list[Path]) -> Names:
+    """Deck and item titles in ``lang``, read from the deck ``files`` (the bundled decks and the
+    learner's own: ``core.content_files.study_files``) with the safe loader of ``core.yamlpos``
+    (a third of the time of ``load_library``, which also validates); a deck that does not parse
+    is left out (its ids are shown instead)."""
     from studyapp.core.content import GAP
-    from studyapp.core.library import deck_files
     from studyapp.core.yamlpos import YamlSyntaxError, load
-    from studyapp.paths import bundled_content_dir
 
     names = Names()
-    for path in deck_files([bundled_content_dir()]):
+    for path in files:
         try:
             raw, _ = load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, YamlSyntaxError):

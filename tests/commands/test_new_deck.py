@@ -114,3 +114,29 @@ def test_content_adds_decks_for_one_run_and_a_missing_path_is_one_line(tmp_path,
     missing = tmp_path / "nope.yaml"
     code, out, err = run(capsys, "--content", str(missing))
     assert code == 2 and err == f"studyapp: error: --content {missing}: no such file or folder\n"
+
+
+def test_the_report_names_a_user_deck_by_its_title(capsys) -> None:
+    from datetime import UTC, datetime
+
+    import numpy as np
+
+    from studyapp.core.scheduler import GOOD
+    from studyapp.core.session import StudySession
+    from studyapp.core.settings import Settings
+    from studyapp.paths import default_db_path
+    from studyapp.store.progress import Store
+
+    assert run(capsys, "new-deck", "mine", "--title", "Ma pile")[0] == 0
+    store = Store(default_db_path())
+    library = load_library(study_files())
+    store.sync(library.content_rows, library.fingerprints)
+    session = StudySession(library, store, Settings(timezone="UTC"), lambda: datetime.now(UTC),
+                           np.random.default_rng(1), decks=["mine"])
+    item = session.next()
+    session.rate(item, GOOD, 1000)
+    store.close()
+    code, out, err = run(capsys, "report", "--format", "json", "--deck", "mine")
+    assert code == 0, err
+    decks = {d["id"]: d for d in json.loads(out)["decks"]}
+    assert decks["mine"]["title"] == "Ma pile"
