@@ -2,10 +2,13 @@
 
 Every note's GUID comes from our id (``genanki.guid_for("studyapp", id)``), and the note
 types and decks have ids derived from fixed strings, so importing a new export updates
-the notes already in Anki instead of adding copies. Anki fields are HTML: every text
-from the content is escaped (braces too, so that text can never open a cloze). The CSV escapes
-the same characters of HTML (``csv_escape``) and neutralises formulas (``report.csv_safe``);
-both files are written atomically (``studyapp.atomic``).
+the notes already in Anki instead of adding copies. Anki matches decks by name, so a deck's
+name is its English title in every language (``deck_name``): an export in another language
+updates the same deck. With a history, the cards carry their schedule and review log
+(``anki_schedule``). Anki fields are HTML: every text from the content is escaped (braces too,
+so that text can never open a cloze). The CSV escapes the same characters of HTML (``csv_escape``)
+and neutralises formulas (``report.csv_safe``); both files are written atomically
+(``studyapp.atomic``).
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from studyapp.core.bilingual import Text
 from studyapp.core.content import GAP, Card, Deck, ProblemTemplate
 from studyapp.core.numfmt import PARAM_NAMES_ZH, depth, grid, num, vec
 from studyapp.core.problems import Problem, generate
+from studyapp.core.settings import Settings
 from studyapp.core.steps import Step
-from studyapp.report import csv_safe
+from studyapp.report import anki_schedule, csv_safe
+from studyapp.store.history_export import ItemHistory
 
 NAMESPACE = "studyapp"
 EXAMPLE_SEEDS = (1, 2, 3)  # the fixed variants of each problem template
@@ -328,10 +333,33 @@ def problem_examples(template: ProblemTemplate) -> list[Problem]:
 
 
 # --- the package -------------------------------------------------------------------------------
-def deck_name(deck: Deck, lang: str) -> str:
-    title = deck.title.get(lang) if lang != "both" else (
-        deck.title.en if deck.title.en == deck.title.zh else f"{deck.title.en} · {deck.title.zh}")
-    return f"{NAMESPACE}::" + " ".join(title.replace("::", ": ").split())
+def deck_name(deck: Deck) -> str:
+    """The Anki deck of a deck: ``studyapp::`` and its English title, whatever ``--lang`` is, so
+    that importing an export in another language fills the same deck (Anki matches decks by
+    name) instead of leaving the old one empty. The Chinese title heads the description."""
+    return f"{NAMESPACE}::" + " ".join(deck.title.en.replace("::", ": ").split())
+
+
+def deck_description(deck: Deck, lang: str) -> str:
+    """The deck's description in ``lang``, headed by its Chinese title (for zh and both, when it
+    is not the English one of the name)."""
+    head = ""
+    if lang != "en" and deck.title.zh != deck.title.en:
+        head = f'<div lang="{HTML_LANG["zh"]}"><b>{esc(deck.title.zh)}</b></div>'
+    about = deck.description
+    if about is None:
+        return head
+    return head + _blocks(lang, lambda lg: esc(about.get(lg)))
+
+
+def history_guids(decks: list[Deck]) -> dict[str, str]:
+    """Which note carries the history of each item: a card's own note, and a problem template's
+    first example (the other examples stay new)."""
+    guids = {card.id: note_guid(card.id) for deck in decks for card in deck.cards}
+    for deck in decks:
+        for template in deck.problems:
+            guids[template.id] = note_guid(f"{template.id}@{EXAMPLE_SEEDS[0]}")
+    return guids
 
 
 def build_package(decks: list[Deck], lang: str) -> tuple[genanki.Package, dict[str, int]]:
@@ -345,9 +373,7 @@ def build_package(decks: list[Deck], lang: str) -> tuple[genanki.Package, dict[s
     counts = {"cards": 0, "problems": 0}
     anki_decks = []
     for deck in decks:
-        about = deck.description
-        description = "" if about is None else _blocks(lang, lambda lg, t=about: esc(t.get(lg)))
-        anki_deck = genanki.Deck(stable_id(f"deck:{deck.id}"), deck_name(deck, lang), description)
+        anki_deck = genanki.Deck(stable_id(f"deck:{deck.id}"), deck_name(deck), deck_description(deck, lang))
         for card in deck.cards:
             model = cloze if card.type == "cloze" else basic
             anki_deck.add_note(genanki.Note(
@@ -365,9 +391,12 @@ def build_package(decks: list[Deck], lang: str) -> tuple[genanki.Package, dict[s
 
 
 def write_apkg(package: genanki.Package, path: Path, timestamp: float | None = None, *,
-               force: bool = True) -> None:
+               force: bool = True, history: dict[str, ItemHistory] | None = None,
+               settings: Settings | None = None) -> int:
     """Write ``package`` to ``path`` atomically (``studyapp.atomic``; an existing file or link is
-    replaced only with ``force``).
+    replaced only with ``force``); with ``history`` (by note GUID: ``history_guids``), those
+    notes' cards carry their schedule and review log (``anki_schedule``). Returns the number of
+    review log rows written.
 
     The timestamp is the notes' modification time: Anki updates an existing note from an
     import only when the import is newer, so it must not be fixed.
@@ -375,18 +404,22 @@ def write_apkg(package: genanki.Package, path: Path, timestamp: float | None = N
     A failure of the SQLite file it is built in (a full temporary folder) is an OSError.
     """
     stamp = time.time() if timestamp is None else timestamp
+    written = 0
     with tempfile.TemporaryDirectory(prefix="studyapp-anki-") as tmp:
         db_file = Path(tmp) / "collection.anki2"
         try:
             conn = sqlite3.connect(db_file)
             try:
                 package.write_to_db(conn.cursor(), stamp, itertools.count(int(stamp * 1000)))
+                if history:
+                    written = anki_schedule.write_history(conn, history, settings or Settings())
                 conn.commit()
             finally:
                 conn.close()
         except sqlite3.Error as exc:
             raise OSError(f"cannot build the package in {tmp}: {exc}") from exc
         atomic.write_with(path, lambda part: _zip(part, db_file), force=force)
+    return written
 
 
 def _zip(part: Path, db_file: Path) -> None:

@@ -126,11 +126,13 @@ def test_apkg_has_one_note_per_card_and_problem_example(content, tmp_path, capsy
     assert [by_id(pkg, i)["model"] for i in CARD_IDS] == [
         "studyapp Basic", "studyapp Cloze", "studyapp Cloze", "studyapp Basic", "studyapp Basic"]
     assert {by_id(pkg, i)["model"] for i in PROBLEM_IDS} == {"studyapp Basic"}
-    # One Anki deck per deck, with an id from the deck id and a name from its title.
+    # One Anki deck per deck, with an id from the deck id and a name from its English title; the
+    # Chinese title heads the description.
     alpha, beta = anki.stable_id("deck:alpha"), anki.stable_id("deck:beta")
-    assert pkg["decks"][alpha]["name"] == "studyapp::Alpha <deck> · 甲组"
-    assert pkg["decks"][beta]["name"] == "studyapp::Beta · 乙组"
+    assert pkg["decks"][alpha]["name"] == "studyapp::Alpha <deck>"
+    assert pkg["decks"][beta]["name"] == "studyapp::Beta"
     assert "&lt;b&gt;alpha&lt;/b&gt;" in pkg["decks"][alpha]["desc"]
+    assert pkg["decks"][alpha]["desc"].startswith('<div lang="zh-Hans"><b>甲组</b></div>')
     assert pkg["card_decks"] == {alpha, beta}
     # Tags: ours without spaces, the deck id, the card type; problems are tagged as such.
     assert set(by_id(pkg, "a.basic")["tags"]) == {"two_words", "web", "studyapp::deck::alpha",
@@ -202,9 +204,9 @@ def test_lang_chooses_the_text_of_every_field(content, tmp_path, lang):
     assert (prompt("zh")[:12] in problem["flds"]) == (lang != "en")
     assert ("Worked solution" in problem["fields"][1]) == (lang != "zh")
     assert ("解题过程" in problem["fields"][1]) == (lang != "en")
-    deck = pkg["decks"][anki.stable_id("deck:alpha")]["name"]
-    assert deck == {"en": "studyapp::Alpha <deck>", "zh": "studyapp::甲组",
-                    "both": "studyapp::Alpha <deck> · 甲组"}[lang]
+    deck = pkg["decks"][anki.stable_id("deck:alpha")]
+    assert deck["name"] == "studyapp::Alpha <deck>"  # the same in every language (issue 18)
+    assert ("甲组" in deck["desc"]) == (lang != "en")
 
 
 # --- choice, escaping, problems -------------------------------------------------------------------
