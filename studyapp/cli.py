@@ -27,8 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     from studyapp.commands import (
+        completion,
         export,
         generate,
+        import_anki,
         kinds,
         locate,
         new_deck,
@@ -42,8 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
         def error(self, message: str) -> None:  # type: ignore[override]
             self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
-    parser = Parser(prog="studyapp", description="Study the fundamentals of deep learning in "
-                    "the terminal: flashcards, generated problems with worked solutions.")
+    parser = Parser(prog="studyapp", description="Study the fundamentals of deep learning in the "
+                    "terminal: flashcards,\ngenerated problems with worked solutions.",
+                    epilog="examples:\n"
+                    "  studyapp                                   # the study app (in a terminal)\n"
+                    "  studyapp generate --kind softmax --seed 7  # ten problems, the answers at the end\n"
+                    "  studyapp solve softmax --params '{\"logits\": [1, 2, 3]}'  # with a worked solution\n"
+                    "  studyapp generate --help                   # a command's options and examples\n",
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     parser.add_argument("--db", dest="top_db", type=Path, metavar="PATH",
                         help="progress database (default: under your data folder, or $STUDYAPP_HOME)")
@@ -51,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also read this deck file or folder in the study app, for this run "
                              "(repeatable)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for command in (generate, solve, kinds, validate, schema, locate, new_deck, report, export):
+    for command in (generate, solve, kinds, validate, schema, locate, new_deck, report, export,
+                    import_anki, completion):
         command.add_parser(sub).set_defaults(run=command.run)
     return parser
 

@@ -13,11 +13,19 @@ from pathlib import Path
 
 from studyapp.commands.common import UsageError, add_options, load_content, unknown
 
+EXAMPLES = """\
+examples:
+  studyapp generate --kind conv2d --count 5 --seed 42   # five conv2d problems, answers at the end
+  studyapp generate --topic convolution --format json --out set.json
+  studyapp generate --students 25 --seed 7 --out class-7b  # 25 worksheets, one answer key
+"""
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="a randomized exercise set with an answer key",
-                         description="Generate a randomized exercise set from the problem "
-                         "templates (all of them by default, mixed).")
+                         description="Generate a randomized exercise set from the problem templates\n"
+                         "(all of them by default, mixed).",
+                         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     gen.add_argument("--kind", action="append", default=[], metavar="K",
                      help="only problems of this kind (repeatable; see 'studyapp kinds')")
     gen.add_argument("--topic", action="append", default=[], metavar="DECK",

@@ -8,9 +8,19 @@ import sys
 
 from studyapp.commands.common import add_options
 
+EXAMPLES = """\
+examples:
+  studyapp kinds                          # every kind, its params and their defaults
+  studyapp kinds --format json --lang zh  # the same for a script, the summaries in Chinese
+  studyapp kinds --format md              # the reference of docs/kinds.md
+"""
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    kinds = sub.add_parser("kinds", help="every problem kind with its params")
+    kinds = sub.add_parser("kinds", help="every problem kind with its params",
+                           description="List every problem kind with its params: what 'studyapp "
+                           "solve' takes,\nand what a problem template in a deck can set.",
+                           epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     kinds.add_argument("--format", choices=("text", "json", "md"), default="text",
                        help="md prints the reference of docs/kinds.md")
     add_options(kinds, lang=True)

@@ -6,9 +6,18 @@ import argparse
 
 from studyapp.commands.common import add_options
 
+EXAMPLES = """\
+examples:
+  studyapp schema                          # print it
+  studyapp schema --out deck.schema.json   # save it beside your decks, for your editor
+"""
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    schema = sub.add_parser("schema", help="print the JSON Schema of a deck file")
+    schema = sub.add_parser("schema", help="print the JSON Schema of a deck file",
+                            description="Print the JSON Schema of a deck file, which editors use "
+                            "to check a deck\nas it is typed.",
+                            epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_options(schema, out=True)
     return schema
 

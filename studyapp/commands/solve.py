@@ -17,14 +17,23 @@ if TYPE_CHECKING:
     from studyapp.core.grading import Grade
     from studyapp.core.kinds.base import Kind, Solution
 
+EPILOG = """\
+exit status: 0 when the --answer is right (or none is given), 1 when it is wrong, 2 when it
+cannot be read as an answer (not a number, the wrong shape or parts, empty: the reason goes to
+stderr) or on any other usage error
+
+examples:
+  studyapp solve softmax --params '{"logits": [1, 2, 3]}'
+  studyapp solve conv_output_size --answer 32 \\
+      --params '{"input_size": 32, "kernel_size": 5, "padding": 2, "stride": 1}'
+  studyapp solve activation --params '{"function": "sigmoid", "x": 0.5}' --lang zh --format md
+"""
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     solve = sub.add_parser("solve", help="solve your own numbers with a worked solution",
                            description="Solve a problem of KIND with the params you give.",
-                           epilog="exit status: 0 when the --answer is right (or none is given), 1 when "
-                           "it is wrong, 2 when it cannot be read as an answer (not a number, the "
-                           "wrong shape or parts, empty: the reason goes to stderr) or on any other "
-                           "usage error")
+                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     solve.add_argument("kind", metavar="KIND", help="a problem kind (see 'studyapp kinds')")
     solve.add_argument("--params", required=True, metavar="JSON|@FILE",
                        help='the params as JSON, e.g. \'{"logits": [1, 2, 3]}\', or @file.json')

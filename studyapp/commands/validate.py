@@ -11,12 +11,20 @@ from pathlib import Path
 
 from studyapp.commands.common import UsageError, db_path, open_store
 
+EXAMPLES = """\
+examples:
+  studyapp validate                              # the bundled decks and your own
+  studyapp validate my-notes.yaml --seeds 200    # this file alone, its templates for 200 seeds
+  studyapp validate --db                         # also progress that no deck defines any more
+"""
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check decks: schema, ids, references, generation",
-                         description="Check deck files (default: the bundled decks and your own, "
-                         "as every command reads them; with PATHs, those files alone). Each "
-                         "error is printed as FILE:LINE:COL: message; exit status 1 on errors.")
+                         description="Check deck files (default: the bundled decks and your own, as "
+                         "every command\nreads them; with PATHs, those files alone). Each error is "
+                         "printed as\nFILE:LINE:COL: message; exit status 1 on errors.",
+                         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     val.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="deck files or folders")
     val.add_argument("--seeds", type=int, default=50, metavar="N",
                      help="seeds each problem template must generate and solve for (50)")
