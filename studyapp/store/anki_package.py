@@ -30,6 +30,12 @@ COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 NEWEST_SCHEMA = 18  # Anki 2.1.50 to 25.x; a newer one may have moved what is read here
 NEWEST_PACKAGE = 3  # the ``meta`` file's version (PackageMetadata.Version.LATEST)
 CLOZE_KIND = 1  # NotetypeConfig.kind (field 1): 0 normal, 1 cloze
+# A package is a compressed file from elsewhere: what it unpacks to is capped, so that a damaged
+# or hostile one cannot fill the disk. A collection of 100,000 notes with years of reviews is a
+# few hundred MB; STUDYAPP_MAX_IMPORT_MB sets another cap.
+MAX_IMPORT_VARIABLE = "STUDYAPP_MAX_IMPORT_MB"
+MAX_IMPORT_BYTES = 2_000_000_000
+MAX_MEDIA_LIST_BYTES = 64_000_000  # the list of media names, not the media
 
 
 class AnkiPackageError(Exception):
@@ -59,14 +65,30 @@ def read_package(path: Path) -> AnkiCollection:
             return _read_collection(db, name, media)
 
 
-def _extract(package: zipfile.ZipFile, member: str, db: Path, name: str) -> None:
+def max_import_bytes() -> float:
+    """The cap on an unpacked collection: ``STUDYAPP_MAX_IMPORT_MB`` megabytes (a positive number),
+    else 2,000 MB."""
+    import os
+
     try:
-        with package.open(member) as source, db.open("wb") as target:
-            if member.endswith("b"):
-                zstandard.ZstdDecompressor().copy_stream(source, target)
-            else:
-                while chunk := source.read(1 << 20):
-                    target.write(chunk)
+        megabytes = float(os.environ.get(MAX_IMPORT_VARIABLE, "").strip())
+    except ValueError:
+        return MAX_IMPORT_BYTES
+    return megabytes * 1_000_000 if megabytes > 0 else MAX_IMPORT_BYTES
+
+
+def _extract(package: zipfile.ZipFile, member: str, db: Path, name: str) -> None:
+    limit, written = max_import_bytes(), 0
+    try:
+        with package.open(member) as raw, db.open("wb") as target:
+            source = zstandard.ZstdDecompressor().stream_reader(raw) if member.endswith("b") else raw
+            while chunk := source.read(1 << 20):
+                written += len(chunk)
+                if written > limit:
+                    raise AnkiPackageError(
+                        f"{name}: its collection unpacks to more than {limit / 1e6:g} MB; set "
+                        f"{MAX_IMPORT_VARIABLE} to a larger number of megabytes to import it")
+                target.write(chunk)
     except (zipfile.BadZipFile, zlib.error, zstandard.ZstdError, EOFError) as exc:
         raise AnkiPackageError(f"{name}: its {member} is damaged ({exc})") from None
 
@@ -144,10 +166,12 @@ def _media(package: zipfile.ZipFile, names: set[str]) -> tuple[str, ...]:
     if "media" not in names:
         return ()
     try:
+        if package.getinfo("media").file_size > MAX_MEDIA_LIST_BYTES:
+            return ()
         data = package.read("media")
         if data.lstrip().startswith(b"{"):
             return tuple(str(v) for v in json.loads(data).values())
-        raw = zstandard.ZstdDecompressor().stream_reader(data).read()
+        raw = zstandard.ZstdDecompressor().stream_reader(data).read(MAX_MEDIA_LIST_BYTES)
         entries = [dict(_proto(entry)) for number, entry in _proto(raw) if number == 1]
         return tuple(e[1].decode("utf-8", "replace") for e in entries
                      if isinstance(e.get(1), bytes))

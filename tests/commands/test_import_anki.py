@@ -359,3 +359,14 @@ def test_a_failure_rolls_the_whole_history_back(capsys, packages, monkeypatch) -
         import_reviews(store, later, Scheduler())
     store.close()
     assert history() == before and len(calls) == 2
+
+
+def test_a_collection_over_the_unpacking_cap_is_one_line(capsys, packages, monkeypatch) -> None:
+    """A package is compressed: what it unpacks to is capped (a zip or zstd bomb fills no disk)."""
+    monkeypatch.setenv("STUDYAPP_MAX_IMPORT_MB", "0.01")  # 10 kB: less than any real collection
+    code, out, err = run(capsys, "import", str(packages.apkg))
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "its collection unpacks to more than 0.01 MB; set STUDYAPP_MAX_IMPORT_MB" in err
+    assert history() == [] and not list(user_decks_dir().glob("*.yaml"))
+    monkeypatch.setenv("STUDYAPP_MAX_IMPORT_MB", "abc")  # not a number: the default cap
+    assert run(capsys, "import", str(packages.apkg))[0] == 0
