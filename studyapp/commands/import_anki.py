@@ -62,8 +62,12 @@ def run(args: argparse.Namespace) -> int:
         col = read_package(args.file)
     except AnkiPackageError as exc:
         raise UsageError(str(exc)) from None
+    from studyapp.report.anki import exported_guids
+
     library = load_content(None)
-    plan = plan_import(col, args.deck_id, known_ids(c.id for c in library.cards))
+    plan = plan_import(col, args.deck_id, known_ids(c.id for c in library.cards),
+                       exported_guids(library.decks))
+    own = plan.own_items & _library_items(library)  # our own notes, back from Anki
     folder = _folder()
     removed = _drop_clashes(plan, library, folder)
     _summary(args.file.name, col, plan)
@@ -75,14 +79,18 @@ def run(args: argparse.Namespace) -> int:
         print(f'deck {deck.id} (Anki "{deck.title}"): {cards}, {verb} '
               f"{folder / (deck.id + '.yaml')}{gone}")
     if args.dry_run:
-        reviews = plan_reviews(col, plan, {c.id for d in plan.decks.values() for c in d.cards})
+        reviews = plan_reviews(col, plan, {c.id for d in plan.decks.values() for c in d.cards} | own)
         print(f"reviews: {len(reviews.reviews)} in the log for these cards would be replayed (those "
               "already in your history are skipped)" + _left_out(reviews))
         return _problems(plan.problems + reviews.problems)
     kept, library = _write(args.file.name, plan, folder)
-    reviews = plan_reviews(col, plan, kept)
+    reviews = plan_reviews(col, plan, kept | own)
     _import_history(args, library, reviews)
     return _problems(plan.problems + reviews.problems)
+
+
+def _library_items(library: Library) -> set[str]:
+    return {c.id for c in library.cards} | {t.id for t in library.templates}
 
 
 def _folder() -> Path:
@@ -102,6 +110,9 @@ def _summary(name: str, col: AnkiCollection, plan: ImportPlan) -> None:
               f"fields the back ({_plural(count, 'note', 'notes')})")
     if plan.media:
         print(f"media skipped (studyapp shows no images or sounds): {', '.join(sorted(plan.media))}")
+    if plan.own_notes:
+        print(f"{_plural(plan.own_notes, 'note comes', 'notes come')} from a studyapp export: no deck "
+              "is written for them, and their reviews in Anki are added to those cards' history")
     if plan.hints_dropped:
         print(f"cloze hints dropped (studyapp's gaps have none): {plan.hints_dropped}")
 
@@ -190,8 +201,8 @@ def _import_history(args: argparse.Namespace, library: Library, reviews: ReviewP
 def _left_out(reviews: ReviewPlan) -> str:
     parts = []
     if reviews.other_cards:
-        parts.append(f"{_plural(reviews.other_cards, 'review', 'reviews')} of cards not imported "
-                     "(reversed cards, skipped notes)")
+        parts.append(f"{_plural(reviews.other_cards, 'review', 'reviews')} of a note's other cards "
+                     "(reversed cards, other cloze gaps, other problem examples)")
     if reviews.skipped_items:
         parts.append(f"{_plural(reviews.skipped_items, 'review', 'reviews')} of cards skipped above")
     if reviews.manual:

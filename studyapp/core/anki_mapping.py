@@ -62,6 +62,8 @@ class ImportPlan:
     other_types: Counter[str] = field(default_factory=Counter)  # mapped by the first-field rule
     media: set[str] = field(default_factory=set)  # images and sounds removed from the texts
     hints_dropped: int = 0
+    own_notes: int = 0  # notes an export of ours made: no deck written, their reviews come home
+    own_items: set[str] = field(default_factory=set)  # the items those notes' reviews go to
 
 
 @dataclass
@@ -97,9 +99,13 @@ def deck_slug(name: str, anki_id: int) -> str:
     return slug if slug else f"anki-{anki_id}"
 
 
-def plan_import(col: AnkiCollection, deck_id: str | None, known_ids: dict[str, str]) -> ImportPlan:
+def plan_import(col: AnkiCollection, deck_id: str | None, known_ids: dict[str, str],
+                own: dict[str, str | None] | None = None) -> ImportPlan:
     """The decks and cards of ``col``; ``deck_id`` puts every note in that one deck;
-    ``known_ids``: safe GUID -> the base id it already has in the decks."""
+    ``known_ids``: safe GUID -> the base id it already has in the decks; ``own``: GUID -> item
+    of the notes our export writes (``report.anki.exported_guids``): such a note is that item
+    coming back from Anki (no deck written; its first card's reviews go to the item; None: a
+    problem's other example, which carries no history)."""
     plan = ImportPlan()
     cards_of: dict[int, list[AnkiCard]] = {}
     for card in sorted(col.cards, key=lambda c: c.ord):
@@ -115,6 +121,14 @@ def plan_import(col: AnkiCollection, deck_id: str | None, known_ids: dict[str, s
             plan.problems.append(f"{note_name(note)}, {nt.name}: it has no cards in the package")
             continue
         plan.notes_per_type[nt.name] += 1
+        if own is not None and note.guid in own:
+            plan.own_notes += 1
+            item = own[note.guid]
+            if item is not None:
+                plan.item_of_card[cards[0].id] = item  # a cloze's other gap cards log the same reviews
+                plan.note_of_item[item] = note_name(note)
+                plan.own_items.add(item)
+            continue
         anki_deck = cards[0].deck_id
         deck_name = col.decks.get(anki_deck, f"deck {anki_deck}")
         target = deck_id or deck_slug(deck_name, anki_deck)

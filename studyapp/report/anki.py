@@ -352,6 +352,18 @@ def deck_description(deck: Deck, lang: str) -> str:
     return head + _blocks(lang, lambda lg: esc(about.get(lg)))
 
 
+def exported_guids(decks: list[Deck]) -> dict[str, str | None]:
+    """Every note GUID an export of ``decks`` writes -> the item whose history that note carries
+    (None for a problem's other examples, which carry none): how an import recognises our own
+    notes coming back from Anki."""
+    out: dict[str, str | None] = {guid: item for item, guid in history_guids(decks).items()}
+    for deck in decks:
+        for template in deck.problems:
+            for seed in EXAMPLE_SEEDS[1:]:
+                out[note_guid(f"{template.id}@{seed}")] = None
+    return out
+
+
 def history_guids(decks: list[Deck]) -> dict[str, str]:
     """Which note carries the history of each item: a card's own note, and a problem template's
     first example (the other examples stay new)."""

@@ -169,7 +169,7 @@ def test_import_writes_decks_and_replays_anki_reviews(capsys, packages: Packages
     assert by_item == {relu.id: [(EASY, 5)], cards["sigmoid"].id: [(GOOD, 3), (GOOD, 4)],
                        c2.id: [(AGAIN, 6), (GOOD, 6), (GOOD, 6)], cards["epoch"].id: [(HARD, 9)]}
     assert "reviews: 7 imported, 4 cards' schedules recomputed" in out
-    assert "left out: 1 review of cards not imported (reversed cards" in out  # the reversed card's review
+    assert "left out: 1 review of a note's other cards (reversed cards" in out  # the reversed card's review
     # Each item continues where Anki left it: the same FSRS-6 memory state as Anki's (same default
     # parameters, same reviews), so the same interval before fuzz; after it, each its own fuzz (FSRS's
     # ranges: ±1.8 days at 8 days), and Anki counts in whole days.
