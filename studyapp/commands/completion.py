@@ -12,6 +12,7 @@ import argparse
 import copy
 import sys
 from pathlib import Path
+from typing import Any
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -60,7 +61,8 @@ def studyapp_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     holding it (``container``), which shares the parser's actions: the top-level options and
     ``sub``. They are copied into a parser of the same name (the subcommands' parsers are shared)."""
     root = argparse.ArgumentParser(prog=sub._prog_prefix, add_help=False)  # noqa: SLF001
-    for action in sub.container._actions:  # noqa: SLF001 - argparse has no public list of them
+    group: Any = getattr(sub, "container")  # noqa: B009 - set by argparse, absent from its stubs
+    for action in group._actions:  # noqa: SLF001 - argparse has no public list of them
         root._add_action(copy.copy(action))  # noqa: SLF001
     return root
 

@@ -148,7 +148,7 @@ def compute(connect: Callable[[], sqlite3.Connection], scope: Scope, *, names: N
         band_year = (bounds["year"], max(bounds["month"], bounds["year"]))
         jobs["items"] = pool.submit(item_figures, q, scope)
         chunks = []
-        if min_id is not None:
+        if min_id is not None and max_id is not None:
             for first in range(min_id, max_id + 1, CHUNK):
                 chunks.append(pool.submit(chunk_counts, q, first, first + CHUNK, *band_year))
         band = retention_counts
@@ -223,7 +223,8 @@ def _assemble(res: dict[str, Any], scope: Scope, now: datetime, today: date, day
                          item=names.items.get(item_id, item_id),
                          at=datetime.fromtimestamp(at / 1000, tz=UTC).isoformat())
     listed = set(scope.decks) if scope.decks else set(names.decks)  # decks not studied yet show too
-    deck_ids = sorted(set(per_deck) | set(acc) | listed, key=lambda d: (names.decks.get(d, d).lower(), d))
+    deck_ids = sorted({str(d) for d in set(per_deck) | set(acc) | listed},
+                      key=lambda d: ((names.decks.get(d) or d).lower(), d))
     decks_out = []
     for deck in deck_ids:
         d = per_deck.get(deck, {"states": dict.fromkeys(STATES, 0), "r": 0.0})

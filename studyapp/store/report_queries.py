@@ -12,7 +12,7 @@ import bisect
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -177,7 +177,7 @@ def recent_days(conn: sqlite3.Connection, q: Query, days: StudyDays, first: int)
 CORRECT_SQL = "correct"
 
 
-def problem_answers(conn: sqlite3.Connection, q: Query) -> tuple[list[tuple], dict[str, str]]:
+def problem_answers(conn: sqlite3.Connection, q: Query) -> tuple[list[tuple[Any, ...]], dict[str, str]]:
     """Per (item, mistake): answers, graded, right, and the latest answer's id, text and time;
     and the deck of each problem template (both read in one snapshot)."""
     conn.execute("BEGIN")
@@ -268,7 +268,7 @@ class Pool:
                 self.conns.append(c)
         return c
 
-    def submit(self, fn: Callable[..., Any], *args: Any):  # noqa: ANN201 - a Future
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         return self.executor.submit(lambda: fn(self.conn(), *args))
 
     def close(self) -> None:

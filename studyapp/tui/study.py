@@ -183,7 +183,7 @@ class StudyScreen(Screen[None]):
         self.refresh_bindings()
 
     def ticker(self) -> float:
-        return self.app.ticker()  # type: ignore[attr-defined, no-any-return]
+        return self.app.ticker()  # type: ignore[attr-defined]
 
     def editor(self) -> Input | MatrixEditor:
         """The multi-line editor for a matrix or a structured answer, else the line."""
