@@ -44,7 +44,8 @@ GOALS: tuple[tuple[str, str], ...] = (
     (r"first_open_after_content_change(_bundled)?_s", "<= 1 s"),  # 3. a year of history
     (r"browse_open(_bundled)?_s", "<= 0.5 s"),
     (r"browse_keystroke(_max)?(_bundled)?_ms", "<= 50 ms"),  # "each search keystroke": the max too
-    (r"browse_search_rows_first(_bundled)?_s", "<= 0.05 s"),  # the first one, typed as Browse opens
+    (r"browse_search_first(_bundled)?_ms", "<= 50 ms"),  # the first search typed as Browse opens, its part
+    (r"browse_search_rows_first(_bundled)?_s", "<= 0.55 s"),  # the same, with the opening (<= 0.5 s)
     (r"history_view(_bundled)?_ms", "<= 100 ms"),
     (r"stats_(compute|screen)_s", "<= 1 s"),
     (r"exam_finish_1000_s", "<= 1 s"),

@@ -226,7 +226,7 @@ class BrowseIndex:
         cond = self._condition(query, now, day_end, sort_col, cancelled)
         k = len(cond.args)
         with self._querying(cancelled):
-            tables, content_order = self._tables(query, cond.needs | self._sort_needs(sort_col))
+            tables, content_order = self._tables(query, cond, cond.needs | self._sort_needs(sort_col))
             sql = (f"SELECT b.n FROM {tables} WHERE {cond.sql} "
                    f"ORDER BY {order_by(sort_col, descending, content_order)} LIMIT ?{k + 1} OFFSET ?{k + 2}")
             return [n for (n,) in self.conn.execute(sql, (*cond.args, limit, offset))]
@@ -244,9 +244,9 @@ class BrowseIndex:
         while True:
             with self._querying(cancelled):
                 end, complete = self._ready(state)
-                tables = self._tables(query, cond.needs, kept=False, state=state)[0]
-                sql = (f"SELECT b.n FROM {tables} WHERE b.n >= ?{k + 1} AND b.n < ?{k + 2} AND {cond.sql} "
-                       f"ORDER BY b.n LIMIT ?{k + 3}")
+                tables, n = self._tables(query, cond, cond.needs, kept=False, state=state)
+                sql = (f"SELECT b.n FROM {tables} WHERE {n} >= ?{k + 1} AND {n} < ?{k + 2} AND {cond.sql} "
+                       f"ORDER BY {n} LIMIT ?{k + 3}")
                 found += [n for (n,) in self.conn.execute(sql, (*cond.args, start, end,
                                                                 offset + limit - len(found)))]
             if len(found) >= offset + limit or complete:
@@ -260,7 +260,7 @@ class BrowseIndex:
         line typed on, "stri" then "strid") to look at those only: thousands of texts, not all."""
         cond = self._condition(query, now, day_end, None, cancelled)
         with self._querying(cancelled):
-            tables, _ = self._tables(query, cond.needs)
+            tables, _ = self._tables(query, cond, cond.needs)
             if isinstance(query.test, Everything) or not timeless(query.test):
                 (total,), = self.conn.execute(f"SELECT COUNT(*) FROM {tables} WHERE {cond.sql}", cond.args)
                 return int(total)
@@ -302,16 +302,26 @@ class BrowseIndex:
     def _sort_needs(sort_col: str | None) -> set[str]:
         return {SORT_NEEDS[sort_col]} if sort_col in SORT_NEEDS else set()
 
-    def _tables(self, query: Query, needs: set[str], kept=True, state=True) -> tuple[str, str]:
+    def _tables(self, query: Query, cond: Condition, needs: set[str], kept=True,
+                state=True) -> tuple[str, str]:
         """The FROM of a query (``b`` the items, ``s`` their schedules unless not ``state``, ``x``
         their texts, what ``needs`` asks for), and the column of content order: the ``kept`` items of
-        an earlier query first, when every item this one matches is among them (lock held)."""
+        an earlier query first, when every item this one matches is among them; else the texts
+        first, when ``cond`` reads nothing else (lock held)."""
         tables, n = "browse_items b", "b.n"
+        text = "text" in needs
         if kept and self._hits is not None and within(query.test, self._hits[1]):
             tables, n = f"{self._hits[0]} h CROSS JOIN browse_items b ON b.n = h.n", "h.n"
+        elif cond.text_only:
+            # Words only: the texts first, each tested as it is read, the item and its schedule
+            # looked up for those that match (a word's first page of 100,000 items: 9 ms instead
+            # of 10.5; its count 52 instead of 71). A condition on the items or schedules too is
+            # tested first (it spares the texts of the items it leaves out: a deck's, 5 times
+            # fewer texts read).
+            tables, n, text = "browse_text x CROSS JOIN browse_items b ON b.n = x.n", "x.n", False
         if state:
             tables += " CROSS JOIN browse_state s ON s.n = b.n"
-        if "text" in needs:
+        if text:
             tables += " CROSS JOIN browse_text x ON x.n = b.n"
         if "title" in needs:
             tables += " CROSS JOIN browse_title ti ON ti.n = b.n"

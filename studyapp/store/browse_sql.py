@@ -78,12 +78,14 @@ def glob_escape(text: str) -> str:
 
 
 _STATE_COLUMN = re.compile(r"\bs\.")  # a column of the schedules, ``s`` (``browse_tables``)
+_NOT_TEXT = re.compile(r"\b[bst]\.")  # a column of the items, schedules or tags
 
 
 class Condition:
     """The SQL of one parsed line at one moment: ``sql`` with ``args``, numbered parameters (``?1``,
     ``?2``, …: one may be used more than once); ``needs`` says which lazily built parts of the
-    index it reads ("text"; "state": the stored schedules, ``s``, read again at each opening)."""
+    index it reads ("text"; "state": the stored schedules, ``s``, read again at each opening);
+    ``text_only``: whether it reads the search text and nothing else (words only)."""
 
     def __init__(self, node: Node, now: datetime, day_end: datetime):
         self.now, self.day_end, self.day_start = micros(now), micros(day_end), micros(day_end) - DAY_US
@@ -92,6 +94,7 @@ class Condition:
         self.sql = self.node(node)
         if _STATE_COLUMN.search(self.sql):  # (the values are parameters: only our SQL is searched)
             self.needs.add("state")
+        self.text_only = "text" in self.needs and not _NOT_TEXT.search(self.sql)
 
     def arg(self, value: object) -> str:
         """A parameter: its placeholder (more may be added after the condition, see ``Query``)."""

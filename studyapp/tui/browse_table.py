@@ -60,7 +60,7 @@ def styled(style: Style, own: Style | None, post: Style | None) -> Style:
 _TABLE_PARTS = ("_row_locations", "_column_locations", "_data", "_cell_render_cache", "_row_render_cache",
                 "_update_count", "_show_hover_cursor", "_pseudo_class_state", "_get_styles_to_render_cell",
                 "_get_row_style", "_labelled_row_exists", "_row_label_column_width", "_render_line",
-                "header_height")
+                "header_height", "_require_update_dimensions", "_new_rows")
 SegmentLines = list[list[Segment]]
 
 
@@ -123,6 +123,15 @@ class ItemTable(DataTable[Any]):
             for column in columns:
                 column.content_width = max(column.content_width, cells[column.key].text.cell_len)
         super()._update_dimensions(others)  # the rest, and the table's size
+
+    def measure_now(self) -> None:
+        """Measure the new rows and size the table now, as DataTable does when it is next idle: laid
+        out with the rows, the table is drawn once. (Sized when idle, it was drawn again, whole, at
+        the next frame: 15 ms, which the first keystroke after Browse opened waited for.)"""
+        if self._has_parts() and self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows, self._new_rows = self._new_rows, set()
+            self._update_dimensions(new_rows)
 
     def _has_parts(self) -> bool:
         if self.quick is None:

@@ -1,4 +1,5 @@
-"""The browser's search line (``tui/browse_search.py``) edits and scrolls a long line as Input does."""
+"""The browser's search line (``tui/browse_search.py``) edits and scrolls a long line as Input does,
+and the browser searches as soon as it changes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from studyapp.tui.browse_search import SearchInput
+from tests.tui.test_browse import make_app, open_browser
 
 
 class TwoLines(App[None]):
@@ -39,3 +41,21 @@ async def test_typing_in_the_search_line_lays_nothing_out_again():
             box.value += "st"
             assert box._layout_required is again  # (Textual's flag, read at its next frame)
             await pilot.pause()
+
+
+@pytest.mark.asyncio
+async def test_the_browser_searches_as_soon_as_the_line_changes(tmp_path):
+    """In the same call as the change (before the line's repaint, which the query then runs beside),
+    and once (Input.Changed, delivered later, starts nothing more)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = await open_browser(pilot)
+        before = screen.generation
+        screen.query_one("#search", Input).value = "stride"
+        assert screen.generation == before + 1
+        assert [w.group for w in app.workers if w.node is screen and not w.is_finished] == ["browse-filter"]
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.generation == before + 1 and screen.rows_for == screen.count_for == screen.generation
+        assert screen.total is not None and 0 < screen.total < len(screen.things)

@@ -47,3 +47,37 @@ async def test_the_table_draws_its_rows_as_datatable_draws_them(tmp_path, lang):
             table.quick = None
             assert quick == plain and quick_widths == plain_widths, (line, cursor)
             assert any(meta and meta.get("row") == cursor for row in quick for _, _, meta, _ in row)
+
+
+@pytest.mark.asyncio
+async def test_a_page_of_rows_is_measured_as_it_is_put_in(tmp_path):
+    """The table is sized with its new rows, in the same call (DataTable does it when next idle:
+    the whole table was then drawn a second time, at the frame after the one that showed them)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = await open_browser(pilot)
+        table = screen.query_one("#items", ItemTable)
+        assert table.row_count > 7
+        screen.show_rows(screen.generation, [screen.lines[i] for i in screen.shown[:7]])
+        assert table.row_count == 7 and table.virtual_size.height == 7 + table.header_height
+        assert not table._require_update_dimensions
+        await pilot.pause()
+        assert table.virtual_size.height == 7 + table.header_height
+
+
+@pytest.mark.asyncio
+async def test_the_preview_is_drawn_again_only_when_it_changes(tmp_path):
+    """The first rows' highlight asked for the same preview again (drawn again at the next frame,
+    the first keystroke's)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = await open_browser(pilot)
+        preview = screen.query_one("#browse-preview")
+        updates = []
+        original = preview.update
+        preview.update = lambda *a, **k: (updates.append(a), original(*a, **k))[1]  # type: ignore[method-assign]
+        screen.show_preview()
+        assert updates == []
+        screen.query_one("#items", ItemTable).move_cursor(row=1)
+        await pilot.pause()
+        assert len(updates) == 1 and screen.lines[screen.shown[1]].title in str(updates[0][0])
