@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 SUPERSCRIPTS = str.maketrans("0123456789-+()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ⁿ")
@@ -38,16 +38,8 @@ def small(x: float) -> str:
 
 def num(x: float, decimals: int = 4) -> str:
     """``x`` rounded to ``decimals`` places, without trailing zeros (``0.5``, ``-2``, ``0.1235``)."""
-    if type(x) is float:  # a memo per number of decimals: worked solutions repeat their numbers
-        texts = _NUM_MEMO.get(decimals)
-        if texts is None:
-            texts = _NUM_MEMO[decimals] = {}
-        text = texts.get(x)
-        if text is None:
-            if len(texts) >= 50_000:  # bounded
-                texts.clear()
-            text = texts[x] = _format_float(x, decimals)
-        return text
+    if type(x) is float:  # from the memo: worked solutions repeat their numbers
+        return _NUM_MEMO[decimals][x]
     if type(x) is int:
         return str(x)
     if isinstance(x, bool):
@@ -68,25 +60,51 @@ def _format_float(x: float, decimals: int) -> str:
     return repr(x)  # floats this large are whole numbers; the shortest exact form, 1e+20
 
 
-_NUM_MEMO: dict[int, dict[float, str]] = {}  # decimals → number → text
-_PAREN_MEMO: dict[int, dict[float, str]] = {}
+class _Texts(dict[float, str]):
+    """Float → its text at one number of decimals, formatted the first time it is asked for.
+
+    A dict whose ``__missing__`` formats: a number already seen costs one subscript, which is
+    cheaper than ``get`` and a test (num and paren run some 25 times per problem). Bounded.
+    """
+
+    def __init__(self, decimals: int, text: Callable[[float, int], str]):
+        super().__init__()
+        self.decimals, self.text = decimals, text
+
+    def __missing__(self, x: float) -> str:
+        if len(self) >= 50_000:
+            self.clear()
+        text = self[x] = self.text(x, self.decimals)
+        return text
+
+
+class _Memos(dict[int, _Texts]):
+    """Decimals → that many decimals' ``_Texts``, made when first asked for."""
+
+    def __init__(self, text: Callable[[float, int], str]):
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, decimals: int) -> _Texts:
+        texts = self[decimals] = _Texts(decimals, self.text)
+        return texts
+
+
+def _parenthesised(x: float, decimals: int) -> str:
+    text = _NUM_MEMO[decimals][x]
+    return f"({text})" if text[0] == "-" else text
+
+
+_NUM_MEMO = _Memos(_format_float)  # decimals → number → text
+_PAREN_MEMO = _Memos(_parenthesised)
 _FIXED = [f"%.{d}f" for d in range(16)]
 _INF = float("inf")
 
 
 def paren(x: float, decimals: int = 4) -> str:
     """A number ready to stand after an operator: negatives in parentheses."""
-    if type(x) is float:  # remembered as ``num`` remembers: the most used formatting of all
-        texts = _PAREN_MEMO.get(decimals)
-        if texts is None:
-            texts = _PAREN_MEMO[decimals] = {}
-        text = texts.get(x)
-        if text is None:
-            if len(texts) >= 50_000:  # bounded
-                texts.clear()
-            text = num(x, decimals)
-            text = texts[x] = f"({text})" if text[0] == "-" else text
-        return text
+    if type(x) is float:  # from its memo, as ``num``: the most used formatting of all
+        return _PAREN_MEMO[decimals][x]
     text = num(x, decimals)
     return f"({text})" if text[0] == "-" else text
 
@@ -97,24 +115,42 @@ def vec(values: Sequence[float], decimals: int = 4) -> str:
 
 def grid(matrix: Sequence[Sequence[float]], decimals: int = 4) -> list[str]:
     """A matrix as right-aligned columns inside brackets, one line per row."""
+    return _grid(matrix, decimals, "")
+
+
+def _grid(matrix: Sequence[Sequence[float]], decimals: int, indent: str) -> list[str]:
+    """``grid``, each line after ``indent``: tensor_grids indents its grids as it makes them."""
     # str() for the whole numbers most grids hold: every JSON exercise set draws its grids
     cells = [[str(v) if type(v) is int else num(v, decimals) for v in row] for row in matrix]
     if not cells or not cells[0]:
-        return ["[ ]"]
-    widths = [max(map(len, column)) for column in zip(*cells, strict=True)]
-    body = ["  ".join([c.rjust(w) for c, w in zip(row, widths, strict=True)]) for row in cells]
-    if len(body) == 1:
-        return [f"[ {body[0]} ]"]
-    lines = [f"⎡ {body[0]} ⎤"]
-    lines += [f"⎢ {line} ⎥" for line in body[1:-1]]
-    lines.append(f"⎣ {body[-1]} ⎦")
+        return [f"{indent}[ ]"]
+    # One str.format per row, its format (the columns' widths) made once per shape of widths:
+    # a right-aligned field is what rjust gives, and a row costs one call instead of one a cell.
+    widths = tuple([max(map(len, column)) for column in zip(*cells, strict=True)])
+    row = _ROW_FORMATS.get(widths)
+    if row is None:
+        if len(_ROW_FORMATS) >= 10_000:  # bounded
+            _ROW_FORMATS.clear()
+        row = _ROW_FORMATS[widths] = "  ".join([f"{{:>{w}}}" for w in widths]).format
+    if len(cells) == 1:
+        return [f"{indent}[ {row(*cells[0])} ]"]
+    lines = [f"{indent}⎡ {row(*cells[0])} ⎤"]
+    lines += [f"{indent}⎢ {row(*middle)} ⎥" for middle in cells[1:-1]]
+    lines.append(f"{indent}⎣ {row(*cells[-1])} ⎦")
     return lines
+
+
+_ROW_FORMATS: dict[tuple[int, ...], Callable[..., str]] = {}  # column widths → row formatter
+
+
+# (list, tuple) built once: ``list | tuple`` written in a test makes a new union at every call
+_SEQUENCES = (list, tuple)
 
 
 def depth(value: Any) -> int:
     """0 for a number, 1 for a vector, 2 for a matrix, 3 for a stack of matrices."""
     d = 0
-    while isinstance(value, list | tuple) and value:
+    while isinstance(value, _SEQUENCES) and value:
         d += 1
         value = value[0]
     return d
@@ -122,8 +158,8 @@ def depth(value: Any) -> int:
 
 def format_value(value: Any, decimals: int = 4) -> str:
     """One-line form of a number, vector or matrix that the answer parser reads back."""
-    if isinstance(value, list | tuple):
-        if value and isinstance(value[0], list | tuple) and value[0]:  # depth(value) >= 2
+    if isinstance(value, _SEQUENCES):
+        if value and isinstance(value[0], _SEQUENCES) and value[0]:  # depth(value) >= 2
             return "[" + ", ".join([format_value(row, decimals) for row in value]) + "]"
         return vec(value, decimals)
     return num(value, decimals)
@@ -164,18 +200,20 @@ def tensor_grids(params: dict[str, Any], lang: str = "en", decimals: int = 4) ->
     channel, bank = _PLANE.get(lang, _PLANE["en"])
     lines: list[str] = []
     for name, value in params.items():
+        # numbers and vectors (most params) are passed over before ``depth`` is asked
+        if not isinstance(value, _SEQUENCES) or not value or not isinstance(value[0], _SEQUENCES):
+            continue
         d = depth(value)
         if d == 2:
-            body = grid(value, decimals)
+            body = _grid(value, decimals, "  ")
         elif d == 3:
             body = [line for i, plane in enumerate(value)
-                    for line in (f"[{channel} {i}]", *grid(plane, decimals))]
+                    for line in (f"  [{channel} {i}]", *_grid(plane, decimals, "  "))]
         elif d == 4:
             body = [line for k, planes in enumerate(value) for i, plane in enumerate(planes)
-                    for line in (f"[{bank} {k}, {channel} {i}]", *grid(plane, decimals))]
+                    for line in (f"  [{bank} {k}, {channel} {i}]", *_grid(plane, decimals, "  "))]
         else:
             continue
-        label = PARAM_NAMES_ZH.get(name, name) if lang == "zh" else name
-        lines.append(f"{label} =")
-        lines += [f"  {row}" for row in body]
+        lines.append(f"{PARAM_NAMES_ZH.get(name, name) if lang == 'zh' else name} =")
+        lines += body
     return lines

@@ -90,7 +90,7 @@ class Problem:
 
 def _with_grids(prompt: str, params: dict[str, Any], lang: str) -> str:
     grids = tensor_grids(params, lang)
-    return prompt + "\n\n" + "\n".join(grids) if grids else prompt
+    return "\n".join([prompt, "", *grids]) if grids else prompt  # prompt, a blank line, the grids
 
 
 def default_tolerance(kind: Kind, decimals: int | None = None) -> Tolerance:

@@ -43,11 +43,53 @@ def test_num_is_the_rule(decimals):
 
 
 def test_num_memo_stays_bounded(monkeypatch):
-    monkeypatch.setattr(numfmt, "_NUM_MEMO", {})
+    monkeypatch.setattr(numfmt, "_NUM_MEMO", numfmt._Memos(numfmt._format_float))
     for i in range(60_000):
         num(i + 0.5, 3)
     assert len(numfmt._NUM_MEMO[3]) <= 50_000
     assert num(0.5, 3) == "0.5" and num(59_999.5, 3) == "59999.5"
+
+
+def test_num_and_paren_memos_keep_each_number_of_decimals_apart():
+    assert [num(2.71828, d) for d in (0, 2, 4)] == ["3", "2.72", "2.7183"]
+    assert [paren(-2.71828, d) for d in (0, 2, 4)] == ["(-3)", "(-2.72)", "(-2.7183)"]
+    assert num(-0.00001, 4) == "0" and paren(-0.00001, 4) == "0"  # rounds to 0: no sign, no parentheses
+
+
+def plain_grid(matrix, decimals=4):
+    """The grid rule written out: right-aligned columns, two spaces apart, inside brackets."""
+    cells = [[plain_num(v, decimals) for v in row] for row in matrix]
+    if not cells or not cells[0]:
+        return ["[ ]"]
+    widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
+    body = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    if len(body) == 1:
+        return [f"[ {body[0]} ]"]
+    return [f"⎡ {body[0]} ⎤", *(f"⎢ {b} ⎥" for b in body[1:-1]), f"⎣ {body[-1]} ⎦"]
+
+
+def test_grid_is_the_rule():
+    rng = random.Random(7)
+    for _ in range(300):
+        rows, cols = rng.randint(1, 5), rng.randint(1, 5)
+        pick = rng.choice([lambda: rng.randint(-120, 120), lambda: round(rng.uniform(-50, 50), 3),
+                           lambda: rng.choice([0.0, -0.0, 1e-9, 12345.678901, -7, 3])])
+        matrix = [[pick() for _ in range(cols)] for _ in range(rows)]
+        for decimals in (0, 2, 4):
+            assert numfmt.grid(matrix, decimals) == plain_grid(matrix, decimals), (matrix, decimals)
+    assert numfmt.grid([]) == numfmt.grid([[]]) == ["[ ]"]
+    with pytest.raises(ValueError):  # ragged rows are no matrix
+        numfmt.grid([[1, 2], [3]])
+
+
+def test_tensor_grids_draws_matrices_and_tensors_only():
+    params = {"x": [1.5, -2], "n": 3, "input": ([1, -20], [300, 4]), "empty": [],
+              "kernels": [[[[1]], [[-1]]]], "stack": [[[0.5, 1]]]}
+    assert numfmt.tensor_grids(params) == [
+        "input =", "  ⎡   1  -20 ⎤", "  ⎣ 300    4 ⎦",
+        "kernels =", "  [filter 0, channel 0]", "  [ 1 ]", "  [filter 0, channel 1]", "  [ -1 ]",
+        "stack =", "  [channel 0]", "  [ 0.5  1 ]"]
+    assert numfmt.tensor_grids(params, "zh")[0] == "输入 ="
 
 
 @pytest.mark.parametrize("decimals", [0, 4, 9])

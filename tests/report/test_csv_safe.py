@@ -65,6 +65,7 @@ def test_review_log_answers_are_neutralised(tmp_path: Path, capsys: pytest.Captu
     assert {row[col["mistake"]] for row in body} == {"'@tag"}
 
 
+DECK_ID = "hostile"
 DECK = """\
 id: hostile
 title: {en: Hostile, zh: 恶意}
@@ -87,12 +88,11 @@ cards:
 def export_csv(tmp_path: Path) -> dict[str, dict[str, str]]:
     (tmp_path / "hostile.yaml").write_text(DECK, encoding="utf-8")
     out = tmp_path / "cards.csv"
-    import argparse
-
+    from studyapp.cli import build_parser
     from studyapp.commands.export import run
 
-    args = argparse.Namespace(anki=None, csv=out, force=False, deck=[], lang="both",
-                              content=[tmp_path / "hostile.yaml"])
+    args = build_parser().parse_args(["export", "--csv", str(out), "--lang", "both", "--content",
+                                      str(tmp_path / "hostile.yaml"), "--deck", DECK_ID])
     assert run(args) == 0
     head, *body = read(out)
     return {row[0]: dict(zip(head, row, strict=True)) for row in body}
