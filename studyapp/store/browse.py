@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from studyapp.core.scheduler import ItemState
 from studyapp.store.progress import Store, item_from_row, utc
@@ -59,7 +59,7 @@ def item_rows(store: Store, ids: Iterable[str] | None = None) -> dict[str, ItemR
 
 def rows_for(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> dict[str, ItemRow]:
     """``item_rows`` on a connection of the caller's (the browser's index has its own)."""
-    where, args = "", ()
+    where, args = "", tuple[str, ...]()
     if ids is not None:
         # One parameter whatever the number of ids (SQLite caps the number of parameters).
         where, args = "WHERE i.id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
@@ -75,6 +75,6 @@ def history(store: Store, item_id: str) -> list[HistoryRow]:
     rows = store.conn.execute(
         "SELECT reviewed_at, mode, rating, answer, correct, mistake, duration_ms, prev_code, seed "
         "FROM reviews WHERE item_id = ? ORDER BY reviewed_at DESC, id DESC", (item_id,))
-    return [HistoryRow(utc(at), mode, rating, answer, None if correct is None else bool(correct), mistake,
-                       duration, before, seed)
+    return [HistoryRow(datetime.fromtimestamp(at / 1000, tz=UTC), mode, rating, answer,
+                       None if correct is None else bool(correct), mistake, duration, before, seed)
             for at, mode, rating, answer, correct, mistake, duration, before, seed in rows]

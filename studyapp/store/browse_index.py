@@ -240,7 +240,8 @@ class BrowseIndex:
         are then the first ones of the whole content order: the page is the one the whole index
         gives. (Never from the kept items of a count: counts wait for the whole.)"""
         cond = Condition(query.test, now, day_end)
-        k, found, start, state = len(cond.args), [], 0, "state" in cond.needs
+        found: list[int] = []
+        k, start, state = len(cond.args), 0, "state" in cond.needs
         while True:
             with self._querying(cancelled):
                 end, complete = self._ready(state)
@@ -302,8 +303,8 @@ class BrowseIndex:
     def _sort_needs(sort_col: str | None) -> set[str]:
         return {SORT_NEEDS[sort_col]} if sort_col in SORT_NEEDS else set()
 
-    def _tables(self, query: Query, cond: Condition, needs: set[str], kept=True,
-                state=True) -> tuple[str, str]:
+    def _tables(self, query: Query, cond: Condition, needs: set[str], kept: bool = True,
+                state: bool = True) -> tuple[str, str]:
         """The FROM of a query (``b`` the items, ``s`` their schedules unless not ``state``, ``x``
         their texts, what ``needs`` asks for), and the column of content order: the ``kept`` items of
         an earlier query first, when every item this one matches is among them; else the texts

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text as RichText
 from textual import work
@@ -50,6 +50,9 @@ from studyapp.tui.browse_rows import t as row_t
 from studyapp.tui.browse_search import SearchInput
 from studyapp.tui.browse_table import Cell, ItemTable
 from studyapp.tui.keys import KeyFooter, localize_bindings
+
+if TYPE_CHECKING:
+    from studyapp.tui.host import StudyHost
 
 S = {
     "en": {
@@ -86,6 +89,11 @@ def stopper() -> Callable[[], bool]:
 
 
 class BrowseScreen(Screen[None]):
+
+    @property
+    def host(self) -> StudyHost:
+        """The app, as the screens see it (``tui.host``)."""
+        return cast("StudyHost", self.app)
     CSS_PATH = "browse.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"), Binding("slash", "focus_search", "Search"),
@@ -100,11 +108,11 @@ class BrowseScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.lang = self.app.settings.lang
+        self.lang = self.host.settings.lang
         localize_bindings(self, self.lang)
-        self.zone = local_zone(self.app.settings.timezone)
-        self.things: list[Card | ProblemTemplate] = library_things(self.app.library)
-        self.decks = deck_titles(self.app.library, self.lang)
+        self.zone = local_zone(self.host.settings.timezone)
+        self.things: list[Card | ProblemTemplate] = library_things(self.host.library)
+        self.decks = deck_titles(self.host.library, self.lang)
         self.index: BrowseIndex | None = None
         self.lines: dict[str, Line] = {}  # the rows in the table, by item id
         self.shown: list[str] = []  # their ids, in the table's order
@@ -149,8 +157,8 @@ class BrowseScreen(Screen[None]):
         return True
 
     def moment(self) -> tuple[datetime, datetime]:
-        now = self.app.clock()
-        return now, day_bounds(now, self.zone, self.app.settings.day_start_hour)[1]
+        now = self.host.clock()
+        return now, day_bounds(now, self.zone, self.host.settings.day_start_hour)[1]
 
     # --- the index, the search, the pages (in workers) ------------------------------------
     @work(thread=True, exclusive=True, group="browse-load")
@@ -160,9 +168,9 @@ class BrowseScreen(Screen[None]):
         in; resumed if an earlier opening was closed before it ended), the stored schedules again
         at each opening if they changed."""
         with self.reporting():
-            self.index = index = BrowseIndex.shared(self.app.store.path, self.app.library, self.lang)
+            self.index = index = BrowseIndex.shared(self.host.store.path, self.host.library, self.lang)
             self.app.call_from_thread(self.first_rows, self.lines_for(range(min(CHUNK, len(self.things)))))
-            update_index(index, self.app.library, self.lang, stopper(), self.things)
+            update_index(index, self.host.library, self.lang, stopper(), self.things)
 
     @work(thread=True, exclusive=True, group="browse-filter")
     def filter_rows(self, query: Query, sort_col: str | None, descending: bool, generation: int) -> None:
@@ -408,7 +416,7 @@ class BrowseScreen(Screen[None]):
         if item_id is None:
             return
         ln = self.lines[item_id]
-        store = self.app.store
+        store = self.host.store
         # set_item inserts an item the store has never seen (its content was never synced).
         state = store.get(item_id) or ln.entry.state
         state = replace(state, suspended=not state.suspended)
@@ -426,7 +434,7 @@ class BrowseScreen(Screen[None]):
         item_id = self.selected_id()
         if item_id is not None:
             now, day_end = self.moment()
-            self.app.push_screen(ItemScreen(self.lines[item_id], history(self.app.store, item_id),
+            self.app.push_screen(ItemScreen(self.lines[item_id], history(self.host.store, item_id),
                                             self.lang, now, day_end, self.zone))
 
     def action_help(self) -> None:

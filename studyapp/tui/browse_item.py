@@ -4,7 +4,7 @@ answer given to it (the review history)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
 from rich.text import Text as RichText
@@ -29,6 +29,9 @@ from studyapp.tui.browse_rows import (
 )
 from studyapp.tui.browse_rows import t as row_t
 from studyapp.tui.keys import KeyFooter, localize_bindings
+
+if TYPE_CHECKING:
+    from studyapp.tui.host import StudyHost
 
 S = {
     "en": {
@@ -77,6 +80,11 @@ def knob_text(value: Any, lang: str) -> str:
 class ItemScreen(ModalScreen[None]):
     """One item: its full content in the UI language, its schedule and every answer given to it."""
 
+    @property
+    def host(self) -> StudyHost:
+        """The app, as the screens see it (``tui.host``)."""
+        return cast("StudyHost", self.app)
+
     BINDINGS = [Binding("escape,q", "close", "Close")]
 
     def __init__(self, line: Line, answers: list[HistoryRow], lang: str, now: datetime,
@@ -106,7 +114,7 @@ class ItemScreen(ModalScreen[None]):
 
     def content(self) -> RichText:
         thing, lang = self.line.thing, self.lang
-        deck = self.app.library.deck(thing.deck)
+        deck = self.host.library.deck(thing.deck)
         out = RichText.assemble((thing.id, "bold"), f" · {deck.title.get(lang) if deck else thing.deck} · "
                                 f"{kind_text(self.line.entry.type, lang)}\n\n")
         if isinstance(thing, ProblemTemplate):
@@ -155,7 +163,7 @@ class ItemScreen(ModalScreen[None]):
                      ("interval", stability_text(s.interval_days(), lang) if s.state == REVIEW else ""),
                      ("stability", stability_text(s.stability, lang)),
                      ("difficulty", "" if s.difficulty is None else f"{difficulty_share(s.difficulty):.0%}"),
-                     ("retrievability", f"{Scheduler(self.app.settings).retrievability(s, now):.0%}")]
+                     ("retrievability", f"{Scheduler(self.host.settings).retrievability(s, now):.0%}")]
         rows += [("lapses", str(s.lapses)), ("reviews", str(self.line.reviews)),
                  ("leech", yes_no[s.leech]), ("suspended", yes_no[s.suspended])]
         if s.is_buried(now) and s.buried_until is not None:

@@ -28,7 +28,11 @@ if TYPE_CHECKING:
 
 def library_things(library: Library) -> list[Card | ProblemTemplate]:
     """The browser's items, in content order: each deck's cards, then its problems."""
-    return [x for deck in library.decks for x in (*deck.cards, *deck.problems)]
+    things: list[Card | ProblemTemplate] = []
+    for deck in library.decks:
+        things += deck.cards
+        things += deck.problems
+    return things
 
 
 def deck_titles(library: Library, lang: str) -> dict[str, str]:

@@ -15,7 +15,8 @@ from rich.text import Text as RichText
 
 from studyapp.core.content import GAP, Card, ProblemTemplate
 from studyapp.core.scheduler import ItemState
-from studyapp.core.search import Entry, entry_for
+from studyapp.core.search import entry_for
+from studyapp.core.search_entry import Entry
 from studyapp.core.search_terms import difficulty_share, due_in_days
 from studyapp.store.browse import ItemRow
 from studyapp.store.browse_index import IndexItem

@@ -201,12 +201,14 @@ class ItemTable(DataTable[Any]):
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
-        cell = None
+        cell = row_key = column_key = None
         if self._has_parts() and row_index >= 0 and column_index >= 0 and self.cell_padding == 0:
             row_key = self._row_locations.get_key(row_index)
             column_key = self._column_locations.get_key(column_index)
-            cell = self._data.get(row_key, {}).get(column_key)
-        if not isinstance(cell, Cell) or self.rows[row_key].height != 1:
+            if row_key is not None and column_key is not None:
+                cell = self._data.get(row_key, {}).get(column_key)
+        if (not isinstance(cell, Cell) or row_key is None or column_key is None
+                or self.rows[row_key].height != 1):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
                self._pseudo_class_state)
