@@ -5,6 +5,9 @@
   by the median time a bare Textual app (one ``Static("hello")``) takes to draw its first screen.
   Both run in the same tmux (a real pseudo-terminal) at 80x24, alternately in one run, so that
   the machine's noise falls on both alike. useful_home_s / hello_first_screen_s: the medians.
+- home_rss_bundled_mb (goal <= 80): the resident memory of studyapp with Home on screen and
+  everything it loads in the background done (2 s after the counts show), bundled content, on a
+  home of its own (whatever --db is).
 - first_screen_ratio / first_screen_s: the same for Home's first paint (the table's frame, before
   the content, NumPy and the database are loaded in a worker); *_best: the best runs.
 
@@ -74,6 +77,39 @@ def first_screen(command: str, text: str, session: str, timeout: float = 30.0) -
         subprocess.run([*TMUX, "kill-session", "-t", session], capture_output=True)
 
 
+def process_rss_mb(session: str) -> float:
+    """VmRSS of the studyapp process in ``session``'s pane (the pane's process or a child of it)."""
+    pid = subprocess.run([*TMUX, "display", "-p", "-t", session, "#{pane_pid}"], capture_output=True,
+                         text=True, check=True).stdout.strip()
+    pids = [pid] + Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    for candidate in pids:
+        cmdline = Path(f"/proc/{candidate}/cmdline").read_bytes()
+        if b"studyapp" in cmdline:
+            for row in Path(f"/proc/{candidate}/status").read_text().splitlines():
+                if row.startswith("VmRSS:"):
+                    return int(row.split()[1]) / 1024
+    raise SystemExit(f"tui_start: no studyapp process in the pane of {session}")
+
+
+def home_rss(binary: Path, tmp: str) -> float:
+    """Home's settled memory on the bundled content, in a home of its own."""
+    command = f"STUDYAPP_HOME={tmp}/home-rss {binary}"
+    first_screen(command, "Learning", "bench-rss-warm", timeout=600)
+    start = time.perf_counter()
+    subprocess.run([*TMUX, "new-session", "-d", "-s", "bench-rss", "-x", "80", "-y", "24", command],
+                   check=True)
+    try:
+        while "Learning" not in subprocess.run([*TMUX, "capture-pane", "-p", "-t", "bench-rss"],
+                                               capture_output=True, text=True).stdout:
+            if time.perf_counter() - start > 60:
+                raise SystemExit("tui_start: Home did not show its counts within 60 s")
+            time.sleep(0.05)
+        time.sleep(2.0)  # the content's load and the browser's index, in workers
+        return process_rss_mb("bench-rss")
+    finally:
+        subprocess.run([*TMUX, "kill-session", "-t", "bench-rss"], capture_output=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
@@ -119,6 +155,7 @@ def measure(binary: Path, rounds: int, db: Path | None) -> int:
             for name, command, text in order if i % 2 == 0 else order[::-1]:
                 (ready if name == "ready" else times["bare"]).append(
                     first_screen(command, text, f"bench-{name}-r{i}"))
+        rss = home_rss(binary, tmp)
     ours_m, bare_m = statistics.median(times["ours"]), statistics.median(times["bare"])
     ready_m = statistics.median(ready)
     line("useful_home_ratio", ready_m / bare_m, "x")
@@ -129,6 +166,7 @@ def measure(binary: Path, rounds: int, db: Path | None) -> int:
     line("first_screen_s_best", min(times["ours"]), "s")
     line("hello_first_screen_s_best", min(times["bare"]), "s")
     line("useful_home_s_best", min(ready), "s")
+    line("home_rss_bundled_mb", rss, "MB")
     return 0
 
 
