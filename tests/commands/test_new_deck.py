@@ -140,3 +140,20 @@ def test_the_report_names_a_user_deck_by_its_title(capsys) -> None:
     assert code == 0, err
     decks = {d["id"]: d for d in json.loads(out)["decks"]}
     assert decks["mine"]["title"] == "Ma pile"
+
+
+def test_a_user_deck_is_exported_to_anki(capsys, tmp_path) -> None:
+    import sqlite3
+    import zipfile
+
+    assert run(capsys, "new-deck", "mine", "--title", "Ma pile")[0] == 0
+    out = tmp_path / "mine.apkg"
+    code, stdout, err = run(capsys, "export", "--anki", str(out), "--deck", "mine", "--lang", "en")
+    assert code == 0 and "from 1 deck(s)" in stdout, err
+    with zipfile.ZipFile(out) as package:
+        (tmp_path / "c.anki2").write_bytes(package.read("collection.anki2"))
+    conn = sqlite3.connect(tmp_path / "c.anki2")
+    fronts = [row[0] for row in conn.execute("SELECT flds FROM notes")]
+    conn.close()
+    assert any("What does ReLU output for a negative input?" in f for f in fronts)
+    assert len(fronts) == 3 + 3  # three cards, and the problem template's three worked examples
