@@ -204,6 +204,19 @@ def test_the_json_schema_rejects_what_the_loader_rejects():
         assert not validator.is_valid(broken)
 
 
+def write_tolerance(tmp_path: Path, tolerance: str) -> Path:
+    """A deck of one problem template with ``tolerance: <tolerance>`` on its line 7."""
+    return write(tmp_path, "t.yaml", f"""\
+        id: tdeck
+        title: {{en: T, zh: T}}
+        problems:
+          - id: tdeck.out
+            kind: conv_output_size
+            difficulty: 1
+            tolerance: {tolerance}
+        """)
+
+
 @pytest.mark.parametrize(("tolerance", "message"), [
     ("abc", "problems[0].tolerance must be a number above 0 or a mapping with abs and/or rel (got 'abc')"),
     ("{abs: x}", "problems[0].tolerance.abs must be a number 0 or more (got 'x')"),
@@ -213,15 +226,7 @@ def test_the_json_schema_rejects_what_the_loader_rejects():
     ("{rel: .inf}", "problems[0].tolerance.rel must be a number 0 or more (got inf)"),
 ])
 def test_a_bad_tolerance_is_one_error_at_its_line_never_a_crash(tmp_path, tolerance, message):
-    write(tmp_path, "t.yaml", f"""\
-        id: tdeck
-        title: {{en: T, zh: T}}
-        problems:
-          - id: tdeck.out
-            kind: conv_output_size
-            difficulty: 1
-            tolerance: {tolerance}
-        """)
+    write_tolerance(tmp_path, tolerance)
     library = load_library([tmp_path])
     assert [str(e) for e in library.errors] == [f"{tmp_path / 't.yaml'}:7:5: {message}"]
 
@@ -229,14 +234,6 @@ def test_a_bad_tolerance_is_one_error_at_its_line_never_a_crash(tmp_path, tolera
 @pytest.mark.parametrize(("tolerance", "expected"), [("0.01", (0.01, 0.0)),
                                                      ("{abs: 0.001, rel: 0.01}", (0.001, 0.01))])
 def test_a_good_tolerance_is_read_as_numbers(tmp_path, tolerance, expected):
-    write(tmp_path, "t.yaml", f"""\
-        id: tdeck
-        title: {{en: T, zh: T}}
-        problems:
-          - id: tdeck.out
-            kind: conv_output_size
-            difficulty: 1
-            tolerance: {tolerance}
-        """)
+    write_tolerance(tmp_path, tolerance)
     library = load_library([tmp_path])
     assert library.errors == [] and library.templates[0].tolerance == expected
