@@ -189,7 +189,10 @@ class BackpropStep(Kind):
             s(T("Backward: gradient of b1", "反向:b1 的梯度"), "∂E/∂b1ⱼ = δ_hⱼ", "", dh),
         ]
         lr_text = num(lr)
-        for name, olds, grads in (("W2", w2l, g_w2), ("b2", b2l, do), ("W1", w1l, g_w1), ("b1", b1l, dh)):
+        # Each parameter with its gradient: a matrix (W, rows of floats) or a vector (b, floats).
+        updates: tuple[tuple[str, list[Any], list[Any]], ...] = (
+            ("W2", w2l, g_w2), ("b2", b2l, do), ("W1", w1l, g_w1), ("b1", b1l, dh))
+        for name, olds, grads in updates:
             if name[0] == "W":
                 work = "\n".join([f"{name}[{r + 1},{c + 1}] = {num(ov)} − {lr_text}·{paren(gv, D)}"
                                   for r, (orow, grow) in enumerate(zip(olds, grads, strict=True))

@@ -16,7 +16,7 @@ import numpy as np
 
 from studyapp.core.bilingual import Text
 from studyapp.core.diagnosis import Mistake
-from studyapp.core.kinds.knobs import Knobs
+from studyapp.core.kinds.knobs import Knobs as Knobs  # re-exported: kinds import it from here
 from studyapp.core.steps import Step
 
 REQUIRED = object()
@@ -175,7 +175,9 @@ def coerce(spec: Param, value: Any) -> tuple[Any, str | None]:
             return [_matrix(value)], None
         if isinstance(value, list) and value:
             planes = [_matrix(v) for v in value]
-            if all(p is not None for p in planes) and len({np.shape(p) for p in planes}) == 1:
+            # each plane is rectangular and non-empty, so its shape is (rows, length of row 0)
+            shapes = {None if m is None else (len(m), len(m[0])) for m in planes}
+            if None not in shapes and len(shapes) == 1:
                 return planes, None
         return None, "must be C matrices of one shape (C×H×W), or one H×W matrix"
     if t == "tensor4":

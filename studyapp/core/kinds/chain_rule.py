@@ -98,7 +98,8 @@ class ChainRule(Kind):
                 f"“f: …; grad: [{grads}]”. {decimals_clause(lang, decimals)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
-        return getattr(self, "_" + p["graph"])(p)
+        solution: Solution = getattr(self, "_" + p["graph"])(p)  # one ``_<graph>`` method per graph
+        return solution
 
     @staticmethod
     def _result(f: float, grad: list[float], names: tuple[str, ...], steps: list[Step]) -> Solution:

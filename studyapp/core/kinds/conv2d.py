@@ -22,11 +22,12 @@ from studyapp.core.steps import Step
 
 def conv2d(x: np.ndarray, w: np.ndarray, b: float, s: int, p: int, act: str) -> np.ndarray:
     """Cross-correlation of a C×H×W input with one C×F×F filter, then the activation."""
-    out = np.einsum("ijcuv,cuv->ij", windows(pad(x, p), w.shape[1], s), w) + b
+    out: np.ndarray = np.einsum("ijcuv,cuv->ij", windows(pad(x, p), w.shape[1], s), w) + b
     return np.maximum(out, 0) if act == "relu" else out
 
 
-def _any_positive(x: list, kernel: list, bias: float, s: int, p: int) -> bool:
+def _any_positive(x: list[list[list[float]]], kernel: list[list[list[float]]], bias: float, s: int,
+                  p: int) -> bool:
     """Whether some entry of the map is positive (survives the ReLU), on plain floats."""
     c, f = len(x), len(kernel[0])
     xp = pad_lists(x, p) if p else x
@@ -147,9 +148,10 @@ class Conv2d(Kind):
         b, s, pd, act = float(p["bias"]), p["stride"], p["padding"], p["activation"]
         first_row = 2 if pd else 1
 
-        def run(**kw: Any) -> list:
+        def run(**kw: Any) -> list[list[float]]:
             args = {"x": x, "w": w, "b": b, "s": s, "p": pd, "act": act, **kw}
-            return conv2d(**args).tolist()
+            rows: list[list[float]] = conv2d(**args).tolist()
+            return rows
 
         out = [
             Mistake("conv.flipped_kernel",

@@ -36,7 +36,7 @@ def multi_conv_parts(x: np.ndarray, w: np.ndarray, s: int, p: int) -> np.ndarray
     k, f = w.shape[0], w.shape[2]
     index = window_index(c, hp, wp, f, s)
     cols = xp.reshape(-1)[index].reshape(len(index), c, f * f)
-    parts = np.einsum("pcf,kcf->kpc", cols, w.reshape(k, c, f * f))
+    parts: np.ndarray = np.einsum("pcf,kcf->kpc", cols, w.reshape(k, c, f * f))
     return parts.reshape(k, (hp - f) // s + 1, (wp - f) // s + 1, c)
 
 
@@ -171,7 +171,7 @@ class Conv2dMulti(Kind):
                 line = f"a{sub(k)}(%d,%d): {chans}; {' + '.join(['%s'] * c)} + {bias}{tail}"
                 lines = []
                 for ij, win, cell, end in zip(cells, wins, parts[k], ends, strict=True):
-                    args = [*ij]
+                    args: list[int | str] = [*ij]
                     for chunk, v in zip(win, cell, strict=True):
                         args += chunk
                         args.append(nums[v])
@@ -198,8 +198,9 @@ class Conv2dMulti(Kind):
         last = first + w.shape[0]
         parts = multi_conv_parts(x, w, s, pd)
 
-        def finish(z: np.ndarray, relu: bool = act == "relu") -> list:
-            return (np.maximum(z, 0) if relu else z).tolist()
+        def finish(z: np.ndarray, relu: bool = act == "relu") -> list[list[list[float]]]:
+            maps: list[list[list[float]]] = (np.maximum(z, 0) if relu else z).tolist()
+            return maps
 
         right = parts.sum(axis=3) + b[:, None, None]
         out: list[Mistake] = []
@@ -247,8 +248,8 @@ class Conv2dMulti(Kind):
     def _forward(self, p: dict[str, Any]) -> np.ndarray:
         """The K feature maps (K×H₂×W₂) of params, for the generator's check."""
         x = np.asarray(p["input"], dtype=float)
-        z = multi_conv_parts(x, np.asarray(p["kernels"], dtype=float), p["stride"], p["padding"])
-        z = z.sum(axis=3) + self._biases(p)[:, None, None]
+        parts = multi_conv_parts(x, np.asarray(p["kernels"], dtype=float), p["stride"], p["padding"])
+        z: np.ndarray = parts.sum(axis=3) + self._biases(p)[:, None, None]
         return np.maximum(z, 0) if p["activation"] == "relu" else z
 
 

@@ -3,6 +3,7 @@ non-maximum suppression keeps (IoU > t with a kept box suppresses)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from studyapp.core.diagnosis import Mistake
@@ -12,11 +13,11 @@ from studyapp.core.numfmt import num, paren, sub, vec
 from studyapp.core.steps import Step
 
 
-def box_area(b: list[float], plus: float = 0.0) -> float:
+def box_area(b: Sequence[float], plus: float = 0.0) -> float:
     return (b[2] - b[0] + plus) * (b[3] - b[1] + plus)
 
 
-def overlap(a: list[float], b: list[float], plus: float = 0.0) -> tuple[float, float]:
+def overlap(a: Sequence[float], b: Sequence[float], plus: float = 0.0) -> tuple[float, float]:
     """Width and height of the intersection (0 when the boxes do not overlap)."""
     # min() and max() written out (same results, same types): generation calls this a dozen times
     w = (a[2] if a[2] <= b[2] else b[2]) - (a[0] if a[0] >= b[0] else b[0]) + plus
@@ -24,13 +25,13 @@ def overlap(a: list[float], b: list[float], plus: float = 0.0) -> tuple[float, f
     return (w if w > 0.0 else 0.0), (h if h > 0.0 else 0.0)
 
 
-def iou(a: list[float], b: list[float], plus: float = 0.0) -> float:
+def iou(a: Sequence[float], b: Sequence[float], plus: float = 0.0) -> float:
     iw, ih = overlap(a, b, plus)
     inter = iw * ih
     return inter / (box_area(a, plus) + box_area(b, plus) - inter)
 
 
-def nms_keep(boxes: list[list[float]], scores: list[float], t: float, sort: bool = True,
+def nms_keep(boxes: Sequence[Sequence[float]], scores: list[float], t: float, sort: bool = True,
              below: bool = False, greedy: bool = True) -> list[int]:
     """0/1 per box: greedy NMS (IoU > t suppresses), or one of the usual mistaken variants."""
     n = len(boxes)

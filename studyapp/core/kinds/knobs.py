@@ -8,6 +8,7 @@ distributions), so a seed gives the same numbers everywhere. Imports no other ki
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Protocol
@@ -66,14 +67,14 @@ class Knobs:
             return spec
         return spec[self.below(len(spec))]
 
-    def many(self, spec: Any, size: int) -> list[Any]:
+    def many(self, spec: Any, size: builtins.int) -> list[Any]:
         if isinstance(spec, dict):
             spec = range_grid(spec)
         elif not isinstance(spec, list):
             return [spec] * size
         return self._many(spec, size)
 
-    def _many(self, values: Sequence[Any], size: int) -> list[Any]:
+    def _many(self, values: Sequence[Any], size: builtins.int) -> list[Any]:
         """What ``size`` calls of ``below`` would draw: the block's end popped a slice at a time."""
         n, raw = len(values), self._raw
         if 0 < size <= len(raw):  # the usual case: one slice
@@ -90,7 +91,7 @@ class Knobs:
             size -= take
         return drawn
 
-    def values(self, name: str, shape: tuple[int, ...], avoid_zero: bool = False) -> Any:
+    def values(self, name: str, shape: tuple[builtins.int, ...], avoid_zero: bool = False) -> list[Any]:
         """Nested lists of ``shape`` drawn from the knob (ints on an integer grid, for tidy JSON)."""
         size = 1
         for n in shape:
@@ -143,7 +144,7 @@ def range_grid(spec: dict[str, Any]) -> Sequence[Any]:
     """Every value of a range spec ``{min, max, step}`` (step 1 when omitted), in order: a draw
     is one of them. Ints when the step is whole, for tidy JSON."""
     key = (spec["min"], spec["max"], spec.get("step", 1))
-    grid = _GRIDS.get(key)
+    grid: Sequence[Any] | None = _GRIDS.get(key)
     if grid is None:
         grid = RangeGrid(*key)
         if len(grid) <= 10_000:  # kept as a list: drawing from one is what generation does most
@@ -156,15 +157,16 @@ class RangeGrid(Sequence[Any]):
 
     def __init__(self, lo: float, hi: float, step: float):
         self.lo, self.step, self.places = lo, step, step_places(step)
-        self.count = int(round((hi - lo) / step)) + 1
+        # not ``count``: that is Sequence's method, which this would shadow
+        self.length = int(round((hi - lo) / step)) + 1
 
     def __len__(self) -> int:
-        return self.count
+        return self.length
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self.count))]
-        if not 0 <= index < self.count:
+            return [self[i] for i in range(*index.indices(self.length))]
+        if not 0 <= index < self.length:
             raise IndexError(index)
         value = round(self.lo + index * self.step, self.places)
         return int(value) if self.places == 0 else value

@@ -13,18 +13,23 @@ compares each with NumPy. Pure functions without text; imports no kind.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 SMALL = 2**16  # products of two such ints and sums of many of them stay exact in a float
 
 
-def _libm_agrees(np_fn: Any, math_fn: Any, xs: list[float]) -> bool:
+def _libm_agrees(np_fn: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]],
+                 math_fn: Callable[[float], float], xs: list[float]) -> bool:
     """Whether NumPy's ``np_fn`` gives libm's ``math_fn`` on every probe (it does where NumPy
     calls libm; with AVX-512, NumPy has exp and log of its own, which differ in the last bit)."""
-    return np_fn(np.asarray(xs)).tolist() == [math_fn(x) for x in xs]
+    got: list[float] = np_fn(np.asarray(xs)).tolist()
+    return got == [math_fn(x) for x in xs]
 
 
 _PROBES = [i / 37 for i in range(-700, 701)]  # -18.9 … 18.9, off the round numbers

@@ -17,15 +17,22 @@ SCHEDULES = ("step", "exponential", "cosine", "warmup", "plateau")
 
 def lr_at(p: dict[str, Any]) -> float:
     """The learning rate of the schedule in ``p`` at ``p['epoch']`` (0-based epochs)."""
-    s, lr0, t = p["schedule"], p["lr0"], p["epoch"]
+    s = p["schedule"]
+    lr0: float = p["lr0"]
+    t: int = p["epoch"]
     if s == "step":
-        return lr0 * p["factor"] ** (t // p["step_size"])
+        factor: float = p["factor"]
+        step_size: int = p["step_size"]
+        return lr0 * factor ** (t // step_size)
     if s == "exponential":
-        return lr0 * p["gamma"] ** t
+        gamma: float = p["gamma"]
+        return lr0 * gamma ** t
     if s == "cosine":
-        return p["lr_min"] + 0.5 * (lr0 - p["lr_min"]) * (1 + math.cos(math.pi * t / p["total_epochs"]))
+        lr_min: float = p["lr_min"]
+        return lr_min + 0.5 * (lr0 - lr_min) * (1 + math.cos(math.pi * t / p["total_epochs"]))
     if s == "warmup":
-        w, total = p["warmup_epochs"], p["total_epochs"]
+        w: int = p["warmup_epochs"]
+        total: int = p["total_epochs"]
         if t < w:
             return lr0 * (t + 1) / w
         return lr0 * max(total - t, 0) / (total - w)

@@ -3,7 +3,7 @@ a = f(W·a_prev + b) layer by layer."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,12 +14,15 @@ from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, sub, sup, vec
 from studyapp.core.steps import Step
 
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 OUTPUT_ACTIVATIONS = ("identity", *ACTIVATIONS)
 D = 6  # decimals of the intermediate values in the worked solution
 
 
-def _act(name: str, z: np.ndarray) -> np.ndarray:
+def _act(name: str, z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     if name == "sigmoid":
         return 1.0 / (1.0 + np.exp(-z))
     if name == "tanh":
@@ -46,7 +49,8 @@ def mlp_run(p: dict[str, Any], bias: bool = True, hidden: str | None = None, out
             w = w.T
         z = w @ a + b if bias else w @ a
         a = _act(output if index == len(layers) - 1 else hidden, z)
-    return a.tolist()
+    out: list[float] = a.tolist()
+    return out
 
 
 def _act_line(name: str, label: str, z: float, a: float) -> str:

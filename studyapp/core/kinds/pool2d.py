@@ -19,7 +19,8 @@ from studyapp.core.steps import Step
 
 def pool2d(x: np.ndarray, size: int, stride: int, mode: str) -> np.ndarray:
     view = windows(x[np.newaxis], size, stride)  # H₂×W₂×1×size×size
-    return view.max(axis=(2, 3, 4)) if mode == "max" else view.mean(axis=(2, 3, 4))
+    pooled: np.ndarray = view.max(axis=(2, 3, 4)) if mode == "max" else view.mean(axis=(2, 3, 4))
+    return pooled
 
 
 def _pool(window: list[float], mode: str, count: int) -> float:

@@ -16,8 +16,12 @@ from __future__ import annotations
 import ctypes
 import threading
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 M32 = 0xFFFFFFFF
 M64 = (1 << 64) - 1
@@ -102,12 +106,12 @@ def seed_states(seeds: list[int]) -> list[tuple[int, int]]:
     befores = iter([INIT_A, *_MIX_CONSTS])
     afters = iter(_MIX_CONSTS)
 
-    def hashmix(value: np.ndarray) -> np.ndarray:
+    def hashmix(value: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
         value = (value ^ u32(next(befores))) * u32(next(afters))
         return value ^ (value >> u32(16))
 
-    def mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        r = u32(MIX_MULT_L) * x - u32(MIX_MULT_R) * y
+    def mix(x: npt.NDArray[np.uint32], y: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+        r: npt.NDArray[np.uint32] = u32(MIX_MULT_L) * x - u32(MIX_MULT_R) * y
         return r ^ (r >> u32(16))
 
     zeros = np.zeros(len(seeds), dtype=u32)
