@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from studyapp import __version__
-from studyapp.cli import main
 from studyapp.core.kinds import KINDS
 from studyapp.core.library import load_library
 from studyapp.paths import bundled_content_dir
+from tests.cli_run import run
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ERROR_LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
@@ -29,14 +29,6 @@ BACKPROP = {"x": [0.05, 0.10], "target": [0.01, 0.99], "W1": [[0.15, 0.20], [0.2
             "b1": [0.35, 0.35], "W2": [[0.40, 0.45], [0.50, 0.55]], "b2": [0.60, 0.60], "lr": 0.5}
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Exit status, stdout and stderr of ``studyapp ARGV``, argparse exits included."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_usage_error(result: tuple[int, str, str], *words: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.cli import main
+from tests.cli_run import run
 
 LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
 
@@ -30,10 +30,6 @@ cards:
 """
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_source_talk_is_a_warning_and_keeps_exit_status_0(capsys: pytest.CaptureFixture[str],

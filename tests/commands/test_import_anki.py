@@ -15,10 +15,10 @@ import zstandard
 from anki.collection import Collection, ExportAnkiPackageOptions
 from anki.notes import Note
 
-from studyapp.cli import main
 from studyapp.core.content_files import study_files
 from studyapp.core.library import load_library
 from studyapp.paths import default_db_path, user_decks_dir
+from tests.cli_run import run
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 
@@ -109,10 +109,6 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Packages:
     return Packages(apkg, colpkg, edited, legacy, anki_cards)
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def history() -> list[tuple[object, ...]]:

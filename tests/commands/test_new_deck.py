@@ -8,16 +8,10 @@ import textwrap
 
 import pytest
 
-from studyapp.cli import main
 from studyapp.core.content_files import study_files
 from studyapp.core.library import load_library
 from studyapp.paths import bundled_content_dir, user_decks_dir
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli_run import run
 
 
 def test_new_deck_writes_a_starter_deck_that_every_command_reads(capsys) -> None:

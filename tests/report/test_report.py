@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from studyapp.cli import main
 from studyapp.commands.report import Progress
 from studyapp.core.days import day_start, local_zone, study_date
 from studyapp.core.library import Library, load_library
@@ -44,6 +43,7 @@ from studyapp.report.report_html import report_html
 from studyapp.report.report_md import md, sparkline
 from studyapp.store.progress import Store
 from studyapp.store.readonly import CSV_COLUMNS
+from tests.cli_run import run
 from tests.report import browser
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
@@ -56,13 +56,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def report(capsys: pytest.CaptureFixture[str], db: Path, *argv: str) -> str:

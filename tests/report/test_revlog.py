@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studyapp.cli import main
 from studyapp.core.library import load_library
 from studyapp.core.scheduler import AGAIN, GOOD, HARD
 from studyapp.core.session import StudySession
@@ -28,6 +27,7 @@ from studyapp.store.progress import Store
 from studyapp.store.readonly import connector
 from studyapp.store.report_queries import Scope
 from studyapp.store.revlog import revlog_count, revlog_rows
+from tests.cli_run import run
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -65,13 +65,6 @@ class Clock:
         return self.now
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(autouse=True)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.cli import main
 from studyapp.commands.class_sets import safe_file_stem, student_seeds
 from studyapp.core.library import load_library
 from studyapp.core.numfmt import depth, format_answer, num
 from studyapp.core.problems import exercise_set
 from studyapp.report.worksheet_html import LABELS
+from tests.cli_run import run
 from tests.report import browser
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -27,13 +27,6 @@ XSS = "<script>alert(1)</script>"
 MATRIX_KINDS = ["conv2d", "backprop_step", "pool2d", "conv2d_multi"]
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_usage_error(result: tuple[int, str, str], *words: str) -> None:
