@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 # Hard links not supported where the file is written (FAT, some network shares): then the
@@ -98,6 +98,12 @@ def write_text(path: Path, text: str, *, force: bool, newline: str | None = None
     with replacing(path, force=force, keep_mode=keep_mode) as temp, \
             open(temp, "w", encoding="utf-8", newline=newline) as handle:
         handle.write(text)
+
+
+def write_bytes(path: Path, parts: Iterable[bytes], *, force: bool) -> None:
+    """Write the pieces ``parts`` one after the other, as they come, to ``path`` atomically."""
+    with replacing(path, force=force) as temp, open(temp, "wb") as handle:
+        handle.writelines(parts)
 
 
 def write_with(path: Path, write: Callable[[Path], None], *, force: bool) -> None:

@@ -45,6 +45,20 @@ def test_a_failure_keeps_the_old_file(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == "old" and names(tmp_path) == ["out.txt"]
 
 
+def test_pieces_are_written_in_order_and_a_failing_producer_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    atomic.write_bytes(out, iter([b"[1", b",2", b"]"]), force=False)
+    assert out.read_bytes() == b"[1,2]"
+
+    def failing():  # noqa: ANN202 - a generator that breaks after its first piece
+        yield b"half"
+        raise RuntimeError("generation failed")
+
+    with pytest.raises(RuntimeError):
+        atomic.write_bytes(out, failing(), force=True)
+    assert out.read_bytes() == b"[1,2]" and names(tmp_path) == ["out.json"]
+
+
 def test_an_existing_file_needs_force(tmp_path: Path) -> None:
     out = tmp_path / "out.txt"
     out.write_text("old", encoding="utf-8")

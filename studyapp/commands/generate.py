@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 from studyapp.commands.common import UsageError, add_options, load_content, unknown
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _exercise_set(args: argparse.Namespace, templates: list, seed: int) -> str:
+def _exercise_set(args: argparse.Namespace, templates: list, seed: int) -> str | Iterator[bytes]:
     """One set in ``args.format``. Each renderer is imported for its own format only (the HTML
     worksheet's costs about 15 ms)."""
     from studyapp.core.problems import exercise_set, iter_exercise_set
@@ -91,10 +92,10 @@ def _exercise_set(args: argparse.Namespace, templates: list, seed: int) -> str:
 
         problems = exercise_set(templates, args.count, seed)
         return worksheet_html(problems, seed, args.lang, args.answers, reproduce=reproduce(args, seed))
-    from studyapp.report.worksheet import exercise_set_json, exercise_set_markdown
+    from studyapp.report.worksheet import exercise_set_json_parts, exercise_set_markdown
 
-    if args.format == "json":
-        return exercise_set_json(iter_exercise_set(templates, args.count, seed), seed, args.lang)
+    if args.format == "json":  # written as it is made (a large set is hundreds of MB)
+        return exercise_set_json_parts(iter_exercise_set(templates, args.count, seed), seed, args.lang)
     return exercise_set_markdown(exercise_set(templates, args.count, seed), seed, args.lang, args.answers)
 
 

@@ -13,7 +13,7 @@ from studyapp.core import problems
 from studyapp.core.kinds import KINDS, Knobs
 from studyapp.core.library import load_library
 from studyapp.core.problems import ProblemStream, exercise_set, generate, iter_exercise_set, pick
-from studyapp.report.worksheet import exercise_set_json
+from studyapp.report.worksheet import exercise_set_json, exercise_set_json_parts
 
 TEMPLATES = load_library().templates
 
@@ -92,11 +92,11 @@ def test_exercise_set_json_is_byte_identical_for_a_seed():
     assert one != exercise_set_json(exercise_set(TEMPLATES, 15, 100), 100, "en")
 
 
-def reference_json(problems_: list, seed: int, lang: str) -> str:
+def reference_json(problems_: list, seed: int, lang: str) -> bytes:
     """The exercise-set JSON written the plain way, to compare the fast writer with."""
     head = orjson.dumps({"schema": "studyapp.exercise-set/1", "seed": seed, "lang": lang})
     rows = b",\n".join(orjson.dumps(p.to_dict(lang)) for p in problems_)
-    return (head[:-1] + b',"problems":[\n' + rows + b"\n]}\n").decode()
+    return head[:-1] + b',"problems":[\n' + rows + b"\n]}\n"
 
 
 @pytest.mark.parametrize("count", [0, 1, 5, 15, 16, 17, 120])
@@ -110,6 +110,20 @@ def test_a_set_is_its_problems_generated_one_by_one(count, monkeypatch):
         assert exercise_set_json(iter_exercise_set(TEMPLATES, count, 42), 42, lang) == text
         assert exercise_set_json(want, 42, lang) == text
         assert exercise_set_json(iter(want), 42, lang) == text
+
+
+def test_the_json_is_made_as_it_is_written(monkeypatch):
+    """A large set is written piece by piece: asking for the first rows makes only their batch."""
+    monkeypatch.setattr(problems, "BATCH", 7)
+    want = [p.id for p in exercise_set(TEMPLATES, 100, 8)]
+    stream = iter_exercise_set(TEMPLATES, 100, 8)
+    parts = exercise_set_json_parts(stream, 8, "en")
+    head, first_separator, first_row = next(parts), next(parts), next(parts)
+    assert head.startswith(b'{"schema":') and first_separator == b""
+    assert json.loads(first_row)["id"] == want[0]
+    assert next(stream).id == want[7]  # one batch made, the rest not yet
+    rest = json.loads(b"".join([head, first_row, *parts]))["problems"]
+    assert [p["id"] for p in rest] == want[:7] + want[8:]
 
 
 def test_a_stream_taken_in_part_gives_the_rest_in_order():
