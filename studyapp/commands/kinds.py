@@ -10,7 +10,7 @@ from studyapp.commands.common import add_options
 
 EXAMPLES = """\
 examples:
-  studyapp kinds                          # every kind, its params and their defaults
+  studyapp kinds                          # every kind, its figures, its params and their defaults
   studyapp kinds --format json --lang zh  # the same for a script, the summaries in Chinese
   studyapp kinds --format md              # the reference of docs/kinds.md
 """
@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.format == "json":
         kinds = [{"kind": k.name, "summary": k.summary.get(args.lang), "answer_decimals": k.decimals,
+                  "figures": list(k.figures),
                   "params": [{"name": p.name, "type": p.type, "doc": p.doc,
                               **({"choices": list(p.choices)} if p.choices else {}),
                               **({"required": True} if p.default is REQUIRED
@@ -52,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for k in KINDS.values():
         print(f"{k.name}: {k.summary.get(args.lang)}")
+        if k.figures:
+            print(f"    figures: {', '.join(k.figures)}")
         for p in k.params:
             if p.default is REQUIRED:
                 default = ""
@@ -79,4 +82,6 @@ def kinds_markdown() -> str:
             out.append(f"| `{p.name}` | {p.type} | {p.doc} | {default} |")
         knobs = ", ".join(f"`{n.name}` ({n.doc}; default `{json.dumps(n.default)}`)" for n in k.knobs)
         out += ["", f"Generator knobs (in a template's `params:`): {knobs}.", ""]
+        if k.figures:
+            out += [f"Worked-solution figures: {', '.join(k.figures)}.", ""]
     return "\n".join(out)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studyapp.core.bilingual import Text
+from studyapp.core.figure import Figure
 from studyapp.core.numfmt import depth, grid, num, vec
 
 
@@ -22,6 +23,7 @@ class Step:
     result: Any = None
     note: Text | None = None
     decimals: int = 4
+    figure: Figure | None = None  # what the step looks like (``core.figure``), drawn by the faces
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         out: dict[str, Any] = {"title": self.title[lang == "zh"]}
@@ -52,10 +54,10 @@ class Step:
         return [num(self.result, self.decimals)]
 
 
-def render_text(steps: list[Step], lang: str = "en") -> str:
-    """Steps as indented terminal text; matrices as aligned grids."""
+def render_text(steps: list[Step], lang: str = "en", start: int = 1) -> str:
+    """Steps as indented terminal text, numbered from ``start``; matrices as aligned grids."""
     out: list[str] = []
-    for number, step in enumerate(steps, 1):
+    for number, step in enumerate(steps, start):
         out.append(f"{number}. {step.title.get(lang)}")
         for line in (step.formula, step.work):
             for part in line.splitlines():

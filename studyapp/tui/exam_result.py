@@ -14,15 +14,15 @@ from textual.widgets import Static
 
 from studyapp.core.exam import ExamItem, ExamResult
 from studyapp.core.numfmt import tensor_grids
-from studyapp.core.steps import render_text
 from studyapp.tui.answer_view import comparison
 from studyapp.tui.exam_strings import t
 from studyapp.tui.keys import KeyFooter, localize_bindings
+from studyapp.tui.solution_view import moments, solution_parts
 
 PAGE = 20  # problems per page: a 1,000-problem exam must not build 1,000 widgets at once
 
 
-def problem_view(item: ExamItem, lang: str) -> Group:
+def problem_view(item: ExamItem, lang: str, width: int = 96) -> Group:
     """One problem of the result: verdict, prompt, your answer and the right one, the mistake,
     the worked solution."""
     problem = item.problem
@@ -50,8 +50,8 @@ def problem_view(item: ExamItem, lang: str) -> Group:
         step = "" if mistake.step is None else t(lang, "step").format(n=mistake.step + 1)
         parts.append(RichText(f"{t(lang, 'mistake')} [{mistake.tag}]: {mistake.message.get(lang)}{step}",
                               style="yellow"))
-    parts += [RichText(""), RichText(t(lang, "solution"), style="bold"),
-              RichText(render_text(problem.steps, lang))]
+    # every step, the last figure complete under its step, as in the study screen's "a"
+    parts += solution_parts(problem.steps, len(moments(problem.steps)), lang, width)
     return Group(*parts)
 
 
@@ -90,7 +90,8 @@ class ExamResultScreen(Screen[None]):
         items = self.result.items[self.page * PAGE:(self.page + 1) * PAGE]
         view = self.query_one("#exam-results", VerticalScroll)
         await view.remove_children()
-        await view.mount_all([Static(problem_view(item, self.lang), classes="exam-result")
+        width = max(40, self.size.width - 6)  # the figures fit inside the page's padding
+        await view.mount_all([Static(problem_view(item, self.lang, width), classes="exam-result")
                               for item in items])
         view.scroll_home(animate=False)
         page = self.query_one("#exam-page", Static)

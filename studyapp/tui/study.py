@@ -28,6 +28,7 @@ from studyapp.tui.frame_first import FrameFirst
 from studyapp.tui.keys import KeyFooter, localize_bindings
 from studyapp.tui.laid_out_once import LaidOutOnce, ScrollLaidOutOnce, focus_painted_once
 from studyapp.tui.matrix_editor import MatrixEditor
+from studyapp.tui.solution_view import moments
 from studyapp.tui.strings import tr
 from studyapp.tui.study_view import feedback, help_line, question, status_line, timer_text
 from studyapp.tui.summary import SummaryScreen, summary_text
@@ -253,8 +254,9 @@ class StudyScreen(Screen[None]):
         """Draw the feedback, and ``scroll`` the card in the frame that shows it: to bring it
         into view ("feedback": at 80x24 the prompt can fill the view) or to its "end"."""
         assert self.item is not None and self.result is not None
+        width = max(40, (self.feedback.size.width or self.size.width or 100) - 2)
         drawn = DrawnOnce(self.feedback, feedback(self.item, self.result, self.typed, self.steps_shown,
-                                                  self.lang))
+                                                  self.lang, width))
         self.feedback.update(drawn)
         if scroll is not None:
             target = self.feedback if scroll == "feedback" else None
@@ -354,13 +356,15 @@ class StudyScreen(Screen[None]):
             self.notify(tr(self.lang, "elsewhere"), severity="warning", timeout=6)
 
     def action_next_step(self) -> None:
-        if self.answered and self.item is not None and self.item.problem is not None:
+        """The solution's next moment: the window's next cell, or the next step."""
+        if self.answered and self.item is not None and self.item.problem is not None \
+                and self.steps_shown < len(moments(self.item.problem.steps)):
             self.steps_shown += 1
             self.render_feedback(scroll="end")
 
     def action_all_steps(self) -> None:
         if self.answered and self.item is not None and self.item.problem is not None:
-            self.steps_shown = len(self.item.problem.steps)
+            self.steps_shown = len(moments(self.item.problem.steps))
             self.render_feedback()
 
     # --- rating and other actions ---------------------------------------------------------

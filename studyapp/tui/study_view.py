@@ -19,8 +19,8 @@ from studyapp.core.grading import CORRECT
 from studyapp.core.numfmt import shape_text, shape_zh, tensor_grids
 from studyapp.core.problems import Problem
 from studyapp.core.session import AnswerResult, Counts, StudyItem
-from studyapp.core.steps import render_text
 from studyapp.tui.answer_view import comparison
+from studyapp.tui.solution_view import solution_parts
 from studyapp.tui.strings import tr
 
 CODE = "bold cyan"
@@ -102,9 +102,11 @@ def shape_label(problem: Problem, lang: str) -> str:
     return name(np.shape(problem.answer))
 
 
-def feedback(item: StudyItem, result: AnswerResult, typed: str, steps_shown: int, lang: str) -> Group:
+def feedback(item: StudyItem, result: AnswerResult, typed: str, steps_shown: int, lang: str,
+             width: int = 96) -> Group:
     """Right or wrong (symbol and colour), the grids with wrong entries marked, the diagnosed
-    mistake, a card's explanation, and the first ``steps_shown`` steps of the worked solution."""
+    mistake, a card's explanation, and the worked solution up to its moment ``steps_shown``
+    (``solution_view``), its figures fitted to ``width`` cells."""
     parts: list[Any] = []
     card = item.card
     if result.correct is None:
@@ -128,11 +130,7 @@ def feedback(item: StudyItem, result: AnswerResult, typed: str, steps_shown: int
     if card is not None and card.explanation is not None:
         parts += [Text(""), styled(card.explanation.get(lang))]
     if item.problem is not None:
-        steps = item.problem.steps
-        shown = min(steps_shown, len(steps))
-        more = f"  ({shown}/{len(steps)} · {tr(lang, 'steps_keys')})" if shown < len(steps) else ""
-        parts += [Text(""), Text.assemble((tr(lang, "solution"), "bold"), (more, "dim")),
-                  Text(render_text(steps[:shown], lang))]
+        parts += solution_parts(item.problem.steps, steps_shown, lang, width)
     return Group(*parts)
 
 

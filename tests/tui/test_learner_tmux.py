@@ -508,3 +508,52 @@ def test_the_summary_matches_the_database(learner):
     app.wait_for("全部卡组")
     app.press("q")
     app.wait_for("[studyapp exited 0]")
+
+
+WINDOW_CAPTION = "The window on the input times the kernel"
+
+
+def window_and_cell(shown: str) -> tuple[list[tuple[int, int]], str]:
+    """Where the conv figure's brackets are (line, column), and the output cell it works out."""
+    lines = shown.splitlines()
+    start = max(i for i, line in enumerate(lines) if WINDOW_CAPTION in line)
+    brackets = [(i - start, j) for i, line in enumerate(lines[start:], start)
+                for j, ch in enumerate(line) if ch == "["]
+    cells = re.findall(r"a\((\d+,\d+)\) =", "\n".join(lines[start:]))
+    return brackets, cells[-1]
+
+
+def test_n_walks_the_window_across_the_input_one_output_cell_at_a_time(learner):
+    app = learner(100, 40)
+    app.open_deck(CONVOLUTION)
+    for _ in range(8):
+        kind, shown = app.item()
+        if kind == "problem" and "Givethefeaturemap" in squash(shown):
+            break
+        app.answer_any(kind, shown)
+    else:
+        raise AssertionError(f"no conv2d problem came up:\n{app.screen()}")
+    shown = app.answer_wrong(shown)
+    for _ in range(4):  # past the padding and the output size, to the first row of windows
+        if WINDOW_CAPTION in shown:
+            break
+        app.press("n")
+        before = shown
+        shown = app.wait_until(lambda s: s != before, "the next step of the solution")
+    shown = app.wait_for(WINDOW_CAPTION)
+    brackets, cell = window_and_cell(shown)
+    assert cell == "0,0", shown
+    seen = [brackets]
+    for want in ("0,1", "0,2"):
+        if f"a({want}) =" not in shown:
+            break  # a row of fewer cells
+        app.press("n")
+        shown = app.wait_until(lambda s: WINDOW_CAPTION in s and window_and_cell(s)[1] == want,
+                               f"the window on output cell {want}")
+        seen.append(window_and_cell(shown)[0])
+    assert len(seen) >= 2 and all(a != b for a, b in zip(seen, seen[1:])), "the window did not move"
+    # the window's left bracket moved right along the same input rows, by the stride
+    first, second = ([j for i, j in s if i <= 3] for s in seen[:2])
+    assert min(second) > min(first), seen
+    app.rate()
+    assert len(app.rows("SELECT * FROM reviews WHERE item_id LIKE 'conv.feature-map%'")) == 1

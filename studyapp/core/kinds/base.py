@@ -61,6 +61,7 @@ class Kind:
     decimals: int = 4  # decimals the prompt asks for
     exact: bool = False  # integer answers (sizes, counts) must match exactly
     tolerance: tuple[float, float] | None = None  # (abs, rel) when the decimals rule is too loose
+    figures: tuple[str, ...] = ()  # the figure types its steps carry (``core.figure``)
     knob_index: dict[str, Knob] = field(init=False, repr=False)
     defaults: dict[str, Any] = field(init=False, repr=False)
 

@@ -11,13 +11,18 @@ from typing import Any
 import numpy as np
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Grid
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.conv_sizes import output_size_step, pick_fitting, size_checks
 from studyapp.core.kinds.like_numpy import pad_lists, relu, small_ints
 from studyapp.core.kinds.nnmath import output_size, pad, windows
+from studyapp.core.kinds.window_figures import plane_names, row_figure, sliding_grids
 from studyapp.core.kinds.wording import T, decimals_clause, plural, shape_clause
 from studyapp.core.numfmt import num, paren
 from studyapp.core.steps import Step
+
+WINDOW_CAPTION = T("The window on the input times the kernel, summed, plus b, makes the marked cell",
+                   "输入上的窗口与卷积核逐元素相乘求和再加 b,得到标出的输出元素")
 
 
 def conv2d(x: np.ndarray, w: np.ndarray, b: float, s: int, p: int, act: str) -> np.ndarray:
@@ -99,6 +104,8 @@ class Conv2d(Kind):
         c, h, wid, f = len(p["input"]), len(p["input"][0]), len(p["input"][0][0]), len(p["kernel"][0])
         steps: list[Step] = []
         xp = pad_lists(p["input"], pd)
+        names = plane_names("x", c)
+        inputs = [Grid(name, plane, pd) for name, plane in zip(names, xp, strict=True)]
         if pd:
             steps.append(Step(T(f"Pad the input with {plural(pd, 'ring', 'rings')} of zeros",
                                 f"在输入四周补 {pd} 圈 0"), "", "", xp[0] if c == 1 else xp))
@@ -126,6 +133,8 @@ class Conv2d(Kind):
         xf = [paren(v) for v in x_flat]
         terms = " + ".join([paren(v) + "·%s" for v in w_flat])
         bias = f" + {paren(b)} = "
+        kernels = [Grid(name, plane) for name, plane in zip(plane_names("w", c), p["kernel"], strict=True)]
+        grids = sliding_grids(inputs, kernels, Grid("a", out_l))  # type: ignore[arg-type]
         for i, row in enumerate(starts):
             r0 = i * s
             lines = []
@@ -138,7 +147,8 @@ class Conv2d(Kind):
             steps.append(Step(T(f"Output row {i}: windows on input rows {r0}–{r0 + f - 1}, "
                                 f"moving {plural(s, 'column', 'columns')} at a time",
                                 f"输出第 {i} 行:窗口位于输入第 {r0}–{r0 + f - 1} 行,每次右移 {s} 列"),
-                              "a(i,j) = f(Σ w·x + b)" if i == 0 else "", "\n".join(lines), out_l[i]))
+                              "a(i,j) = f(Σ w·x + b)" if i == 0 else "", "\n".join(lines), out_l[i],
+                              figure=row_figure(WINDOW_CAPTION, grids, c, i, s, f, lines)))
         steps.append(Step(T("Feature map", "输出特征图"), "", "", out_l))
         return Solution(out_l, steps)
 
@@ -183,6 +193,7 @@ class Conv2d(Kind):
 
 KIND = Conv2d(
     name="conv2d",
+    figures=("grids",),
     summary=T("The feature map of one filter over a (multi-channel) input, with stride and padding.",
               "一个 filter 在(多通道)输入上按步幅和填充卷积得到的特征图。"),
     params=(
