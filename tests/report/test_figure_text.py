@@ -23,7 +23,8 @@ def conv_figures(seed: int) -> list[Grids]:
 def test_the_window_and_its_cell_are_bracketed_and_later_cells_are_dots():
     x = Grid("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
     a = Grid("a", [[10.0, 20.0], [30.0, 40.0]])
-    figure = Grids(CAPTION, [x, a], [Frame([Cells(0, 0, 1, 2, 2)], Cells(1, 0, 1), filled=2, text="a(0,1)")], 1)
+    frame = Frame([Cells(0, 0, 1, 2, 2)], Cells(1, 0, 1), filled=2, text="a(0,1)")
+    figure = Grids(CAPTION, [x, a], [frame], 1)
     text = figure_text(figure, "en")
     lines = text.splitlines()
     assert lines[0] == "a caption" and lines[-1] == "a(0,1)"

@@ -539,7 +539,7 @@ def test_n_walks_the_window_across_the_input_one_output_cell_at_a_time(learner):
             break
         app.press("n")
         before = shown
-        shown = app.wait_until(lambda s: s != before, "the next step of the solution")
+        shown = app.wait_until(lambda s, before=before: s != before, "the next step of the solution")
     shown = app.wait_for(WINDOW_CAPTION)
     brackets, cell = window_and_cell(shown)
     assert cell == "0,0", shown
@@ -548,10 +548,10 @@ def test_n_walks_the_window_across_the_input_one_output_cell_at_a_time(learner):
         if f"a({want}) =" not in shown:
             break  # a row of fewer cells
         app.press("n")
-        shown = app.wait_until(lambda s: WINDOW_CAPTION in s and window_and_cell(s)[1] == want,
+        shown = app.wait_until(lambda s, want=want: WINDOW_CAPTION in s and window_and_cell(s)[1] == want,
                                f"the window on output cell {want}")
         seen.append(window_and_cell(shown)[0])
-    assert len(seen) >= 2 and all(a != b for a, b in zip(seen, seen[1:])), "the window did not move"
+    assert len(seen) >= 2 and all(a != b for a, b in zip(seen, seen[1:], strict=False)), "the window did not move"
     # the window's left bracket moved right along the same input rows, by the stride
     first, second = ([j for i, j in s if i <= 3] for s in seen[:2])
     assert min(second) > min(first), seen
