@@ -551,7 +551,8 @@ def test_n_walks_the_window_across_the_input_one_output_cell_at_a_time(learner):
         shown = app.wait_until(lambda s, want=want: WINDOW_CAPTION in s and window_and_cell(s)[1] == want,
                                f"the window on output cell {want}")
         seen.append(window_and_cell(shown)[0])
-    assert len(seen) >= 2 and all(a != b for a, b in zip(seen, seen[1:], strict=False)), "the window did not move"
+    moved = all(a != b for a, b in zip(seen, seen[1:], strict=False))
+    assert len(seen) >= 2 and moved, "the window did not move"
     # the window's left bracket moved right along the same input rows, by the stride
     first, second = ([j for i, j in s if i <= 3] for s in seen[:2])
     assert min(second) > min(first), seen
