@@ -7,6 +7,7 @@ intermediate value the way a textbook example does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,8 +73,11 @@ def render_text(steps: list[Step], lang: str = "en", start: int = 1) -> str:
     return "\n".join(out)
 
 
-def render_markdown(steps: list[Step], lang: str = "en") -> str:
-    """Steps as a numbered Markdown list; symbols and grids in code spans/blocks."""
+def render_markdown(steps: list[Step], lang: str = "en",
+                    figure_text: Callable[[Figure, str], str] | None = None) -> str:
+    """Steps as a numbered Markdown list; symbols and grids in code spans/blocks. A face that
+    draws figures as text passes ``figure_text(figure, lang)``: each figure follows its step in a
+    code block of its own (the core describes figures, it does not draw them)."""
     out: list[str] = []
     for number, step in enumerate(steps, 1):
         out.append(f"{number}. **{step.title.get(lang)}**")
@@ -91,5 +95,8 @@ def render_markdown(steps: list[Step], lang: str = "en") -> str:
         if step.note is not None:
             out.append("")
             out.append(f"   *{step.note.get(lang)}*")
+        if figure_text is not None and step.figure is not None:
+            out += ["", "   ```text", *(f"   {line}".rstrip() for line in
+                                       figure_text(step.figure, lang).splitlines()), "   ```"]
         out.append("")
     return "\n".join(out).rstrip() + "\n"

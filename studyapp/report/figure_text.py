@@ -24,12 +24,14 @@ Line = list[Segment]
 GAP = "   "  # between grids side by side
 
 
-def figure_lines(figure: Figure, lang: str, frame: int = 0, width: int = 100) -> list[Line]:
-    """The caption, then the figure at ``frame`` (Grids; other figures have one)."""
+def figure_lines(figure: Figure, lang: str, frame: int = 0, width: int = 100,
+                 work: bool = True) -> list[Line]:
+    """The caption, then the figure at ``frame`` (Grids; other figures have one), and with
+    ``work`` the frame's line of work under it (a printed step already shows it above)."""
     caption: Line = [(figure.caption.get(lang), "caption")]
     body: list[Line]
     if isinstance(figure, Grids):
-        body = _grids(figure, frame, width)
+        body = _grids(figure, frame, width, work)
     elif isinstance(figure, Network):
         body = _network(figure, lang)
     elif isinstance(figure, Curve):
@@ -43,9 +45,15 @@ def figure_lines(figure: Figure, lang: str, frame: int = 0, width: int = 100) ->
     return [caption, *body]
 
 
-def figure_text(figure: Figure, lang: str, frame: int = 0, width: int = 100) -> str:
+def figure_text(figure: Figure, lang: str, frame: int = 0, width: int = 100, work: bool = True) -> str:
     """The figure as plain text (Markdown code blocks, ``solve``)."""
-    return "\n".join(plain(line).rstrip() for line in figure_lines(figure, lang, frame, width))
+    return "\n".join(plain(line).rstrip() for line in figure_lines(figure, lang, frame, width, work))
+
+
+def printed_figure(figure: Figure, lang: str) -> str:
+    """A figure under its printed step: its first moment, without the line of work the step
+    already shows."""
+    return figure_text(figure, lang, 0, 100, work=False)
 
 
 def plain(line: Line) -> str:
@@ -59,11 +67,11 @@ def frame_count(figure: Figure | None) -> int:
 
 # --- grids ------------------------------------------------------------------------------------
 
-def _grids(figure: Grids, index: int, width: int) -> list[Line]:
+def _grids(figure: Grids, index: int, width: int, work: bool) -> list[Line]:
     frame = figure.frames[min(index, len(figure.frames) - 1)] if figure.frames else Frame()
     blocks = [_grid_block(figure, g, frame) for g in range(len(figure.grids))]
     lines = _flowed(blocks, width)
-    if frame.text:
+    if work and frame.text:
         lines += [[(part, "work")] for part in frame.text.splitlines()]
     return lines
 

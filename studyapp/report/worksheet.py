@@ -9,6 +9,7 @@ import orjson
 from studyapp.core.numfmt import format_answer, tensor_grids
 from studyapp.core.problems import Problem, ProblemStream
 from studyapp.core.steps import render_markdown
+from studyapp.report.figure_text import printed_figure
 
 SCHEMA = "studyapp.exercise-set/1"
 
@@ -65,7 +66,7 @@ def _answer_md(problem: Problem, lang: str) -> list[str]:
     labels = LABELS[lang]
     answer = format_answer(problem.answer, problem.decimals)
     return [f"**{labels['answer']}:** `{answer}`", "", f"*{labels['solution']}:*", "",
-            render_markdown(problem.steps, lang)]
+            render_markdown(problem.steps, lang, printed_figure)]
 
 
 def exercise_set_markdown(problems: list[Problem], seed: int, lang: str, answers: str) -> str:
