@@ -48,3 +48,14 @@ def test_kinds_reference_is_the_generated_one():
     docs = (ROOT / "docs" / "kinds.md").read_text(encoding="utf-8")
     assert docs.split("## Kinds\n", 1)[1].strip() == kinds_markdown().strip(), (
         "regenerate: the part of docs/kinds.md under '## Kinds' is `studyapp kinds --format md`")
+
+
+def test_the_readme_figure_is_what_generate_prints(capsys):
+    from tests.cli_run import run
+
+    block = README.split("--count 1 --seed 2`, as its Markdown", 1)[1].split("```text\n", 1)[1]
+    block = block.split("    ```", 1)[0]
+    code, out, _ = run(capsys, *"generate --kind conv2d --count 1 --seed 2 --format md".split())
+    assert code == 0
+    printed = "\n".join(line[3:] for line in out.splitlines())  # the list item's indent
+    assert "\n".join(line[4:] for line in block.splitlines()) in printed
