@@ -316,6 +316,33 @@ def test_solve_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert "答案: [0.090031, 0.244728, 0.665241]" in out
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_solve_html_is_a_page_with_the_answer_and_the_figures(capsys: pytest.CaptureFixture[str],
+                                                              lang: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    from studyapp.core.numfmt import num
+
+    conv = {"input": [[1, 2, 0], [0, 1, 3], [2, 1, 1]], "kernel": [[1, 0], [0, -1]], "padding": 1}
+    kind = KINDS["conv2d"]
+    solution = kind.solve(kind.validate(conv))
+    wrong = json.dumps([[0] * 4] * 4)
+    code, out, err = run(capsys, "solve", "conv2d", "--params", json.dumps(conv), "--format", "html",
+                         "--lang", lang, "--answer", wrong)
+    assert (code, err) == (1, "")  # the grade still sets the exit status
+    assert out.startswith("<!DOCTYPE html>") and "default-src 'none'" in out and "<script" not in out
+    assert kind.summary.get(lang) in out and ("✗ 不对" if lang == "zh" else "✗ wrong") in out
+    answer = out.split('<p class="label">', 1)[1].split('class="solution-title"')[0]
+    cells = re.findall(r"<td>([^<]*)</td>", answer)  # the answer's grid, after the params' grids
+    assert cells == [num(v, 6) for row in solution.answer for v in row]
+    figures = [s.figure for s in solution.steps if s.figure is not None]
+    svgs = re.findall(r"<svg\b.*?</svg>", out, re.S)
+    assert figures and len(svgs) == len(figures)
+    for svg, figure in zip(svgs, figures, strict=True):
+        ET.fromstring(svg)
+        assert figure.caption.get(lang) in out
+
+
 def test_solve_defaults_fill_optional_params(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "solve", "conv2d", "--params",
                        '{"input": [[1, 2], [3, 4]], "kernel": [[1, 0], [0, 1]]}', "--format", "json")

@@ -27,6 +27,8 @@ examples:
   studyapp solve conv_output_size --answer 32 \\
       --params '{"input_size": 32, "kernel_size": 5, "padding": 2, "stride": 1}'
   studyapp solve activation --params '{"function": "sigmoid", "x": 0.5}' --lang zh --format md
+  studyapp solve conv2d --format html --out conv.html \\
+      --params '{"input": [[1, 2, 0], [0, 1, 3], [2, 1, 1]], "kernel": [[1, 0], [0, -1]], "padding": 1}'
 """
 
 
@@ -40,7 +42,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     solve.add_argument("--answer", metavar="TEXT",
                        help="grade this answer of yours and name the mistake behind a wrong one; "
                             "the exit status is then 0 if it is right, 1 if wrong, 2 if unreadable")
-    solve.add_argument("--format", choices=("text", "md", "json"), default="text")
+    solve.add_argument("--format", choices=("text", "md", "json", "html"), default="text",
+                       help="html: a self-contained page with the worked solution's figures")
     solve.add_argument("--decimals", type=int, default=6, metavar="N",
                        help="decimals shown in the worked solution's answer (6)")
     add_options(solve, lang=True, out=True)
@@ -115,6 +118,8 @@ def _text(args: argparse.Namespace, kind: Kind, params: dict, solution: Solution
     from studyapp.core.steps import render_markdown, render_text
 
     lang = args.lang
+    if args.format == "html":
+        return _html(kind, params, solution, verdict, lang, args.decimals)
     if args.format == "json":
         doc: dict = {"schema": "studyapp.solution/1", "kind": kind.name, "params": params}
         if verdict is not None:
@@ -131,6 +136,27 @@ def _text(args: argparse.Namespace, kind: Kind, params: dict, solution: Solution
     if md:
         return "\n".join(lines) + f"**{head}:** `{answer}`\n\n" + render_markdown(solution.steps, lang)
     return "\n".join(lines) + f"{render_text(solution.steps, lang)}\n\n{head}: {answer}\n"
+
+
+def _html(kind: Kind, params: dict, solution: Solution, verdict: Grade | None, lang: str,
+          decimals: int) -> str:
+    """The problem (its prompt and matrix params), the verdict on ``--answer``, the answer and
+    the worked solution with its figures: a worksheet's page, with its stylesheet and policy."""
+    from studyapp.report import worksheet_html as sheet
+
+    esc, labels, title = sheet.esc, sheet.LABELS[lang], kind.summary.get(lang)
+    verdict_lines = _verdict_lines(verdict, lang, False) if verdict is not None else []
+    body = [f"<header>\n<h1>{esc(title)}</h1>\n<p class=\"meta\"><code>{esc(kind.name)}</code></p>\n"
+            "</header>\n<main>\n",
+            f'<p class="prompt">{sheet.rich(kind.prompt(params, lang, kind.decimals))}</p>',
+            sheet.params_html(params, lang), "\n",
+            *(f"<p>{esc(line)}</p>\n" for line in verdict_lines if line),
+            f'<p class="label">{esc(labels["answer"])}:</p>',
+            sheet.answer_html(solution.answer, decimals, lang),
+            f'\n<p class="solution-title">{esc(labels["solution"])}:</p>',
+            sheet.steps_html(solution.steps, lang),
+            "\n</main>\n"]
+    return sheet.page_html(title, lang, "".join(body))
 
 
 def unreadable(grade) -> bool:  # noqa: ANN001 - a core Grade

@@ -24,6 +24,7 @@ renderers format them with ``decimals``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from studyapp.core.bilingual import Text
@@ -49,7 +50,7 @@ class Grid:
     """One matrix: ``values`` are the solver's own rows; ``None`` is a cell not computed yet."""
 
     name: str  # the symbol above it: "x", "w", "a", "x[1]"
-    values: list[list[float | None]]
+    values: Sequence[Sequence[float | None]]  # read only: the solver's rows, never copied
     pad: int = 0  # the outer rings that are zero padding
 
 

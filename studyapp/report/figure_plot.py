@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from studyapp.core.figure import Boxes, Curve
 from studyapp.core.numfmt import num
+from studyapp.report.figure_words import WORDS
 
 Segment = tuple[str, str]
 Line = list[Segment]
@@ -86,9 +87,11 @@ def curve_lines(figure: Curve, width: int) -> list[Line]:
     return [*canvas.lines("  "), legend, axis]
 
 
-def boxes_lines(figure: Boxes, width: int) -> list[Line]:
-    """The image scaled onto the canvas (a character is about twice as tall as wide), its grid,
-    each box's outline by role, the overlap filled; then one line per box with its numbers."""
+def boxes_lines(figure: Boxes, width: int, lang: str = "en") -> list[Line]:
+    """The image scaled onto the canvas (a character is about twice as tall as wide), each box's
+    outline by role, the overlap filled; then one line per box with its numbers. An image with a
+    grid of cells is drawn as that grid (``_cell_grid``)."""
+    words = WORDS.get(lang, WORDS["en"])
     cols = max(24, min(48, width - 4))
     rows = max(8, min(20, round(cols * figure.height / figure.width / 2)))
     canvas = Canvas(cols, rows)
@@ -97,19 +100,7 @@ def boxes_lines(figure: Boxes, width: int) -> list[Line]:
         return x / figure.width * (cols - 1), y / figure.height * (rows - 1)
 
     if figure.cells:
-        for k in range(figure.cells + 1):
-            for r in range(rows):
-                canvas.put(*at(k * figure.width / figure.cells, r / (rows - 1) * figure.height)[:1], r, "|")
-            for c in range(cols):
-                canvas.put(c, at(0, k * figure.height / figure.cells)[1], "-")
-        if figure.focus_cell is not None:
-            fr, fc = figure.focus_cell
-            size_w, size_h = figure.width / figure.cells, figure.height / figure.cells
-            x0, y0 = at(fc * size_w, fr * size_h)
-            x1, y1 = at((fc + 1) * size_w, (fr + 1) * size_h)
-            for r in range(round(y0) + 1, round(y1)):
-                for c in range(round(x0) + 1, round(x1)):
-                    canvas.put(c, r, "@")
+        return _cell_grid(figure, WORDS.get(lang, WORDS["en"]))
     chars = {"kept": "#", "dropped": ":", "truth": "=", "box": "#"}
     for box in figure.boxes:
         x0, y0 = at(box.x1, box.y1)
@@ -131,7 +122,30 @@ def boxes_lines(figure: Boxes, width: int) -> list[Line]:
     for box in figure.boxes:
         char = "%" if box.role == "overlap" else chars.get(box.role, "#")
         score = f"  score {num(box.score, d)}" if box.score is not None else ""
-        legend.append([(f"  {char} ", ROLE_OF[char]), (f"{box.label or box.role} ", "name"),
+        legend.append([(f"  {char} ", ROLE_OF[char]), (f"{box.label or words[box.role]} ", "name"),
                        (f"({num(box.x1, d)}, {num(box.y1, d)})–({num(box.x2, d)}, {num(box.y2, d)})"
-                        f"{score}  [{box.role}]", "")])
+                        f"{score}  [{words[box.role]}]", "")])
     return [*canvas.lines("  "), *legend]
+
+
+def _cell_grid(figure: Boxes, words: dict[str, str]) -> list[Line]:
+    """An image's S×S grid (YOLO) one character pair per cell, whatever S: the responsible cell
+    ``[]``, the others ``. ``; then the boxes and the cell by their numbers."""
+    d = figure.decimals
+    focus = figure.focus_cell
+    out: list[Line] = []
+    for r in range(figure.cells):
+        line: Line = [("  ", "")]
+        for c in range(figure.cells):
+            line.append(("[]", "focus") if (r, c) == focus else (". ", "dim"))
+        out.append(line)
+    for box in figure.boxes:
+        where = (f"({num(box.x1, d)}, {num(box.y1, d)})" if (box.x1, box.y1) == (box.x2, box.y2)
+                 else f"({num(box.x1, d)}, {num(box.y1, d)})–({num(box.x2, d)}, {num(box.y2, d)})")
+        point = (box.x1, box.y1) == (box.x2, box.y2)
+        name = box.label or words["centre" if point else box.role]
+        out.append([("  ", ""), (f"{name} ", "name"), (where, "")])
+    if focus is not None:
+        size = f"{num(figure.width, d)}×{num(figure.height, d)}, {figure.cells}×{figure.cells}"
+        out.append([("  [] ", "focus"), (f"cell (row, col) = ({focus[0]}, {focus[1]})   {size}", "")])
+    return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from unicodedata import east_asian_width
 
-from studyapp.core.figure import Bars, Boxes, Curve, Figure, Frame, Grid, Grids, Network, NumberLine
+from studyapp.core.figure import Bars, Boxes, Curve, Edge, Figure, Frame, Grid, Grids, Network, NumberLine
 from studyapp.core.numfmt import num
 from studyapp.report.figure_plot import boxes_lines, curve_lines
 
@@ -41,7 +41,7 @@ def figure_lines(figure: Figure, lang: str, frame: int = 0, width: int = 100,
     elif isinstance(figure, NumberLine):
         body = _number_line(figure, lang, width)
     else:
-        body = boxes_lines(figure, width) if isinstance(figure, Boxes) else []
+        body = boxes_lines(figure, width, lang) if isinstance(figure, Boxes) else []
     return [caption, *body]
 
 
@@ -85,7 +85,9 @@ def _cell_role(figure: Grids, frame: Frame, g: int, row: int, col: int) -> str:
     if any(w.grid == g and w.contains(row, col) for w in frame.windows):
         return "window"
     pad, rows, cols = grid.pad, len(grid.values), len(grid.values[0])
-    if pad and not (pad <= row < rows - pad and pad <= col < cols - pad):
+    # a single row (one padded axis) is padded at its ends only
+    inside_rows = rows <= 2 * pad or pad <= row < rows - pad
+    if pad and not (inside_rows and pad <= col < cols - pad):
         return "pad"
     return ""
 
@@ -184,15 +186,15 @@ def _side_by_side(blocks: list[list[Line]]) -> list[Line]:
 # --- network ----------------------------------------------------------------------------------
 
 def _network(figure: Network, lang: str) -> list[Line]:
-    """Each layer's nodes with their values (and gradients), then each edge with its weight (and
-    the gradient that flows through it); arrows show the direction."""
+    """Each layer's nodes with their values (and gradients ∂), then for each layer the weights
+    into it as a table, a row per unit and a column per input (a backward figure adds each
+    weight's gradient in parentheses): compact where a list of edges would fill the screen."""
     d = figure.decimals
     layers = sorted({node.layer for node in figure.nodes})
     out: list[Line] = []
     for layer in layers:
-        nodes = [n for n in figure.nodes if n.layer == layer]
         line: Line = [(f"L{layer}: ", "name")]
-        for i, node in enumerate(nodes):
+        for i, node in enumerate(n for n in figure.nodes if n.layer == layer):
             line.append(("   " if i else "", ""))
             line.append((node.label, "name"))
             if node.value is not None:
@@ -200,15 +202,40 @@ def _network(figure: Network, lang: str) -> list[Line]:
             if node.grad is not None:
                 line.append((f"  ∂ {num(node.grad, d)}", "grad"))
         out.append(line)
-    arrow = " <- " if figure.backward else " -> "
-    for edge in figure.edges:
-        src, dst = figure.nodes[edge.source].label, figure.nodes[edge.target].label
-        line = [(f"  {dst}{arrow}{src}" if figure.backward else f"  {src}{arrow}{dst}", "edge")]
-        if edge.weight is not None:
-            line.append((f"  w = {num(edge.weight, d)}", ""))
-        if edge.grad is not None:
-            line.append((f"  ∂L/∂w = {num(edge.grad, d)}", "grad"))
-        out.append(line)
+    for layer in layers[1:]:
+        out += _weights_into(figure, layer)
+    return out
+
+
+def _weights_into(figure: Network, layer: int) -> list[Line]:
+    d = figure.decimals
+    edges = [e for e in figure.edges if figure.nodes[e.target].layer == layer]
+    if not edges:
+        return []
+    targets = list(dict.fromkeys(e.target for e in edges))
+    sources = list(dict.fromkeys(e.source for e in edges))
+    cell = {(e.target, e.source): e for e in edges}
+
+    def text(edge: Edge | None) -> str:
+        if edge is None or edge.weight is None:
+            return "·"
+        grad = f" ({num(edge.grad, d)})" if edge.grad is not None else ""
+        return num(edge.weight, d) + grad
+
+    table = [[text(cell.get((t, s_))) for s_ in sources] for t in targets]
+    corner = ("∂L/∂w" if figure.backward else "w") + " →"
+    first = max(cells(corner), *(cells(figure.nodes[t].label) for t in targets))
+    col_w = [max(cells(figure.nodes[s_].label), *(cells(row[c]) for row in table))
+             for c, s_ in enumerate(sources)]
+
+    def right(text_: str, width: int) -> str:
+        return "  " + " " * (width - cells(text_)) + text_
+
+    out: list[Line] = [[("  " + _ljust(corner, first), "dim"),
+                        *((right(figure.nodes[s_].label, col_w[c]), "name") for c, s_ in enumerate(sources))]]
+    for t, row in zip(targets, table, strict=True):
+        values = [(right(value, col_w[c]), "grad" if "(" in value else "") for c, value in enumerate(row)]
+        out.append([("  " + _ljust(figure.nodes[t].label, first), "name"), *values])
     return out
 
 

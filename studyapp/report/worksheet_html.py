@@ -24,6 +24,7 @@ from studyapp.core.numfmt import depth, format_answer, num, vec
 from studyapp.core.problems import Problem
 from studyapp.core.steps import Step
 from studyapp.report import csv_safe
+from studyapp.report.figure_svg import FIGURE_CSS, figure_svg
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -110,8 +111,8 @@ footer{color:var(--muted);font-size:.85em;margin-top:2.5rem;border-top:1px solid
 padding-top:.5rem}
 @page{margin:15mm}
 @media print{:root{--bg:#fff;--fg:#000;--muted:#444;--line:#999;--soft:#f1f1f1;--accent:#000}
-body{max-width:none;padding:0;font-size:11pt}a{text-decoration:none}}
-"""
+body{max-width:none;padding:0;font-size:11pt}a{text-decoration:none}figure.fig{break-inside:avoid}}
+""" + FIGURE_CSS  # the worked solutions' figures (light, dark, print)
 
 _CODE = re.compile(r"`([^`\n]+)`")
 
@@ -166,7 +167,8 @@ def params_html(params: dict[str, Any], lang: str) -> str:
 
 
 def steps_html(steps: list[Step], lang: str) -> str:
-    """A worked solution as a numbered list; a matrix result is a grid."""
+    """A worked solution as a numbered list; a matrix result is a grid; a step's figure (its first
+    moment) under its text."""
     items = []
     for step in steps:
         out = [f"<li><strong>{esc(step.title.get(lang))}</strong>"]
@@ -183,6 +185,8 @@ def steps_html(steps: list[Step], lang: str) -> str:
         out.append(grids)
         if step.note is not None:
             out.append(f'<p class="note">{esc(step.note.get(lang))}</p>')
+        if step.figure is not None:
+            out.append(figure_svg(step.figure, lang))
         items.append("".join(out) + "</li>")
     return f'<ol class="steps">{"".join(items)}</ol>'
 
@@ -221,7 +225,8 @@ def problem_html(problem: Problem, number: int, lang: str, answers: str) -> str:
     return "".join(out) + "</article>\n"
 
 
-def _page(title: str, lang: str, body: str) -> str:
+def page_html(title: str, lang: str, body: str) -> str:
+    """A whole self-contained page: the policy, the stylesheet (figures' included), ``body``."""
     return (f'<!DOCTYPE html>\n<html lang="{HTML_LANG[lang]}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -264,7 +269,7 @@ def worksheet_html(problems: list[Problem], seed: int, lang: str, answers: str, 
     if reproduce:
         foot += f"<br>{esc(labels['reproduce'])}: <code>{esc(reproduce)}</code>"
     body.append(f"<footer>{foot}</footer>\n")
-    return _page(f"{title} ({labels['seed']} {seed})", lang, "".join(body))
+    return page_html(f"{title} ({labels['seed']} {seed})", lang, "".join(body))
 
 
 @dataclass(frozen=True)
@@ -305,7 +310,7 @@ def class_key_html(sheets: list[StudentSheet], set_seed: int, lang: str, reprodu
     if reproduce:
         foot += f"<br>{esc(labels['reproduce'])}: <code>{esc(reproduce)}</code>"
     body.append(f"<footer>{foot}</footer>\n")
-    return _page(title, lang, "".join(body))
+    return page_html(title, lang, "".join(body))
 
 
 CSV_HEADER = ("student", "seed", "problem", "id", "kind", "answer", "file")

@@ -65,10 +65,26 @@ def test_other_figures_draw_their_parts_with_characters():
     text = figure_text(line, "zh")
     assert "之前" in text and "|" in text and "[" in text and "]" in text and "o" in text
     boxes = Boxes(CAPTION, 10, 10, [Box(1, 1, 6, 6, "A", "kept", 0.9), Box(4, 4, 9, 9, "B", "dropped", 0.8),
-                                    Box(4, 4, 6, 6, "A∩B", "overlap")], cells=2, focus_cell=(1, 1))
+                                    Box(4, 4, 6, 6, "A∩B", "overlap")])
     text = figure_text(boxes, "en")
     assert "#" in text and ":" in text and "%" in text and "score 0.9" in text and "[dropped]" in text
+    cells_ = Boxes(CAPTION, 416, 416, [Box(141, 149, 141, 149, "centre", "truth")], cells=13,
+                   focus_cell=(4, 4))
+    lines = figure_text(cells_, "en").splitlines()
+    assert len(lines) == 1 + 13 + 2 and lines[5] == "  . . . . []. . . . . . . ."
+    assert lines[-1].endswith("cell (row, col) = (4, 4)   416×416, 13×13")
 
 
 def test_cjk_text_counts_two_cells():
     assert cells("图注") == 4 and cells("ab") == 2 and plain([("图", ""), ("x", "")]) == "图x"
+
+
+def test_a_network_lists_its_values_and_tabulates_the_weights_into_each_layer():
+    from studyapp.core.figure import Edge, Network, Node
+
+    nodes = [Node("x1", 0, 0.5), Node("x2", 0, -1.0), Node("o", 1, 0.25, grad=-0.1)]
+    edges = [Edge(0, 2, 0.3, -0.05), Edge(1, 2, -0.2, 0.1)]
+    lines = figure_text(Network(CAPTION, nodes, edges, backward=True), "en").splitlines()
+    assert lines[1:] == ["L0: x1 = 0.5   x2 = -1", "L1: o = 0.25  ∂ -0.1",
+                         "  ∂L/∂w →           x1          x2",
+                         "  o        0.3 (-0.05)  -0.2 (0.1)"]

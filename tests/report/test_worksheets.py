@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import textwrap
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -130,6 +131,25 @@ def test_html_worksheet_has_every_prompt_grids_and_a_key_after_a_page_break(
     # self-contained: no script, no link, no remote resource, and a policy that forbids them
     assert not re.search(r"<(script|link|img|iframe)\b|https?://|src=", text)
     assert "default-src 'none'" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_html_key_draws_each_figure_step_as_safe_svg(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                     lang: str) -> None:
+    text = html_sheet(capsys, tmp_path, "--kind", "conv2d", "--answers", "end", "--seed", "12",
+                      "--count", "4", "--lang", lang)
+    templates = [t for t in load_library().templates if t.kind == "conv2d"]
+    figures = [s.figure for p in exercise_set(templates, 4, 12) for s in p.steps if s.figure is not None]
+    problems_part, key_part = text.split('<section class="key">')
+    assert figures and "<svg" not in problems_part  # the figures belong to the worked solutions
+    svgs = re.findall(r"<svg\b.*?</svg>", key_part, re.S)
+    assert len(svgs) == text.count("<svg") == len(figures)
+    for svg, figure in zip(svgs, figures, strict=True):
+        root = ET.fromstring(svg)  # well-formed XML, not just tag soup
+        assert not [a for e in root.iter() for a in e.attrib if a.lower().startswith("on")]
+        assert figure.caption.get(lang) in key_part
+    assert not re.search(r"<(script|link|img|iframe)\b|https?://|src=|href=\"(?!#)", text)
+    assert ".fig .window{" in text and "@media print{:root{--f-win:#000" in text  # styled, also in print
 
 
 def test_html_worksheet_in_chinese(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

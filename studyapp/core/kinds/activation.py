@@ -7,11 +7,14 @@ from nnmath) and softplus; the derivative is refused where the function has a ki
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Curve
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.like_numpy import exp, log1p
 from studyapp.core.kinds.nnmath import SELU_ALPHA, SELU_LAMBDA, is_zero_at
@@ -25,6 +28,65 @@ NAMES = {
     "sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
     "elu": "ELU", "selu": "SELU", "softplus": "softplus",
 }
+SAMPLES = 41  # points of the drawn curve, 40 intervals
+CURVE_NAMES = {f: f"{name}(x)" for f, name in NAMES.items()}
+
+
+# Each function applied to a list of inputs: the solver's value (of [x]) and the drawn curve (of
+# the samples) come from the same expressions, so the point sits on the curve by construction.
+def _sigmoid_values(xs: list[float], _a: float) -> list[float]:
+    return [1.0 / (1.0 + exp(-v)) for v in xs]
+
+
+def _tanh_values(xs: list[float], _a: float) -> list[float]:
+    out: list[float] = np.tanh(np.asarray(xs, dtype=float)).tolist()
+    return out
+
+
+def _relu_values(xs: list[float], _a: float) -> list[float]:
+    return [max(0.0, v) for v in xs]
+
+
+def _leaky_relu_values(xs: list[float], a: float) -> list[float]:
+    return [v if v > 0 else a * v for v in xs]
+
+
+def _elu_values(xs: list[float], a: float) -> list[float]:
+    return [v if v > 0 else a * (exp(v) - 1) for v in xs]
+
+
+def _selu_values(xs: list[float], _a: float) -> list[float]:
+    return [SELU_LAMBDA * v if v > 0 else SELU_LAMBDA * SELU_ALPHA * (exp(v) - 1) for v in xs]
+
+
+def _softplus_values(xs: list[float], _a: float) -> list[float]:
+    return [log1p(exp(v)) if v < 30 else v + math.log1p(math.exp(-v)) for v in xs]
+
+
+VALUES: dict[str, Callable[[list[float], float], list[float]]] = {
+    "sigmoid": _sigmoid_values, "tanh": _tanh_values, "relu": _relu_values,
+    "leaky_relu": _leaky_relu_values, "elu": _elu_values, "selu": _selu_values,
+    "softplus": _softplus_values,
+}
+VALUE_CAPTION = T("The function around x; the marked point is (x, f(x))",
+                  "x 附近的函数曲线;标出的点是 (x, f(x))")
+SLOPE_CAPTION = T("The tangent at x: its slope is the derivative f'(x)",
+                  "x 处的切线:它的斜率就是导数 f'(x)")
+
+
+@lru_cache(maxsize=128)  # a few functions × α × domain widths: the same curve serves many problems
+def curve_samples(function: str, alpha: float, half: int) -> tuple[list[float], list[float]]:
+    """``SAMPLES`` points of the function over [−half, half], evenly spaced, 0 among them."""
+    mid = SAMPLES // 2
+    xs = [(i - mid) * half / mid for i in range(SAMPLES)]
+    return xs, VALUES[function](xs, alpha)
+
+
+def curve_figure(function: str, alpha: float, x: float, value: float, slope: float | None) -> Curve:
+    """The curve over a domain symmetric about 0 that holds x with a margin of at least 1."""
+    xs, ys = curve_samples(function, alpha, max(4, math.ceil(abs(x)) + 1))
+    return Curve(SLOPE_CAPTION if slope is not None else VALUE_CAPTION, CURVE_NAMES[function],
+                 xs, ys, (x, value), slope)
 
 
 def _kinked_at_zero(function: str, alpha: float) -> bool:
@@ -104,7 +166,9 @@ class Activation(Kind):
         steps: list[Step] = []
         value, slope = getattr(self, "_" + f)(x, alpha, steps)
         if p["derivative"]:
+            steps[1].figure = curve_figure(f, alpha, x, value, slope)
             return Solution(slope, steps)
+        steps[0].figure = curve_figure(f, alpha, x, value, None)
         return Solution(value, steps[:1])
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
@@ -160,7 +224,7 @@ class Activation(Kind):
     # Each helper appends the value step, then the derivative step.
     def _sigmoid(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
         e = exp(-x)
-        s = 1.0 / (1.0 + e)
+        s = _sigmoid_values([x], _a)[0]
         steps.append(Step(T("Sigmoid", "Sigmoid 函数值"), "σ(x) = 1 / (1 + e⁻ˣ)",
                           f"σ({num(x)}) = 1 / (1 + e^{paren(-x)}) = 1 / (1 + {num(e, 6)})", s))
         d = s * (1 - s)
@@ -171,7 +235,7 @@ class Activation(Kind):
 
     def _tanh(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
         ep, en = exp(x), exp(-x)
-        t = float(np.tanh(x))
+        t = _tanh_values([x], _a)[0]
         steps.append(Step(T("tanh", "tanh 函数值"), "tanh(x) = (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ)",
                           f"tanh({num(x)}) = ({num(ep, 6)} − {num(en, 6)}) / "
                           f"({num(ep, 6)} + {num(en, 6)})", t))
@@ -182,7 +246,7 @@ class Activation(Kind):
         return t, d
 
     def _relu(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
-        v = max(0.0, x)
+        v = _relu_values([x], _a)[0]
         steps.append(Step(T("ReLU", "ReLU 函数值"), "ReLU(x) = max(0, x)",
                           f"ReLU({num(x)}) = max(0, {num(x)})", v))
         d = 1.0 if x > 0 else 0.0
@@ -191,7 +255,7 @@ class Activation(Kind):
         return v, d
 
     def _leaky_relu(self, x: float, a: float, steps: list[Step]) -> tuple[float, float]:
-        v = x if x > 0 else a * x
+        v = _leaky_relu_values([x], a)[0]
         work = f"{num(x)} > 0, so f(x) = x" if x > 0 else f"{num(x)} ≤ 0, so f(x) = {num(a)} × {paren(x)}"
         steps.append(Step(T("Leaky ReLU", "Leaky ReLU 函数值"), "f(x) = x if x > 0, αx otherwise",
                           work, v))
@@ -207,7 +271,7 @@ class Activation(Kind):
             steps.append(Step(T("Derivative", "导数"), "ELU'(x) = 1 if x > 0", "", 1.0))
             return x, 1.0
         e = exp(x)
-        v = a * (e - 1)
+        v = _elu_values([x], a)[0]
         steps.append(Step(T("ELU", "ELU 函数值"), "ELU(x) = x if x > 0, α(eˣ − 1) otherwise",
                           f"{num(x)} ≤ 0, so ELU(x) = {num(a)} × (e^{paren(x)} − 1) = "
                           f"{num(a)} × ({num(e, 6)} − 1)", v))
@@ -223,7 +287,7 @@ class Activation(Kind):
             steps.append(Step(T("Derivative", "导数"), "SELU'(x) = λ if x > 0", "", lam))
             return lam * x, lam
         e = exp(x)
-        v = lam * al * (e - 1)
+        v = _selu_values([x], _a)[0]
         steps.append(Step(T("SELU", "SELU 函数值"), formula,
                           f"{num(lam, 6)} × {num(al, 6)} × (e^{paren(x)} − 1) = "
                           f"{num(lam * al, 6)} × ({num(e, 6)} − 1)", v))
@@ -234,7 +298,7 @@ class Activation(Kind):
 
     def _softplus(self, x: float, _a: float, steps: list[Step]) -> tuple[float, float]:
         e = exp(x)
-        v = log1p(e) if x < 30 else x + math.log1p(math.exp(-x))
+        v = _softplus_values([x], _a)[0]
         steps.append(Step(T("Softplus", "Softplus 函数值"), "softplus(x) = ln(1 + eˣ)",
                           f"ln(1 + e^{paren(x)}) = ln(1 + {num(e, 6)})", v))
         d = 1.0 / (1.0 + exp(-x))
@@ -261,4 +325,5 @@ KIND = Activation(
         Knob("leaky_alpha", "number", [0.01, 0.1, 0.2], "leaky_relu negative slope"),
         Knob("elu_alpha", "number", [1.0, 0.5], "ELU α"),
     ),
+    figures=("curve",),
 )

@@ -10,8 +10,10 @@ import numpy as np
 
 from studyapp.core.bilingual import Text
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Network
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.like_numpy import np_sum, sigmoid_plain
+from studyapp.core.kinds.net_figures import layer_edges, layer_nodes, numbered
 from studyapp.core.kinds.nnmath import floats, is_zero_at
 from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import format_value, num, paren, vec
@@ -21,6 +23,13 @@ D = 9  # the seed's worked example prints nine decimals
 # The title and formula of each parameter's update step
 UPDATE_STEP = {name: (T(f"Update {name}", f"更新 {name}"), f"{name} ← {name} − η·∂E/∂{name}")
                for name in ("W1", "b1", "W2", "b2")}
+FIGURE_DECIMALS = 6  # a gradient is ~1e-4: six places show its leading digits without crowding
+FORWARD_CAPTION = T("Forward: each unit is σ(Σ w·input); +1 carries the bias",
+                    "前向:每个单元 = σ(Σ w·输入);+1 单元连出的权重是偏置")
+OUTPUT_GRADS_CAPTION = T("Backward: δ on each output; ∂E/∂w = δ × the value the edge carries",
+                         "反向:输出单元上是 δ;∂E/∂w = δ × 这条边传入的值")
+HIDDEN_GRADS_CAPTION = T("Backward: δ on each hidden unit too, so every weight has its gradient",
+                         "反向:隐藏单元也有了 δ,每个权重都有了梯度")
 
 
 def forward(p: dict[str, Any]) -> tuple[list[float], ...]:
@@ -69,6 +78,30 @@ def _affine_lines(name: str, w: list[list[float]], inp: list[float], b: list[flo
 def _descend(values: list[float], grads: list[float], lr: float) -> list[float]:
     """One gradient-descent step of a row: v − η·g."""
     return [v - lr * g for v, g in zip(values, grads, strict=True)]
+
+
+def _figures(steps: list[Step], values: tuple[list[float], ...], params: tuple[list[Any], ...],
+             grads: tuple[list[Any], ...]) -> None:
+    """The network on steps 3 (forward, all values), 6 (∂E/∂W2: δ on the outputs) and 9 (∂E/∂W1:
+    δ on the hidden units too); a layer's nodes and edges are shared by the figures that show
+    them in the same state."""
+    (xs, oh, oo), (w1, b1, w2, b2), (do, dh, g_w2, g_w1) = values, params, grads
+    hidden, out = len(xs) + 1, len(xs) + len(oh) + 2  # each layer's first node, after a "+1"
+    h_labels, o_labels = numbered("h", len(oh)), numbered("o", len(oo))
+    inputs = layer_nodes(numbered("x", len(xs)), 0, xs, bias=True)
+    hidden_nodes = layer_nodes(h_labels, 1, oh, bias=True)
+    outputs = layer_nodes(o_labels, 2, oo)
+    outputs_back = layer_nodes(o_labels, 2, oo, do)
+    edges1, edges2 = layer_edges(0, hidden, w1, b1), layer_edges(hidden, out, w2, b2)
+    edges2_back = layer_edges(hidden, out, w2, b2, g_w2, do)
+    steps[3].figure = Network(FORWARD_CAPTION, [*inputs, *hidden_nodes, *outputs], [*edges1, *edges2],
+                              decimals=FIGURE_DECIMALS)
+    steps[6].figure = Network(OUTPUT_GRADS_CAPTION, [*inputs, *hidden_nodes, *outputs_back],
+                              [*edges1, *edges2_back], True, FIGURE_DECIMALS)
+    steps[9].figure = Network(HIDDEN_GRADS_CAPTION,
+                              [*inputs, *layer_nodes(h_labels, 1, oh, dh, bias=True), *outputs_back],
+                              [*layer_edges(0, hidden, w1, b1, g_w1, dh), *edges2_back], True,
+                              FIGURE_DECIMALS)
 
 
 class BackpropStep(Kind):
@@ -201,6 +234,7 @@ class BackpropStep(Kind):
                 work = "\n".join([f"{name}[{r + 1}] = {num(ov)} − {lr_text}·{paren(gv, D)}"
                                   for r, (ov, gv) in enumerate(zip(olds, grads, strict=True))])
             steps.append(s(*UPDATE_STEP[name], work, new[name]))
+        _figures(steps, (xs, oh, oo), (w1l, b1l, w2l, b2l), (do, dh, g_w2, g_w1))
         answer = {"loss": e_total, **{k: new[k] for k in ("W1", "b1", "W2", "b2")}}
         return Solution(answer, steps)
 
@@ -262,4 +296,5 @@ KIND = BackpropStep(
     # One step moves a weight by ~1e-4; the default 0.5 % relative tolerance would accept
     # the weights left unchanged, so answers must match to the stated decimals.
     tolerance=(2e-5, 0.0),
+    figures=("network",),
 )

@@ -9,12 +9,16 @@ from typing import Any
 import numpy as np
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import NumberLine
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.like_numpy import np_sum
 from studyapp.core.kinds.nnmath import is_zero_at
 from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, small, vec
 from studyapp.core.steps import Step
+
+NORMALISE_CAPTION = T("x before, x̂ after normalising: the mean μ goes to 0, ±σ to about ±1",
+                      "归一化前的 x 与之后的 x̂:均值 μ 移到 0,±σ 约变为 ±1")
 
 
 class BatchNorm(Kind):
@@ -70,7 +74,8 @@ class BatchNorm(Kind):
             Step(T("Standard deviation with ε", "加上 ε 后的标准差"), "√(σ² + ε)",
                  f"√({num(var, 6)} + {small(p['eps'])})", denom, decimals=6),
             Step(T("Normalise", "归一化"), "x̂ᵢ = (xᵢ − μ) / √(σ² + ε)",
-                 ", ".join([f"{num(v, 6)}/{num(denom, 6)}" for v in dl]), xhat, decimals=6),
+                 ", ".join([f"{num(v, 6)}/{num(denom, 6)}" for v in dl]), xhat, decimals=6,
+                 figure=NumberLine(NORMALISE_CAPTION, x, xhat, mean, math.sqrt(var))),
             Step(T("Scale and shift", "缩放和平移"), "yᵢ = γ·x̂ᵢ + β",
                  ", ".join([f"{num(g)}·{paren(v, 6)} + {paren(b)}" for v in xhat]),
                  y, decimals=6),
@@ -102,6 +107,7 @@ class BatchNorm(Kind):
 
 KIND = BatchNorm(
     name="batch_norm",
+    figures=("number_line",),
     summary=T("Batch normalisation of one feature over a mini-batch: mean, variance, output.",
               "一个特征在 mini-batch 上的批归一化:均值、方差、输出。"),
     params=(

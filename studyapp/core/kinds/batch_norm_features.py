@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import NumberLine
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import magnitude_errors, plural
 from studyapp.core.kinds.like_numpy import column_sums
@@ -24,6 +25,10 @@ MESSAGES = {
     "bnf.std_for_var": T("var is σ², not the standard deviation σ.", "var 是方差 σ²,不是标准差 σ。"),
     "bnf.forgot_gamma_beta": T("Scale each feature by its γⱼ and shift it by its βⱼ after normalising.", "归一化之后还要对每个特征乘 γⱼ、加 βⱼ。"),  # noqa: E501
 }
+
+
+NORMALISE_CAPTION = T("Feature 0 before and after normalising: μ₀ to 0, ±σ₀ to about ±1",
+                      "特征 0 归一化前后:均值 μ₀ 移到 0,±σ₀ 约变为 ±1")
 
 
 def _mistake(tag: str, answer: Any, step: int) -> Mistake:
@@ -140,8 +145,10 @@ class BatchNormFeatures(Kind):
                  "σⱼ² = (1/m) Σᵢ (xᵢⱼ − μⱼ)²", "\n".join(var_lines), var_l, decimals=6),
             Step(T("Standard deviation with ε", "加上 ε 后的标准差"), "√(σⱼ² + ε)", "\n".join(den_lines),
                  den_l, decimals=6),
+            # One figure per step: feature 0's column stands for all (each is normalised alike).
             Step(T("Normalise", "归一化"), "x̂ᵢⱼ = (xᵢⱼ − μⱼ) / √(σⱼ² + ε)", "\n".join(hat_lines),
-                 xhat, decimals=6),
+                 xhat, decimals=6, figure=NumberLine(NORMALISE_CAPTION, cols[0], xhat_cols[0], mean_l[0],
+                                                     math.sqrt(var_l[0]))),
             Step(T("Scale and shift each feature by its own γⱼ, βⱼ", "每个特征用自己的 γⱼ、βⱼ 缩放和平移"),
                  "yᵢⱼ = γⱼ·x̂ᵢⱼ + βⱼ", "\n".join(y_lines), y_l, decimals=6),
             Step(T("Check: γⱼ = √(σⱼ² + ε), βⱼ = μⱼ undoes the normalisation",
@@ -184,6 +191,7 @@ class BatchNormFeatures(Kind):
 
 KIND = BatchNormFeatures(
     name="batch_norm_features",
+    figures=("number_line",),
     summary=T("Batch normalisation of a mini-batch with several features: per-feature statistics, γ and β.",
               "多特征 mini-batch 的批归一化:按特征求统计量,每个特征各有 γ、β。"),
     params=(

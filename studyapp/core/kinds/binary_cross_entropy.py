@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Bars
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.nnmath import all_finite, is_zero_at, sigmoid
 from studyapp.core.kinds.wording import T, decimals_clause
@@ -20,6 +21,10 @@ from studyapp.core.steps import Step
 
 D = 6  # decimals of the intermediate values in the worked solutions
 LN10 = math.log(10.0)
+OUTPUT_CAPTION = T("Each sample's z and a = σ(z), the probability that y = 1",
+                   "每个样本的 z 与 a = σ(z),即 y = 1 的概率")
+LOSS_CAPTION = T("The loss grows as a moves away from y; marked: the largest",
+                 "a 离 y 越远损失越大;标出的是损失最大的样本")
 
 
 def softplus(z: float) -> float:
@@ -120,6 +125,8 @@ class BinaryCrossEntropy(Kind):
             else:
                 lines_l.append(f"−[{num(yi)}·ln {af[i]} + {num(1 - yi)}·ln {num(1 - a[i], D)}] = {lf[i]}")
             lines_e.append(f"a{s} − y{s} = {af[i]} − {num(yi)} = {num(err[i], D)}")
+        labels = [f"x{_sample(i)}" for i in range(n)]
+        worst = max(range(n), key=loss.__getitem__)
         lines_w = []
         for j in range(d):
             terms = " + ".join([f"{paren(row[j])}·{ef[i]}" for i, row in enumerate(X)])
@@ -129,11 +136,14 @@ class BinaryCrossEntropy(Kind):
             Step(T("Weighted input of each sample", "每个样本的带权输入"), "z = w·x + b",
                  "\n".join(lines_z), z, decimals=D),
             Step(T("Output of the neuron", "神经元的输出"), "a = σ(z) = 1 / (1 + e⁻ᶻ)",
-                 "\n".join(lines_a), a, decimals=D),
+                 "\n".join(lines_a), a, decimals=D,
+                 figure=Bars(OUTPUT_CAPTION, labels, [("z", z), ("a", a)], decimals=D)),
             Step(T("Loss of each sample (natural log)", "每个样本的损失(自然对数)"),
                  "ℓ = −[y ln a + (1 − y) ln(1 − a)]", "\n".join(lines_l), loss,
                  T("With y = 1 only −ln a is left, with y = 0 only −ln(1 − a).",
-                   "y = 1 时只剩 −ln a,y = 0 时只剩 −ln(1 − a)。"), decimals=D),
+                   "y = 1 时只剩 −ln a,y = 0 时只剩 −ln(1 − a)。"), decimals=D,
+                 figure=Bars(LOSS_CAPTION, labels, [("a", a), ("y", [float(v) for v in ys]),
+                                                    ("ℓ", loss)], worst, decimals=D)),
             Step(T("Cost: the mean over the samples", "代价:对样本取平均"), "C = (1/n) Σ ℓ",
                  f"({' + '.join(lf)}) / {n}", cost, decimals=D),
             Step(T("Error of each output", "每个输出的误差"), "σ(z) − y", "\n".join(lines_e), err,
@@ -193,4 +203,5 @@ KIND = BinaryCrossEntropy(
         Knob("weights", "number", {"min": -1.5, "max": 1.5, "step": 0.5}, "weights (never 0)"),
         Knob("bias", "number", {"min": -1, "max": 1, "step": 0.5}, "bias"),
     ),
+    figures=("bars",),
 )

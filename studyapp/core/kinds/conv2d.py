@@ -134,7 +134,7 @@ class Conv2d(Kind):
         terms = " + ".join([paren(v) + "·%s" for v in w_flat])
         bias = f" + {paren(b)} = "
         kernels = [Grid(name, plane) for name, plane in zip(plane_names("w", c), p["kernel"], strict=True)]
-        grids = sliding_grids(inputs, kernels, Grid("a", out_l))  # type: ignore[arg-type]
+        grids = sliding_grids(inputs, kernels, Grid("a", out_l))
         for i, row in enumerate(starts):
             r0 = i * s
             lines = []

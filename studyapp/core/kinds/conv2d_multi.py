@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Grid
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.conv_sizes import output_size_step, pick_fitting, size_checks
 from studyapp.core.kinds.nnmath import output_size, pad
+from studyapp.core.kinds.window_figures import map_figure, map_places, plane_names, sliding_grids
 from studyapp.core.kinds.wording import T, decimals_clause, plural
 from studyapp.core.numfmt import format_value, num, paren, sub
 from studyapp.core.steps import Step
@@ -129,9 +131,10 @@ class Conv2dMulti(Kind):
         ff = f * f
         steps: list[Step] = []
         xp = pad(x, pd)
+        xp_l = xp.tolist()  # the padding step's result and the figures' input planes
         if pd:
             steps.append(Step(T(f"Pad every channel with {plural(pd, 'ring', 'rings')} of zeros",
-                                f"每个通道四周补 {pd} 圈 0"), "", "", xp.tolist()))
+                                f"每个通道四周补 {pd} 圈 0"), "", "", xp_l))
         steps.append(output_size_step(h, f, pd, s, " (height)" if h != wid else ""))
         if h != wid:
             steps.append(output_size_step(wid, f, pd, s, " (width)"))
@@ -155,6 +158,9 @@ class Conv2dMulti(Kind):
         # One %-template per filter (several times faster than str.format): i, j, then per channel its
         # F·F window inputs and their sum, then (C > 1) the channel sums in parentheses, then z (and ReLU(z)).
         wins = [tuple(window[ch * ff:(ch + 1) * ff] for ch in range(c)) for window in xf]
+        # The figures share the padded planes; each filter's adds its own kernel planes and map.
+        inputs = [Grid(name, plane, pd) for name, plane in zip(plane_names("x", c), xp_l, strict=True)]
+        places = map_places(c, h2, w2, s, f)
         tail = " = %s" + (", ReLU(%s) = %s" if relu else "")
         for k in range(kk):
             kernels = [" + ".join([v + "·%s" for v in wf[(k * c + ch) * ff:(k * c + ch + 1) * ff]])
@@ -181,7 +187,13 @@ class Conv2dMulti(Kind):
             title = T(f"Filter {k}: sum over its {plural(c, 'channel', 'channels')}, "
                       f"then add b{sub(k)} = {num(b_l[k])}",
                       f"filter {k}:对 {c} 个通道的窗口求和,再加 b{sub(k)} = {num(b_l[k])}")
-            steps.append(Step(title, formula if k == 0 else "", "\n".join(lines), out_l[k]))
+            kernel_grids = [Grid(name, plane) for name, plane in
+                            zip(plane_names(f"w{sub(k)}", c), p["kernels"][k], strict=True)]
+            grids = sliding_grids(inputs, kernel_grids, Grid(f"a{sub(k)}", out_l[k]))
+            caption = T(f"The windows on x times w{sub(k)}, summed, plus b{sub(k)}, make the marked cell",
+                        f"x 上的窗口与 w{sub(k)} 逐元素相乘求和,再加 b{sub(k)},得到标出的元素")
+            steps.append(Step(title, formula if k == 0 else "", "\n".join(lines), out_l[k],
+                              figure=map_figure(caption, grids, places, lines)))
         steps.append(Step(T(f"Stack the {kk} feature maps, filter 0 first: K×H₂×W₂ = {kk}×{h2}×{w2}",
                             f"把 {kk} 张特征图按 filter 顺序(filter 0 在前)叠起来:K×H₂×W₂ = {kk}×{h2}×{w2}"),
                           "", "", out_l,
@@ -255,6 +267,7 @@ class Conv2dMulti(Kind):
 
 KIND = Conv2dMulti(
     name="conv2d_multi",
+    figures=("grids",),
     summary=T("The full output of a convolution layer with K filters over a C-channel input.",
               "K 个 filter 的卷积层作用于 C 通道输入的完整输出。"),
     params=(

@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Grid
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.conv_sizes import output_size_step, pick_fitting, size_checks
+from studyapp.core.kinds.window_figures import axis_figure
 from studyapp.core.kinds.wording import T, exact_clause
+
+MAX_DRAWN = 40  # cells of the padded axis a figure shows; wider inputs are only worked in numbers
+CAPTION = T("The window's positions; each input shows its index on the padded axis",
+            "窗口的各个位置;每个输入格标出它在补零后的轴上的下标")
 
 
 class ConvOutputSize(Kind):
@@ -27,7 +33,18 @@ class ConvOutputSize(Kind):
                 f"P = {pad} and stride S = {s}. What is the width of the output? {exact_clause(lang)}")
 
     def solve(self, p: dict[str, Any]) -> Solution:
-        step = output_size_step(p["input_size"], p["kernel_size"], p["padding"], p["stride"])
+        w, f, pad, s = p["input_size"], p["kernel_size"], p["padding"], p["stride"]
+        step = output_size_step(w, f, pad, s)
+        if w + 2 * pad <= MAX_DRAWN:
+            # Each input shows its index on the padded axis (from P, so never 0 when there is
+            # padding): the window's cells read as the positions in the line of work. The output's
+            # cells count the windows, so the last one is W₂, the answer.
+            zeros: list[float | None] = [0.0] * pad
+            padded = [*zeros, *[float(i) for i in range(pad, pad + w)], *zeros]
+            lines = [f"#{k + 1}: {k}·{s} = {k * s} … {k * s} + {f} − 1 = {k * s + f - 1}"
+                     for k in range(step.result)]
+            output = Grid("W₂", [[float(k) for k in range(1, step.result + 1)]])
+            step.figure = axis_figure(CAPTION, padded, pad, s, f, output, lines)
         return Solution(step.result, [step])
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
@@ -48,6 +65,7 @@ class ConvOutputSize(Kind):
 
 KIND = ConvOutputSize(
     name="conv_output_size",
+    figures=("grids",),
     summary=T("Width of a convolution's output from input size, kernel, padding and stride.",
               "由输入尺寸、卷积核、填充和步幅求卷积输出的宽度。"),
     params=(

@@ -7,10 +7,25 @@ from collections.abc import Sequence
 from typing import Any
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Box, Boxes
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, sub, vec
 from studyapp.core.steps import Step
+
+IOU_CAPTION = T("Boxes A and B and their overlap I; IoU = I / (A + B − I)",
+                "框 A、B 与它们的重叠部分 I;IoU = I / (A + B − I)")
+NMS_CAPTION = T("Every box with its confidence: kept, or suppressed by a kept box",
+                "每个框及其置信度:保留的,或被已保留的框抑制的")
+
+
+def _figure_box(b: Sequence[float], label: str, role: str, score: float | None = None) -> Box:
+    return Box(float(b[0]), float(b[1]), float(b[2]), float(b[3]), label, role, score)
+
+
+def _image(boxes: Sequence[Sequence[float]]) -> tuple[float, float]:
+    """The drawn image: from the origin to the farthest corner of any box."""
+    return float(max(b[2] for b in boxes)), float(max(b[3] for b in boxes))
 
 
 def box_area(b: Sequence[float], plus: float = 0.0) -> float:
@@ -158,6 +173,9 @@ class IouNms(Kind):
         union = area_a + area_b - inter
         value = inter / union
         corners = [max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])]
+        drawn = [_figure_box(a, "A", "box"), _figure_box(b, "B", "box")]
+        if inter > 0:  # boxes that do not meet have no overlap rectangle to draw
+            drawn.append(_figure_box(corners, "I", "overlap"))
         steps = [
             Step(T("Area of each box", "两个框的面积"), "area = (x2 − x1)·(y2 − y1)",
                  self._area_line("A", a) + "\n" + self._area_line("B", b), [area_a, area_b]),
@@ -165,7 +183,7 @@ class IouNms(Kind):
                  "w = max(0, min(x2) − max(x1)), h = max(0, min(y2) − max(y1)), I = w·h",
                  f"w = max(0, {num(corners[2])} − {paren(corners[0])}) = {num(iw)}, "
                  f"h = max(0, {num(corners[3])} − {paren(corners[1])}) = {num(ih)}, "
-                 f"I = {num(iw)}·{num(ih)}", inter),
+                 f"I = {num(iw)}·{num(ih)}", inter, figure=Boxes(IOU_CAPTION, *_image([a, b]), drawn)),
             Step(T("Union: both areas, minus the overlap counted twice", "并集:两面积之和减去重复计算的交集"),
                  "U = A + B − I", f"{num(area_a)} + {num(area_b)} − {num(inter)}", union),
             Step(T("Intersection over union", "交并比"), "IoU = I / U", f"{num(inter)}/{num(union)}", value),
@@ -222,8 +240,12 @@ class IouNms(Kind):
                               T("✗ suppressed, ✓ stays for now; the result lists the boxes kept so far",
                                 "✗ 被抑制,✓ 暂时保留;结果为目前已保留的框") if work else
                               T("No boxes left to compare", "没有剩余的框需要比较")))
+        # The suppressed boxes first, so that the kept ones are drawn over them.
+        drawn = [_figure_box(boxes[i], str(i), "kept" if keep[i] else "dropped", float(scores[i]))
+                 for i in sorted(range(n), key=keep.__getitem__)]
         steps.append(Step(T("Kept (1) or suppressed (0), in the input order",
-                            "按输入顺序:保留为 1,抑制为 0"), "", "", keep))
+                            "按输入顺序:保留为 1,抑制为 0"), "", "", keep,
+                          figure=Boxes(NMS_CAPTION, *_image(boxes), drawn)))
         return Solution(keep, steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
@@ -267,6 +289,7 @@ class IouNms(Kind):
 
 KIND = IouNms(
     name="iou_nms",
+    figures=("boxes",),
     summary=T("Intersection over union of two boxes, and which boxes non-maximum suppression keeps.",
               "两个边框的交并比(IoU),以及非极大值抑制(NMS)保留哪些框。"),
     params=(

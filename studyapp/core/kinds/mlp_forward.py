@@ -3,12 +3,15 @@ a = f(W·a_prev + b) layer by layer."""
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Network
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
+from studyapp.core.kinds.net_figures import layer_edges, layer_nodes, numbered
 from studyapp.core.kinds.nnmath import is_zero_at
 from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, sub, sup, vec
@@ -64,6 +67,8 @@ def _act_line(name: str, label: str, z: float, a: float) -> str:
     return f"{label} = {zf}"
 
 
+LAYER_CAPTION = T("Layer by layer, each unit is f(Σ w·input); +1 carries the bias",
+                  "逐层计算:每个单元 = f(Σ w·输入);+1 单元连出的权重是偏置")
 ACT_FORMULA = {"sigmoid": "σ(z) = 1 / (1 + e⁻ᶻ)", "tanh": "tanh(z) = (eᶻ − e⁻ᶻ) / (eᶻ + e⁻ᶻ)",
                "relu": "ReLU(z) = max(0, z)", "identity": "identity: y = z"}
 
@@ -148,10 +153,17 @@ class MlpForward(Kind):
     def solve(self, p: dict[str, Any]) -> Solution:
         layers = _layers(p)
         a = np.asarray(p["x"], dtype=float)
-        prev_f = [paren(v, D) for v in a.tolist()]
+        xl = a.tolist()
+        prev_f = [paren(v, D) for v in xl]
         prev_name = "x"
         steps: list[Step] = []
         last = len(layers)
+        # the figure's lists: the solver's own, layer by layer
+        labels: list[list[str]] = [numbered("x", len(xl), True)]
+        values: list[list[float]] = [xl]
+        weights: list[list[list[float]]] = []
+        biases: list[list[float]] = []
+        act_steps: list[Step] = []
         for index, (w, b) in enumerate(layers, 1):
             z = w @ a + b
             is_out = index == last
@@ -174,13 +186,20 @@ class MlpForward(Kind):
             if is_out and act == "identity":
                 note = T("The output layer is linear: no activation is applied to it",
                          "输出层是线性的:不再经过激活函数")
-            steps.append(Step(T(f"Activation of {where.en}", f"{where.zh}的激活"),
-                              ACT_FORMULA[act],
-                              "\n".join([_act_line(act, f"{aname}{sub(j + 1)}", zj, aj)
-                                        for j, (zj, aj) in enumerate(zip(zl, al, strict=True))]),
-                              al, note, decimals=D))
+            names = [f"{aname}{sub(j + 1)}" for j in range(len(al))]
+            act_steps.append(Step(T(f"Activation of {where.en}", f"{where.zh}的激活"),
+                                  ACT_FORMULA[act],
+                                  "\n".join([_act_line(act, name, zj, aj)
+                                            for name, zj, aj in zip(names, zl, al, strict=True)]),
+                                  al, note, decimals=D))
+            steps.append(act_steps[-1])
+            labels.append(names)
+            values.append(al)
+            weights.append(wl)
+            biases.append(bl)
             prev_f = [paren(v, D) for v in al]
             prev_name = aname
+        _layer_figures(act_steps, labels, values, weights, biases)
         return Solution(a.tolist(), steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
@@ -214,6 +233,24 @@ class MlpForward(Kind):
                                  "而不是 Σᵢ W[i,j]·aᵢ(Wᵀ·a)。"),
                                mlp_run(p, transpose_square=True), 2 * square[0]))
         return out
+
+
+def _layer_figures(act_steps: list[Step], labels: list[list[str]], values: list[list[float]],
+                   weights: list[list[list[float]]], biases: list[list[float]]) -> None:
+    """One figure per activation step: the whole network, its values filled in up to that layer.
+    The edges (weights and biases, which do not change) and each layer's nodes, with and without
+    their values, are shared by the figures."""
+    last = len(labels) - 1
+    starts, edges = [0], []
+    for layer, (w, b) in enumerate(zip(weights, biases, strict=True)):
+        starts.append(starts[-1] + len(labels[layer]) + 1)  # the layer, then its "+1" unit
+        edges += layer_edges(starts[layer], starts[-1], w, b)
+    filled = [layer_nodes(names, layer, vs, bias=layer < last)
+              for layer, (names, vs) in enumerate(zip(labels, values, strict=True))]
+    empty = [layer_nodes(labels[layer], layer, bias=layer < last) for layer in range(2, last + 1)]
+    for layer, step in enumerate(act_steps, 1):
+        nodes = list(chain.from_iterable(filled[:layer + 1] + empty[layer - 1:]))
+        step.figure = Network(LAYER_CAPTION, nodes, edges, decimals=D)
 
 
 def _matrix_text(m: list[list[float]]) -> str:
@@ -253,4 +290,5 @@ KIND = MlpForward(
         Knob("biases", "number", {"min": -1, "max": 1, "step": 0.5}, "biases"),
     ),
     decimals=4,
+    figures=("network",),
 )

@@ -10,12 +10,33 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from studyapp.core.bilingual import Text
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Edge, Network, Node
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
+from studyapp.core.kinds.net_figures import BIAS_LABEL, numbered
 from studyapp.core.kinds.nnmath import compare, floats
 from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren, vec
 from studyapp.core.steps import Step
+
+THRESHOLD_CAPTION = T("Inputs vote with their weights; y = 1 if the sum beats the threshold",
+                      "各输入按权重投票;加权和大于阈值时 y = 1")
+BIAS_CAPTION = T("Inputs vote with their weights, +1 with the bias; y = 1 if z > 0",
+                 "各输入按权重投票,+1 单元带偏置;z > 0 时 y = 1")
+
+
+def _figure(caption: Text, x: list[float], w: list[float], bias: float | None, out: int) -> Network:
+    """The unit: inputs (and the "+1" unit whose weight is the bias), one edge each, the 0/1
+    output last."""
+    n = len(x) + (bias is not None)
+    nodes = [Node(label, 0, v) for label, v in zip(numbered("x", len(x), True), x, strict=True)]
+    edges = [Edge(i, n, v) for i, v in enumerate(w)]
+    if bias is not None:
+        nodes.append(Node(BIAS_LABEL, 0, 1.0))
+        edges.append(Edge(n - 1, n, bias))
+    nodes.append(Node("y", 1, float(out)))
+    return Network(caption, nodes, edges)
 
 
 def _signed_sum(values: list[float], decimals: int = 4) -> str:
@@ -98,7 +119,8 @@ class Perceptron(Kind):
                          "恰好相等:加权和必须严格大于阈值才输出 1,所以输出 0")
             steps.append(Step(T("Compare with the threshold", "与阈值比较"),
                               "output = 1 if Σᵢ wᵢxᵢ > threshold, 0 if Σᵢ wᵢxᵢ ≤ threshold",
-                              f"{num(s)} {rel} {num(t)}", out, note))
+                              f"{num(s)} {rel} {num(t)}", out, note,
+                              figure=_figure(THRESHOLD_CAPTION, x, w, None, out)))
             return Solution({"sum": s, "output": out}, steps)
         b = float(p["bias"])
         z = s + b
@@ -111,7 +133,8 @@ class Perceptron(Kind):
         if c == 0:
             note = T("z = 0 is not greater than 0, so the output is 0", "z = 0 并不大于 0,所以输出 0")
         steps.append(Step(T("Step function at 0", "在 0 处取阶跃"), "output = 1 if z > 0, 0 if z ≤ 0",
-                          f"{num(z)} {({1: '>', 0: '=', -1: '<'})[c]} 0", out, note))
+                          f"{num(z)} {({1: '>', 0: '=', -1: '<'})[c]} 0", out, note,
+                          figure=_figure(BIAS_CAPTION, x, w, b, out)))
         return Solution({"z": z, "output": out}, steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
@@ -189,4 +212,5 @@ KIND = Perceptron(
              "make the weighted sum equal the threshold (where > and ≥ differ)"),
     ),
     decimals=2,
+    figures=("network",),
 )

@@ -8,10 +8,12 @@ from typing import Any
 import numpy as np
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Cells, Grid
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.conv_sizes import output_size_step, size_checks
 from studyapp.core.kinds.like_numpy import small_ints
 from studyapp.core.kinds.nnmath import output_size, windows
+from studyapp.core.kinds.window_figures import row_figure
 from studyapp.core.kinds.wording import T, decimals_clause, shape_clause
 from studyapp.core.numfmt import num
 from studyapp.core.steps import Step
@@ -23,8 +25,20 @@ def pool2d(x: np.ndarray, size: int, stride: int, mode: str) -> np.ndarray:
     return pooled
 
 
+MAX_CAPTION = T("The largest value in the window (marked) makes the output cell",
+                "窗口中最大的值(已标出)就是输出元素")
+AVG_CAPTION = T("The mean of the values in the window makes the output cell",
+                "窗口中各值的平均就是输出元素")
+
+
 def _pool(window: list[float], mode: str, count: int) -> float:
     return max(window) if mode == "max" else sum(window) / count
+
+
+def _winners(x: list[list[float]], r0: int, c0: int, size: int, best: float) -> list[Cells]:
+    """The cells of the window at (r0, c0) that hold its maximum ``best`` (every one, if tied)."""
+    cols = range(c0, c0 + size)
+    return [Cells(0, r, c) for r in range(r0, r0 + size) for row in (x[r],) for c in cols if row[c] == best]
 
 
 class Pool2d(Kind):
@@ -79,13 +93,18 @@ class Pool2d(Kind):
         offsets = [r * width + c for r in range(size) for c in range(size)]
         line = "(%d,%d): max(%s) = %s" if mode == "max" else f"(%d,%d): (%s) / {count} = %s"
         sep = ", " if mode == "max" else " + "
+        grids = [Grid("x", x), Grid("a", out_l)]
+        caption = MAX_CAPTION if mode == "max" else AVG_CAPTION
         for i, out_row in enumerate(out_l):
             r0 = i * stride
             lines = [line % (i, j, sep.join([xf[r0 * width + j * stride + o] for o in offsets]), num(v))
                      for j, v in enumerate(out_row)]
+            marks = ([_winners(x, r0, j * stride, size, v) for j, v in enumerate(out_row)]
+                     if mode == "max" else None)
             steps.append(Step(T(f"Output row {i}: windows on input rows {r0}–{r0 + size - 1}",
                                 f"输出第 {i} 行:窗口位于输入第 {r0}–{r0 + size - 1} 行"),
-                              "", "\n".join(lines), out_l[i]))
+                              "", "\n".join(lines), out_l[i],
+                              figure=row_figure(caption, grids, 1, i, stride, size, lines, marks)))
         steps.append(Step(T("Pooled map (each channel is pooled alone, so depth is kept)",
                             "池化结果(各通道分别池化,深度不变)"), "", "", out_l))
         return Solution(out_l, steps)
@@ -109,6 +128,7 @@ class Pool2d(Kind):
 
 KIND = Pool2d(
     name="pool2d",
+    figures=("grids",),
     summary=T("Max or average pooling of a feature map (no padding).", "特征图的最大或平均池化(无填充)。"),
     params=(
         Param("input", "matrix", "the feature map, H×W"),

@@ -7,11 +7,13 @@ softmax asks for the probabilities of a vector of logits; softmax_cross_entropy 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Bars
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.like_numpy import exp, log, np_max, np_sum
 from studyapp.core.kinds.wording import T, decimals_clause
@@ -33,8 +35,25 @@ def _logits(k: Knobs) -> list[float]:
     return z
 
 
-def softmax_steps(z: list[float]) -> tuple[list[float], list[Step]]:
-    """Softmax of float logits with its steps; plain floats, the operations NumPy would do."""
+PROBS_CAPTION = T("Each logit and its probability: softmax keeps the order, sums to 1",
+                  "每个 logit 及其概率:softmax 保持大小顺序,总和为 1")
+TRUE_PROBS_CAPTION = T("Logits and probabilities; the true class is marked",
+                       "logits 与概率;标出的是真实类别")
+LOSS_CAPTION = T("−ln p of each class: the loss is the true class's (marked)",
+                 "每个类别的 −ln p:损失取真实类别(标出)的那一个")
+GRAD_CAPTION = T("The gradient p − y: only the true class (marked) is pushed up",
+                 "梯度 p − y:只有真实类别(标出)的 logit 被推高")
+
+
+@lru_cache(maxsize=16)  # one list per class count, shared by every figure (never changed)
+def class_labels(n: int) -> list[str]:
+    return [str(i) for i in range(n)]
+
+
+def softmax_steps(z: list[float], target: int | None = None) -> tuple[list[float], list[Step]]:
+    """Softmax of float logits with its steps; plain floats, the operations NumPy would do. The
+    last step's figure shows the logits beside the probabilities, the true class ``target``
+    marked."""
     m = np_max(z)
     shifted = [v - m for v in z]
     e = [exp(v) for v in shifted]
@@ -49,7 +68,9 @@ def softmax_steps(z: list[float]) -> tuple[list[float], list[Step]]:
         Step(T("Sum of the exponentials", "指数之和"), "Σⱼ eᶻʲ⁻ᵐᵃˣ",
              " + ".join([num(v, 6) for v in e]), total, decimals=6),
         Step(T("Divide each by the sum", "逐项除以总和"), "softmax(z)ᵢ = eᶻⁱ⁻ᵐᵃˣ / Σⱼ eᶻʲ⁻ᵐᵃˣ",
-             ", ".join([f"{num(v, 6)}/{num(total, 6)}" for v in e]), p, decimals=6),
+             ", ".join([f"{num(v, 6)}/{num(total, 6)}" for v in e]), p, decimals=6,
+             figure=Bars(PROBS_CAPTION if target is None else TRUE_PROBS_CAPTION, class_labels(len(z)),
+                         [("z", z), ("p", p)], target, decimals=6)),
     ]
     return p, steps
 
@@ -111,23 +132,31 @@ class SoftmaxCrossEntropy(Kind):
     def solve(self, p: dict[str, Any]) -> Solution:
         z = [float(v) for v in p["logits"]]
         t = p["target"]
-        probs, steps = softmax_steps(z)
+        probs, steps = softmax_steps(z, t)
         # −ln p_t from the log-sum-exp, which stays finite when p_t underflows to 0.
         shifted = [v - np_max(z) for v in z]
         total = np_sum([exp(v) for v in shifted])
-        loss = log(total) - shifted[t]
+        log_total = log(total)
+        loss = log_total - shifted[t]
+        labels = class_labels(len(z))
+        # what the loss would be for each class: the true one's is the loss itself
+        class_losses = [log_total - s for s in shifted]
         steps.append(Step(T("Loss: minus the log-probability of the true class",
                             "损失:真实类别概率的负对数"),
                           f"L = −ln p{sub(t)} = ln Σⱼ e^(zⱼ − max) − (z{sub(t)} − max)",
                           f"ln {num(total, 6)} − {paren(shifted[t])}",
-                          loss, decimals=6))
+                          loss, decimals=6,
+                          figure=Bars(LOSS_CAPTION, labels, [("p", probs), ("−ln p", class_losses)], t,
+                                      decimals=6)))
         onehot = [0.0] * len(z)
         onehot[t] = 1.0
         grad = [pv - y for pv, y in zip(probs, onehot, strict=True)]
         steps.append(Step(T("Gradient: probabilities minus the one-hot target",
                             "梯度:概率减去 one-hot 目标"),
                           "∂L/∂zᵢ = pᵢ − yᵢ",
-                          f"y = {vec(onehot)}", grad, decimals=6))
+                          f"y = {vec(onehot)}", grad, decimals=6,
+                          figure=Bars(GRAD_CAPTION, labels, [("p", probs), ("y", onehot),
+                                                             ("p − y", grad)], t, decimals=6)))
         return Solution({"loss": loss, "grad": grad}, steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
@@ -155,6 +184,7 @@ SOFTMAX = Softmax(
     summary=T("The softmax probabilities of a vector of logits.", "一组 logits 的 softmax 概率。"),
     params=(Param("logits", "vector", "the logits z"),),
     knobs=LOGIT_KNOBS,
+    figures=("bars",),
 )
 
 SOFTMAX_CROSS_ENTROPY = SoftmaxCrossEntropy(
@@ -166,4 +196,5 @@ SOFTMAX_CROSS_ENTROPY = SoftmaxCrossEntropy(
         Param("target", "int", "index of the true class, from 0"),
     ),
     knobs=LOGIT_KNOBS,
+    figures=("bars",),
 )

@@ -7,11 +7,15 @@ import math
 from typing import Any
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Box, Boxes
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import at_least_one
 from studyapp.core.kinds.wording import T, exact_clause
 from studyapp.core.numfmt import num
 from studyapp.core.steps import Step
+
+CELL_CAPTION = T("The image's S×S grid: the cell holding the object's centre is responsible",
+                 "图像的 S×S 网格:物体中心所在的单元负责检测它")
 
 
 class YoloGrid(Kind):
@@ -100,6 +104,9 @@ class YoloGrid(Kind):
         w, h, x, y = p["image_width"], p["image_height"], p["x"], p["y"]
         row, col = self._cell(p)
         fx, fy = x * s / w, y * s / h
+        # The params give only the object's centre, so its box is that point.
+        centre = Box(float(x), float(y), float(x), float(y), "", "truth")  # a point: its centre
+        figure = Boxes(CELL_CAPTION, float(w), float(h), [centre], s, (row, col))
         steps = [
             Step(T("Size of one cell", "每个网格单元的大小"), "W/S × H/S",
                  f"{w}/{s} = {num(w / s)}, {h}/{s} = {num(h / s)}", [w / s, h / s]),
@@ -111,7 +118,8 @@ class YoloGrid(Kind):
                  [row, col],
                  T(f"The network then predicts the centre's offset inside this cell: "
                    f"({num(fx - col)}, {num(fy - row)}) in cell widths and heights",
-                   f"网络再预测中心在该单元内的偏移:({num(fx - col)}, {num(fy - row)})(以单元宽、高为单位)")),
+                   f"网络再预测中心在该单元内的偏移:({num(fx - col)}, {num(fy - row)})(以单元宽、高为单位)"),
+                 figure=figure),
         ]
         return Solution({"row": row, "col": col}, steps)
 
@@ -168,6 +176,7 @@ class YoloGrid(Kind):
 
 KIND = YoloGrid(
     name="yolo_grid",
+    figures=("boxes",),
     summary=T("The YOLO grid cell responsible for an object, and the size of YOLOv1's output tensor.",
               "YOLO 中负责检测某物体的网格单元,以及 YOLOv1 输出张量的大小。"),
     params=(

@@ -11,7 +11,8 @@ import studyapp.core.kinds
 from studyapp.core.kinds import KINDS
 
 FOLDER = Path(studyapp.core.kinds.__file__).parent
-SHARED = {"base", "checks", "conv_sizes", "knobs", "like_numpy", "nnmath", "rawbits", "wording"}
+SHARED = {"base", "checks", "conv_sizes", "knobs", "like_numpy", "nnmath", "rawbits", "wording",
+          "window_figures", "net_figures"}
 PAIRS = {"softmax": {"softmax", "softmax_cross_entropy"}}  # one computation, two questions
 
 
