@@ -310,6 +310,17 @@ def test_solve_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     assert "**Answer:** `[0.090031, 0.244728, 0.665241]`" in out
 
 
+@pytest.mark.parametrize("fmt", ["text", "md"])
+def test_solve_draws_the_figures_as_text(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    params = {"input": [[[1, 2, 0], [0, 1, 3], [2, 1, 0]]], "kernel": [[[1, 0], [0, -1]]], "padding": 1}
+    code, out, _ = run(capsys, "solve", "conv2d", "--params", json.dumps(params), "--format", fmt)
+    assert code == 0
+    assert out.count("The window on the input times the kernel") == 4  # one per output row
+    assert "   x (+1 pad)" in out  # the padding as its own ring
+    assert "   [0 0]0 0 0      1  0    [-1] ·  ·  ·" in out  # the first window, the cell it makes
+    assert "   [0 1]2 0 0      0 -1      ·  ·  ·  ·" in out
+
+
 def test_solve_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "solve", "softmax", "--params", '{"logits": [1, 2, 3]}', "--lang", "zh")
     assert code == 0

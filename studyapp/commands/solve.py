@@ -116,6 +116,7 @@ def _text(args: argparse.Namespace, kind: Kind, params: dict, solution: Solution
     import json
 
     from studyapp.core.steps import render_markdown, render_text
+    from studyapp.report.figure_text import printed_figure
 
     lang = args.lang
     if args.format == "html":
@@ -134,8 +135,8 @@ def _text(args: argparse.Namespace, kind: Kind, params: dict, solution: Solution
     if verdict is not None:
         lines += _verdict_lines(verdict, lang, md)
     if md:
-        return "\n".join(lines) + f"**{head}:** `{answer}`\n\n" + render_markdown(solution.steps, lang)
-    return "\n".join(lines) + f"{render_text(solution.steps, lang)}\n\n{head}: {answer}\n"
+        return "\n".join(lines) + f"**{head}:** `{answer}`\n\n" + render_markdown(solution.steps, lang, printed_figure)
+    return "\n".join(lines) + f"{render_text(solution.steps, lang, figure_text=printed_figure)}\n\n{head}: {answer}\n"
 
 
 def _html(kind: Kind, params: dict, solution: Solution, verdict: Grade | None, lang: str,

@@ -55,8 +55,10 @@ class Step:
         return [num(self.result, self.decimals)]
 
 
-def render_text(steps: list[Step], lang: str = "en", start: int = 1) -> str:
-    """Steps as indented terminal text, numbered from ``start``; matrices as aligned grids."""
+def render_text(steps: list[Step], lang: str = "en", start: int = 1,
+                figure_text: Callable[[Figure, str], str] | None = None) -> str:
+    """Steps as indented terminal text, numbered from ``start``; matrices as aligned grids; each
+    figure under its step when a face passes ``figure_text`` (see ``render_markdown``)."""
     out: list[str] = []
     for number, step in enumerate(steps, start):
         out.append(f"{number}. {step.title.get(lang)}")
@@ -70,6 +72,8 @@ def render_text(steps: list[Step], lang: str = "en", start: int = 1) -> str:
             out.extend(f"   {line}" for line in result)
         if step.note is not None:
             out.append(f"   ({step.note.get(lang)})")
+        if figure_text is not None and step.figure is not None:
+            out += [f"   {line}".rstrip() for line in figure_text(step.figure, lang).splitlines()]
     return "\n".join(out)
 
 
