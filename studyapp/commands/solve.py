@@ -135,8 +135,10 @@ def _text(args: argparse.Namespace, kind: Kind, params: dict, solution: Solution
     if verdict is not None:
         lines += _verdict_lines(verdict, lang, md)
     if md:
-        return "\n".join(lines) + f"**{head}:** `{answer}`\n\n" + render_markdown(solution.steps, lang, printed_figure)
-    return "\n".join(lines) + f"{render_text(solution.steps, lang, figure_text=printed_figure)}\n\n{head}: {answer}\n"
+        steps = render_markdown(solution.steps, lang, printed_figure)
+        return "\n".join(lines) + f"**{head}:** `{answer}`\n\n" + steps
+    steps = render_text(solution.steps, lang, figure_text=printed_figure)
+    return "\n".join(lines) + f"{steps}\n\n{head}: {answer}\n"
 
 
 def _html(kind: Kind, params: dict, solution: Solution, verdict: Grade | None, lang: str,
