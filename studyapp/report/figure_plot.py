@@ -43,7 +43,7 @@ class Canvas:
         return out
 
 
-def curve_lines(figure: Curve, width: int) -> list[Line]:
+def curve_lines(figure: Curve, width: int, lang: str = "en") -> list[Line]:
     """The function's samples, the tangent (or secant) through the point, the point itself; then
     a legend with the numbers."""
     cols, rows = max(24, min(56, width - 4)), 11
@@ -81,8 +81,10 @@ def curve_lines(figure: Curve, width: int) -> list[Line]:
     legend: Line = [("  * ", "curve"), (figure.name, ""), ("   O ", "point"),
                     (f"({num(px, d)}, {num(py, d)})", "")]
     if figure.slope is not None or figure.secant is not None:
-        name = "secant" if figure.secant is not None else "tangent"
-        legend += [("   . ", "tangent"), (f"{name}, slope {num(slope, d) if slope is not None else '-'}", "")]
+        words = WORDS.get(lang, WORDS["en"])
+        name = words["secant" if figure.secant is not None else "tangent"]
+        slope_text = num(slope, d) if slope is not None else "-"
+        legend += [("   . ", "tangent"), (f"{name}, {words['slope']} {slope_text}", "")]
     axis: Line = [(f"  x: {num(lo_x, 2)} … {num(hi_x, 2)}   y: {num(lo_y, 2)} … {num(hi_y, 2)}", "dim")]
     return [*canvas.lines("  "), legend, axis]
 

@@ -35,7 +35,7 @@ def figure_lines(figure: Figure, lang: str, frame: int = 0, width: int = 100,
     elif isinstance(figure, Network):
         body = _network(figure, lang)
     elif isinstance(figure, Curve):
-        body = curve_lines(figure, width)
+        body = curve_lines(figure, width, lang)
     elif isinstance(figure, Bars):
         body = _bars(figure, width)
     elif isinstance(figure, NumberLine):
