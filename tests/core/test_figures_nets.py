@@ -3,8 +3,9 @@
 Over 200 seeds of every bundled template: a network's node values are the steps' results, each
 computed node is f(Σ weight · source value) over the figure's own edges (the bias on the edge
 from the "+1" unit), and a backward figure's gradients are the steps' and move the weights to the
-answer; an activation's curve and point are the function (recomputed with ``math``) and its
-slope is the answer's derivative and a central difference; softmax bars are softmax of the
+answer; a logic gate's unit is fed the input pair whose z is nearest 0; an activation's (PReLU's,
+σ's and tanh's) curve and point are the function (recomputed with ``math``) and its slope is the
+answer's derivative and a central difference; softmax bars are softmax of the
 logits beside them, with the true class marked.
 """
 
@@ -27,8 +28,10 @@ from studyapp.core.problems import generate
 SEEDS = range(200)
 H = 1e-6
 DECLARED = {"backprop_step": "network", "mlp_forward": "network", "perceptron": "network",
-            "activation": "curve", "softmax": "bars", "softmax_cross_entropy": "bars",
+            "logic_gate": "network", "activation": "curve", "prelu": "curve",
+            "sigmoid_tanh_identity": "curve", "softmax": "bars", "softmax_cross_entropy": "bars",
             "binary_cross_entropy": "bars"}
+PAIRS = ((0, 0), (0, 1), (1, 0), (1, 1))
 TEMPLATES = [t for t in load_library().templates if t.kind in DECLARED]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -100,7 +103,7 @@ def test_each_kind_declares_its_figure_and_every_caption_is_bilingual(kind):
     for t in TEMPLATES:
         if t.kind != kind:
             continue
-        for seed in range(40):
+        for seed in SEEDS:
             drawn = figures(generate(t, seed))
             assert drawn, f"{t.id}@{seed} draws no figure"
             for _, fig in drawn:
@@ -191,6 +194,22 @@ def test_perceptron_figure_is_the_unit_and_its_output(template):
         assert_forward(fig, lambda layer, t=threshold: lambda z: float(compare(z, t) > 0))
 
 
+@pytest.mark.parametrize("template", templates("logic_gate"))
+def test_logic_gate_figure_is_the_unit_at_the_pair_nearest_its_boundary(template):
+    for seed in SEEDS:
+        pr = generate(template, seed)
+        (w1, w2), b = pr.params["w"], pr.params["bias"]
+        drawn = figures(pr)
+        assert [i for i, _ in drawn] == [1]  # "Step function: fire when z > 0"
+        fig = drawn[0][1]
+        zs = [w1 * x1 + w2 * x2 + b for x1, x2 in PAIRS]
+        k = min(range(4), key=lambda i: abs(zs[i]))
+        assert values(fig, 0) == list(PAIRS[k]) and values(fig, 1) == [float(pr.answer[k])]
+        assert str(PAIRS[k]) in fig.caption.en and str(PAIRS[k]) in fig.caption.zh
+        assert_weights(fig, 1, [pr.params["w"]], [b])
+        assert_forward(fig, lambda layer: lambda z: float(compare(z, 0.0) > 0))
+
+
 # --- activation curves ------------------------------------------------------------------------
 
 def reference(function: str, alpha: float):
@@ -236,6 +255,61 @@ def test_activation_curve_is_the_function_and_its_tangent_the_derivative(templat
         else:
             assert curve.slope is None and y == pr.answer
         assert curve.secant is None
+
+
+def assert_curve(curve: Curve, f, x: float, y: float, slope: float | None) -> None:
+    """41 even samples of ``f`` (written out again) around x, the point on it, and the tangent's
+    slope: the answer's derivative and a central difference of ``f``."""
+    assert isinstance(curve, Curve) and curve.point == (x, y) and curve.secant is None
+    assert len(curve.xs) == len(curve.ys) == 41
+    np.testing.assert_allclose(np.diff(curve.xs), (curve.xs[-1] - curve.xs[0]) / 40, atol=1e-12)
+    assert curve.xs[0] + 1 <= x <= curve.xs[-1] - 1
+    np.testing.assert_allclose(curve.ys, [f(v) for v in curve.xs], rtol=1e-12, atol=1e-15)
+    assert math.isclose(y, f(x), rel_tol=1e-12, abs_tol=1e-15)
+    assert curve.slope == slope
+    if slope is not None:
+        assert math.isclose(slope, (f(x + H) - f(x - H)) / (2 * H), rel_tol=1e-5, abs_tol=1e-8)
+
+
+@pytest.mark.parametrize("template", templates("prelu"))
+def test_prelu_curves_in_x_and_in_a_carry_both_gradients(template):
+    for seed in SEEDS:
+        pr = generate(template, seed)
+        x, a, answer = pr.params["x"], pr.params["a"], pr.answer
+        drawn = figures(pr)
+        assert [i for i, _ in drawn] == [0, 1, 2]
+        assert answer["f"] == (x if x > 0 else a * x)
+        def in_x(v: float, a: float = a) -> float:  # PReLU again, with the slope a
+            return v if v > 0 else a * v
+
+        assert_curve(drawn[0][1], in_x, x, answer["f"], None)
+        assert_curve(drawn[1][1], in_x, x, answer["f"], answer["df_dx"])
+        assert answer["df_dx"] == (1.0 if x > 0 else a)
+        # against the slope a, x fixed: the line a·x (x < 0), or the constant x
+        assert_curve(drawn[2][1], lambda s, x=x: x if x > 0 else s * x, a, answer["f"], answer["df_da"])
+        assert answer["df_da"] == (0.0 if x > 0 else x)
+
+
+@pytest.mark.parametrize("template", templates("sigmoid_tanh_identity"))
+def test_sigmoid_tanh_identity_curves_and_tangents(template):
+    def scaled(v: float) -> float:
+        return 2.0 / (1.0 + math.exp(-2 * v)) - 1
+
+    for seed in SEEDS:
+        pr = generate(template, seed)
+        x, answer = pr.params["x"], pr.answer
+        drawn = figures(pr)
+        if pr.params["mode"] == "derivative":
+            assert [i for i, _ in drawn] == [1, 3]
+            assert_curve(drawn[0][1], sigmoid, x, pr.steps[0].result, answer["sigmoid_prime"])
+            assert_curve(drawn[1][1], math.tanh, x, pr.steps[2].result, answer["tanh_prime"])
+            continue
+        assert [i for i, _ in drawn] == [1, 2]
+        assert_curve(drawn[0][1], sigmoid, 2 * x, answer["sigmoid_2x"], None)
+        assert_curve(drawn[1][1], scaled, x, pr.steps[2].result, None)
+        # the scaled sigmoid is tanh: its curve and point lie on tanh too
+        np.testing.assert_allclose(drawn[1][1].ys, np.tanh(drawn[1][1].xs), rtol=1e-12, atol=1e-15)
+        assert math.isclose(drawn[1][1].point[1], answer["tanh"], rel_tol=1e-12, abs_tol=1e-15)
 
 
 # --- bars -------------------------------------------------------------------------------------

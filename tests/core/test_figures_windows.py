@@ -10,7 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from studyapp.core.figure import Boxes, Grids, NumberLine
+from studyapp.core.figure import Boxes, Grids, NumberLine, figure_type
+from studyapp.core.kinds import KINDS
 from studyapp.core.library import load_library
 from studyapp.core.problems import Problem, generate
 
@@ -263,3 +264,22 @@ def test_the_yolo_figure_focuses_the_cell_holding_the_centre(template):
         assert col * figure.width / s <= cx < (col + 1) * figure.width / s
         assert row * figure.height / s <= cy < (row + 1) * figure.height / s
     assert cells
+
+
+# --- what each kind declares ---------------------------------------------------------------------
+
+WINDOW_KINDS = ("conv2d", "conv2d_multi", "pool2d", "conv_output_size", "batch_norm",
+                "batch_norm_features", "iou_nms", "yolo_grid")
+
+
+@pytest.mark.parametrize("kind", WINDOW_KINDS)
+def test_each_kind_draws_every_figure_type_it_declares_with_captions_in_both_languages(kind):
+    declared = KINDS[kind].figures
+    assert declared  # each of these kinds has figures to declare
+    seen = set()
+    for template in templates_of(kind):
+        for seed in SEEDS:
+            for _, figure in drawn(generate(template, seed)):
+                seen.add(figure_type(figure))
+                assert_caption(figure)
+    assert seen == set(declared)  # every declared type is drawn, and nothing undeclared

@@ -11,8 +11,10 @@ from typing import Any
 
 from studyapp.core.bilingual import Text
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Edge, Network, Node
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.knobs import step_places
+from studyapp.core.kinds.net_figures import BIAS_LABEL, numbered
 from studyapp.core.kinds.nnmath import compare, floats
 from studyapp.core.kinds.wording import T
 from studyapp.core.numfmt import num, paren
@@ -48,6 +50,23 @@ CANONICAL = {
     "x1_or_not_x2": ([1, -1], 0.5), "not_x1_or_x2": ([-1, 1], 0.5),
     "false": ([1, 1], -3.0), "true": ([1, 1], 1.0),
 }
+
+
+# The figure shows the unit at the pair whose z is nearest 0: the row the gate's boundary is
+# closest to (where z is exactly 0 and the unit does not fire, when there is one).
+CLOSEST_CAPTION = {pair: T(f"The unit at (x₁, x₂) = {pair}, the pair whose z is nearest 0",
+                           f"单元在 (x₁, x₂) = {pair} 处,这一组的 z 最接近 0")
+                   for pair in INPUT_PAIRS}
+
+
+def _closest_figure(w: list[float], b: float, zs: list[float], out: list[int]) -> Network:
+    """The unit x₁, x₂, +1 → y with w₁, w₂, b on its edges, fed the pair whose z is nearest 0,
+    y its output (ties: the first pair in the table's order)."""
+    k = min(range(len(zs)), key=lambda i: abs(zs[i]))
+    pair = INPUT_PAIRS[k]
+    inputs = [Node(label, 0, float(v)) for label, v in zip(numbered("x", 2, True), pair, strict=True)]
+    nodes = [*inputs, Node(BIAS_LABEL, 0, 1.0), Node("y", 1, float(out[k]))]
+    return Network(CLOSEST_CAPTION[pair], nodes, [Edge(0, 3, w[0]), Edge(1, 3, w[1]), Edge(2, 3, b)])
 
 
 def _gate_z(w: list[float], b: float) -> list[float]:
@@ -147,7 +166,8 @@ class LogicGate(Kind):
             Step(T("Net input for each pair of binary inputs", "每组二值输入的净输入"),
                  "z = w₁x₁ + w₂x₂ + b", net, zs),
             Step(T("Step function: fire when z > 0", "阶跃函数:z > 0 时激活"),
-                 "output = 1 if z > 0, 0 if z ≤ 0", fire, out, note),
+                 "output = 1 if z > 0, 0 if z ≤ 0", fire, out, note,
+                 figure=_closest_figure(w, b, zs, out)),
         ]
         name = GATE_NAMES.get(tuple(out))  # always found: a threshold unit is never XOR or XNOR
         if name is not None:
@@ -197,4 +217,5 @@ KIND = LogicGate(
     ),
     decimals=0,
     exact=True,
+    figures=("network",),
 )

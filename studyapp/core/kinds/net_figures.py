@@ -8,10 +8,14 @@ over its incoming edges, and in a backward step the bias's gradient sits on that
 A solution shows the same network several times (filling in layer by layer, then the gradients):
 it builds each layer's nodes and edges once per state and the figures share them, since a figure
 is only read. Nodes and edges are made in bulk, so the builders map their classes over the lists.
+
+A curve (prelu, sigmoid_tanh_identity) is its kind's own function mapped over evenly spaced
+samples once per domain and kept: the figures of many problems share those lists.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain, repeat
@@ -20,6 +24,7 @@ from studyapp.core.figure import Edge, Node
 from studyapp.core.numfmt import sub
 
 BIAS_LABEL = "+1"
+CURVE_SAMPLES = 41  # points of a drawn curve, 40 intervals, as activation draws them
 
 Vector = Sequence[float]
 Matrix = Sequence[Sequence[float]]
@@ -71,3 +76,15 @@ def layer_edges(source: int, target: int, weights: Matrix, biases: Vector | None
         edges += (map(Edge, units, ends, biases) if bias_grads is None
                   else map(Edge, units, ends, biases, bias_grads))
     return edges
+
+
+def curve_half(x: float, least: int = 4) -> int:
+    """The half-width of a domain [−half, half] that holds x with a margin of at least 1."""
+    return max(least, math.ceil(abs(x)) + 1)
+
+
+@lru_cache(maxsize=64)  # a few widths; the list is shared by every curve over it, never changed
+def symmetric_samples(half: float) -> list[float]:
+    """``CURVE_SAMPLES`` evenly spaced points of [−half, half], 0 among them."""
+    mid = CURVE_SAMPLES // 2
+    return [(i - mid) * half / mid for i in range(CURVE_SAMPLES)]

@@ -3,11 +3,14 @@ input and to the learned slope a."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Curve
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import magnitude_errors
+from studyapp.core.kinds.net_figures import curve_half, symmetric_samples
 from studyapp.core.kinds.wording import T, decimals_clause
 from studyapp.core.numfmt import num, paren
 from studyapp.core.steps import Step
@@ -31,6 +34,37 @@ NEGATIVE_SLOPE_NOTE = T("Unlike ReLU the slope for x < 0 is a, not 0: the unit n
 def prelu(x: float, a: float) -> tuple[float, float, float]:
     """(f, ∂f/∂x, ∂f/∂a) of PReLU at x ≠ 0."""
     return (x, 1.0, 0.0) if x > 0 else (a * x, a, x)
+
+
+VALUE_CAPTION = T("PReLU around x; the marked point is (x, f(x))",
+                  "x 附近的 PReLU 曲线;标出的点是 (x, f(x))")
+INPUT_SLOPE_CAPTION = T("The tangent at x: its slope is ∂f/∂x (1 or a)",
+                        "x 处的切线:它的斜率就是 ∂f/∂x(1 或 a)")
+SLOPE_PARAM_CAPTION = T("f as a function of the slope a, x fixed: its slope is ∂f/∂a",
+                        "固定 x,f 作为斜率 a 的函数:它的斜率就是 ∂f/∂a")
+
+
+@lru_cache(maxsize=128)  # 9 slopes × a few widths: the same curve serves many problems
+def _curve_in_x(a: float, half: int) -> tuple[list[float], list[float]]:
+    """f over x ∈ [−half, half] at slope a, by ``prelu`` itself."""
+    xs = symmetric_samples(half)
+    return xs, [prelu(v, a)[0] for v in xs]
+
+
+@lru_cache(maxsize=256)  # ~100 inputs x on the knob's grid
+def _curve_in_a(x: float, half: int) -> tuple[list[float], list[float]]:
+    """f over a ∈ [−half, half] at input x, by ``prelu`` itself: a line of slope x (x ≤ 0) or 0."""
+    slopes = symmetric_samples(half)
+    return slopes, [prelu(x, v)[0] for v in slopes]
+
+
+def _figures(steps: list[Step], x: float, a: float, f: float, dx: float, da: float) -> None:
+    """Step 0: the point (x, f) on the curve; step 1: the tangent there; step 2: f against a."""
+    xs, ys = _curve_in_x(a, curve_half(x))
+    steps[0].figure = Curve(VALUE_CAPTION, "PReLU(x)", xs, ys, (x, f))
+    steps[1].figure = Curve(INPUT_SLOPE_CAPTION, "PReLU(x)", xs, ys, (x, f), dx)
+    slopes, fs = _curve_in_a(x, curve_half(a, 1))
+    steps[2].figure = Curve(SLOPE_PARAM_CAPTION, "f(a)", slopes, fs, (a, f), da)
 
 
 class PReLU(Kind):
@@ -85,6 +119,7 @@ class PReLU(Kind):
                         "inputs with x ≤ 0",
                         "若 a 被多个单元共享,其梯度是所有 x ≤ 0 的输入上 upstream·x 之和")),
         ]
+        _figures(steps, x, a, f, dx, da)
         return Solution({"f": f, "df_dx": dx, "df_da": da}, steps)
 
     def mistakes(self, p: dict[str, Any]) -> list[Mistake]:
@@ -110,4 +145,5 @@ KIND = PReLU(
         Knob("x", "number", {"min": -5, "max": 5, "step": 0.1}, "the input (0 is skipped)"),
         Knob("a", "number", [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5], "the slope a"),
     ),
+    figures=("curve",),
 )
