@@ -18,6 +18,7 @@ MUST_DRAW = {  # the kinds where a picture teaches, and the figure each needs at
     "backprop_step": "network", "mlp_forward": "network", "activation": "curve",
     "softmax": "bars", "softmax_cross_entropy": "bars", "batch_norm": "number_line",
     "batch_norm_features": "number_line", "iou_nms": "boxes", "yolo_grid": "boxes",
+    "inception_cost": "grids",  # the receptive field of stacked 3×3 convolutions
 }
 TEMPLATES = load_library().templates
 
@@ -50,3 +51,25 @@ def test_studyapp_kinds_says_which_kinds_draw_figures(capsys):
     assert listed == {name: list(kind.figures) for name, kind in KINDS.items()}
     code, out, _ = run(capsys, "kinds")
     assert "conv2d: " in out and "    figures: grids" in out.split("conv2d: ", 1)[1].split("\n\n")[0]
+
+
+def test_the_receptive_field_of_stacked_3x3_grows_by_two_per_layer_to_the_kernel_it_replaces():
+    seen = 0
+    for t in TEMPLATES:
+        if t.kind != "inception_cost":
+            continue
+        for seed in range(100):
+            problem = generate(t, seed)
+            figures = [s.figure for s in problem.steps if s.figure is not None]
+            if problem.params["mode"] != "stacked_3x3":
+                assert figures == []
+                continue
+            seen += 1
+            f, [figure] = problem.params["kernel_size"], figures
+            assert len(figure.grids[0].values) == f and len(figure.frames) == (f - 1) // 2
+            for k, frame in enumerate(figure.frames, 1):
+                [window] = frame.windows
+                assert window.height == window.width == 2 * k + 1
+                assert window.row == window.col == (f - window.width) // 2  # centred on the output
+            assert figure.frames[-1].windows[0].width == f  # the whole kernel it replaces
+    assert seen >= 10

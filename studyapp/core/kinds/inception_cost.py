@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from studyapp.core.diagnosis import Mistake
+from studyapp.core.figure import Cells, Frame, Grid, Grids
 from studyapp.core.kinds.base import Kind, Knob, Knobs, Param, Solution
 from studyapp.core.kinds.checks import at_least_one
 from studyapp.core.kinds.wording import T, exact_clause
@@ -13,6 +14,19 @@ from studyapp.core.numfmt import num
 from studyapp.core.steps import Step
 
 INCEPTION_MODES = ("stacked_3x3", "asymmetric", "bottleneck")
+
+
+RECEPTIVE_CAPTION = T("What one output sees: each stacked 3×3 layer widens the window by 2",
+                      "一个输出能看到的区域:每多叠一层 3×3,窗口各边扩大 2")
+
+
+def receptive_field(f: int, layers: int) -> Grids:
+    """The f×f input under one output of ``layers`` stacked 3×3 convolutions (stride 1): frame k
+    brackets the (2k + 1)×(2k + 1) window after k layers; the last is the whole f×f."""
+    grid = Grid("x", [[None] * f for _ in range(f)])
+    frames = [Frame([Cells(0, layers - k, layers - k, 2 * k + 1, 2 * k + 1)], None, [], None,
+                    f"{k} × 3×3 → {2 * k + 1}×{2 * k + 1}") for k in range(1, layers + 1)]
+    return Grids(RECEPTIVE_CAPTION, [grid], frames)
 
 
 class InceptionCost(Kind):
@@ -115,10 +129,12 @@ class InceptionCost(Kind):
                          f"{1 + 2 * len(layers)} window, like one {f}×{f}",
                          f"{len(layers)} 个堆叠的 3×3 卷积(步幅 1)的感受野为 {1 + 2 * len(layers)}×"
                          f"{1 + 2 * len(layers)},与一个 {f}×{f} 相同")
+            figure = receptive_field(f, len(layers)) if p["mode"] == "stacked_3x3" and index == 0 else None
             steps.append(Step(T(f"Layer {index + 1}: {name}, {lin} → {lout} channels",
                                 f"第 {index + 1} 层:{name},{lin} → {lout} 通道"),
                               f"kₕ·k_w·C_in·C_out{' + C_out' if b else ''}",
-                              f"{kernel}·{lin}·{lout}" + (f" + {lout}" if b else ""), count, note))
+                              f"{kernel}·{lin}·{lout}" + (f" + {lout}" if b else ""), count, note,
+                              figure=figure))
         factored = sum(counts)
         ratio = factored / direct
         pct = num(100 * (1 - ratio), 1)
@@ -185,6 +201,7 @@ class InceptionCost(Kind):
 
 KIND = InceptionCost(
     name="inception_cost",
+    figures=("grids",),
     summary=T("Parameters of a convolution against its Inception factorisation: stacked 3×3, 1×F then F×1, "
               "or a 1×1 bottleneck.",
               "直接卷积与 Inception 式分解(堆叠 3×3、1×F 加 F×1、1×1 瓶颈)的参数个数对比。"),
