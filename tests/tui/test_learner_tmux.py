@@ -273,6 +273,16 @@ class Learner:
             self.flip()
         self.rate(rating)
 
+    def conv2d_problem(self) -> str:
+        """Open the convolution deck and answer what comes until a feature-map problem waits."""
+        self.open_deck(CONVOLUTION)
+        for _ in range(8):
+            kind, shown = self.item()
+            if kind == "problem" and "Givethefeaturemap" in squash(shown):
+                return shown
+            self.answer_any(kind, shown)
+        raise AssertionError(f"no conv2d problem came up:\n{self.screen()}")
+
     def leave_box(self) -> str:
         self.press("Escape")
         return self.wait_for(COMMANDS[self.lang])
@@ -405,14 +415,7 @@ def test_cloze_gaps_separated_by_a_full_width_semicolon(learner):
 
 def test_an_unreadable_matrix_is_explained_and_not_graded(learner):
     app = learner(80, 24)
-    app.open_deck(CONVOLUTION)
-    for _ in range(8):
-        kind, shown = app.item()
-        if kind == "problem" and "Givethefeaturemap" in squash(shown):
-            break
-        app.answer_any(kind, shown)
-    else:
-        raise AssertionError(f"no conv2d problem came up:\n{app.screen()}")
+    shown = app.conv2d_problem()
     assert "matrix" in app.shape_text(shown), shown
     logged = app.rows("SELECT COUNT(*) FROM reviews")
     app.type("abc")
@@ -525,14 +528,7 @@ def window_and_cell(shown: str) -> tuple[list[tuple[int, int]], str]:
 
 def test_n_walks_the_window_across_the_input_one_output_cell_at_a_time(learner):
     app = learner(100, 40)
-    app.open_deck(CONVOLUTION)
-    for _ in range(8):
-        kind, shown = app.item()
-        if kind == "problem" and "Givethefeaturemap" in squash(shown):
-            break
-        app.answer_any(kind, shown)
-    else:
-        raise AssertionError(f"no conv2d problem came up:\n{app.screen()}")
+    shown = app.conv2d_problem()
     shown = app.answer_wrong(shown)
     for _ in range(4):  # past the padding and the output size, to the first row of windows
         if WINDOW_CAPTION in shown:
