@@ -77,7 +77,7 @@ class StudyScreen(Screen[None]):
         self.started = 0.0
         self.answered_after_ms: int | None = None
         self.typed = ""
-        self.steps_shown = 0  # moments of the solution shown (solution_view.moments): steps, and a figure's frames
+        self.steps_shown = 0  # moments shown: steps, and a figure's frames (solution_view.moments)
         self.counts_text = RichText()
         self.help_shown: RichText | str | None = None
         self.frames = FrameFirst()
