@@ -13,6 +13,7 @@ from typing import Any
 
 from studyapp.core.settings import Settings
 
+TABLES = ("deck_limits", "memory_model")  # the settings that are tables of their own
 HEADER = "# studyapp settings: every key is optional (see the README, \"Settings\").\n"
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F)} | {
@@ -97,7 +98,7 @@ def _edit(text: str, changed: dict[str, Any]) -> str:
         statements[-1] += newline
     root_end = next((i for i, s in enumerate(statements) if s.lstrip().startswith("[")), len(statements))
     for key, value in changed.items():
-        if key == "deck_limits":
+        if key in TABLES:
             continue
         line = f"{key} = {toml_value(_tidy(key, value))}"
         spots = [i for i, o in enumerate(owner) if o == key]
@@ -114,14 +115,14 @@ def _edit(text: str, changed: dict[str, Any]) -> str:
             root_end += len(added)
             spots = [i + len(added) * (i >= at) for i in spots]
         _drop(statements, spots)  # any other definition (a table of that name); the check catches misses
-    if "deck_limits" in changed:
-        _drop(statements, [i for i, o in enumerate(owner) if o == "deck_limits"])
-        limits = changed["deck_limits"]
+    for key in (k for k in TABLES if k in changed):  # a table is written anew, at the end
+        _drop(statements, [i for i, o in enumerate(owner) if o == key])
         text = "".join(statements)
-        if limits:
-            gap = newline if text.strip() and not text.endswith(newline * 2) else ""
-            text += gap + toml_document({"deck_limits": limits}).replace("\n", newline)
-        return text
+        text = text.rstrip("\r\n") + newline if text.strip() else ""  # no blank lines left at the end
+        if changed[key]:
+            gap = newline if text.strip() else ""
+            text += gap + toml_document({key: changed[key]}).replace("\n", newline)
+        statements, owner = [text], [None]
     return "".join(statements)
 
 

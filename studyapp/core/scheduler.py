@@ -91,13 +91,23 @@ class Scheduler:
     def __init__(self, settings: Settings | None = None):
         s = settings or Settings()
         self.settings = s
-        self.fsrs = fsrs.Scheduler(
+        self.fsrs = self._fsrs(s.memory_model.parameters())  # the collection's parameters
+        # decks fitted on their own (``core.memory_model``); every other deck uses ``self.fsrs``
+        self.deck_fsrs = {deck: self._fsrs(fit.parameters) for deck, fit in s.memory_model.decks.items()}
+
+    def _fsrs(self, parameters: tuple[float, ...]) -> fsrs.Scheduler:
+        s = self.settings
+        return fsrs.Scheduler(
+            parameters=parameters,
             desired_retention=s.desired_retention,
             learning_steps=tuple(timedelta(minutes=m) for m in s.learning_steps_minutes),
             relearning_steps=tuple(timedelta(minutes=m) for m in s.relearning_steps_minutes),
             maximum_interval=s.maximum_interval_days,
             enable_fuzzing=False,
         )
+
+    def for_deck(self, deck: str) -> fsrs.Scheduler:
+        return self.deck_fsrs.get(deck, self.fsrs)
 
     def _card(self, item: ItemState) -> fsrs.Card:
         if item.is_new:
@@ -110,11 +120,10 @@ class Scheduler:
         """The item after one review with ``rating`` (1–4) at ``now`` (UTC)."""
         if now.tzinfo != UTC:
             now = now.astimezone(UTC)
-        card, _ = self.fsrs.review_card(self._card(item), fsrs.Rating(rating), now)
+        card, _ = self.for_deck(item.deck).review_card(self._card(item), fsrs.Rating(rating), now)
         due = card.due
         if self.settings.fuzz and card.state == fsrs.State.Review:
-            due = now + timedelta(days=fuzzed_days((card.due - now).days, fuzz_factor(item),
-                                                   self.settings.maximum_interval_days))
+            due = now + timedelta(days=self._fuzzed((card.due - now).days, item))
         lapse = rating == AGAIN and not item.is_new and item.state == REVIEW
         lapses = item.lapses + int(lapse)
         leech = item.leech or lapses >= self.settings.leech_threshold
@@ -125,6 +134,26 @@ class Scheduler:
                                                     and self.settings.leech_action == "suspend"),
                        buried_until=None)
 
+    def _fuzzed(self, days: int, item: ItemState) -> int:
+        return fuzzed_days(days, fuzz_factor(item), self.settings.maximum_interval_days)
+
+    def with_memory(self, item: ItemState, stability: float, difficulty: float,
+                    previous_review: datetime | None = None) -> ItemState:
+        """The item with a memory state recomputed from its history (new parameters). An item in
+        review is due when the new stability says, counted from its last review and fuzzed as that
+        review was (``previous_review``, the one before it, seeds the fuzz as at the time); one in
+        (re)learning keeps its step and due time, as its steps are minutes, not memory."""
+        if item.is_new:
+            return item
+        due = item.due
+        if item.state == REVIEW and item.last_review is not None:
+            days = self.for_deck(item.deck)._next_interval(stability=stability)
+            if self.settings.fuzz:
+                days = self._fuzzed(days, replace(item, is_new=previous_review is None,
+                                                  last_review=previous_review))
+            due = item.last_review + timedelta(days=days)
+        return replace(item, stability=stability, difficulty=difficulty, due=due)
+
     def preview(self, item: ItemState, now: datetime) -> dict[int, ItemState]:
         """What each rating would make of the item, all reviewed at the same instant."""
         return {rating: self.review(item, rating, now) for rating in RATINGS}
@@ -132,7 +161,7 @@ class Scheduler:
     def retrievability(self, item: ItemState, now: datetime) -> float:
         if item.is_new:
             return 0.0
-        return float(self.fsrs.get_card_retrievability(self._card(item), now))
+        return float(self.for_deck(item.deck).get_card_retrievability(self._card(item), now))
 
 
 def fuzz_factor(item: ItemState) -> float:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from studyapp.core.memory_model import MemoryModel
+
 LEECH_ACTIONS = ("tag", "suspend")
 # Textual's built-in themes (the core must not import Textual; a TUI test checks this list against it)
 TEXTUAL_THEMES = (
@@ -40,11 +42,13 @@ class Settings:
     theme: str = "dark"
     fuzz: bool = True  # spread review intervals a little, as Anki does (seeded per item and review)
     deck_limits: dict[str, dict[str, int]] = field(default_factory=dict)  # deck -> {new, reviews}
+    memory_model: MemoryModel = field(default_factory=MemoryModel)  # FSRS parameters fitted to you
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["learning_steps_minutes"] = list(self.learning_steps_minutes)
         out["relearning_steps_minutes"] = list(self.relearning_steps_minutes)
+        out["memory_model"] = self.memory_model.to_dict()
         return out
 
     def new_limit(self, deck: str) -> int:
@@ -65,6 +69,10 @@ class Settings:
         for key, value in data.items():
             if key not in known:
                 errors.append(f"unknown setting '{key}' (known: {', '.join(sorted(known))})")
+                continue
+            if key == "memory_model":  # a table of its own, each bad key named; the rest is used
+                values[key], problems = MemoryModel.from_dict(value)
+                errors += problems
                 continue
             problem = _check(key, value)
             if problem:
