@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         kinds,
         locate,
         new_deck,
+        optimize,
         report,
         schema,
         solve,
@@ -59,8 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also read this deck file or folder in the study app, for this run "
                              "(repeatable)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for command in (generate, solve, kinds, validate, schema, locate, new_deck, report, export,
-                    import_anki, completion):
+    for command in (generate, solve, kinds, validate, schema, locate, new_deck, report, optimize,
+                    export, import_anki, completion):
         command.add_parser(sub).set_defaults(run=command.run)
     return parser
 

@@ -11,7 +11,7 @@ a file: the time of a fit is passed in.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -73,7 +73,7 @@ class FitResult:
     result: Evaluation  # the fitted parameters on the same reviews
     rival: Evaluation | None = None  # for a deck: the collection's parameters on them
     kept: bool = False
-    splits: tuple[tuple[int, Parameters], ...] = ()  # each held-out run's start and the fit before it
+    splits: tuple[tuple[int, Parameters], ...] = field(default=(), repr=False)  # held-out starts, fits
 
     def as_rival(self, default: Parameters) -> Rival:
         return Rival(self.splits, default)

@@ -82,4 +82,5 @@ def _config(f: Any, limits: Limits) -> Any:
     config.learn_limit = limits.new_per_day
     config.review_limit = limits.reviews_per_day
     config.max_ivl = float(limits.maximum_interval_days)
+    config.max_cost_perday = 86_400.0  # the app limits a day by counts, not minutes (fsrs-rs: 30 min)
     return config

@@ -81,3 +81,9 @@ def fit_all(store: Store, scheduler: Scheduler, per_deck: bool = False,
             except optimizer.TooFewReviews as exc:
                 decks.append(exc)
     return collection, decks
+
+
+def studiable_count(conn: sqlite3.Connection) -> int:
+    """Items the learner studies (in the content, not suspended): the simulator's collection size."""
+    row = conn.execute("SELECT COUNT(*) FROM items WHERE in_content = 1 AND suspended = 0").fetchone()
+    return int(row[0])
