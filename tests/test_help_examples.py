@@ -91,20 +91,25 @@ def run_example(line: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, lis
     return code, outputs, err
 
 
-def _studied_before() -> None:
+def _studied_before(command: str) -> None:
     """A progress database, as a learner's home has once the app has been started: examples such
-    as ``export --with-history`` read one."""
+    as ``export --with-history`` read one; ``optimize`` fits a year of a (simulated) learner's reviews."""
     from studyapp.paths import default_db_path
     from studyapp.store.progress import Store
 
     default_db_path().parent.mkdir(parents=True, exist_ok=True)
+    if command == "optimize":
+        from studyapp.core.memory_model import MemoryModel
+        from tests.commands.learner_db import learner_db
+
+        learner_db(default_db_path(), 150, 240, list(MemoryModel().parameters()))
     Store(default_db_path()).close()
 
 
 @pytest.mark.parametrize(("command", "line"), EXAMPLES, ids=[f"{c}: {line}" for c, line in EXAMPLES])
 def test_the_example_runs(command, line, capsys, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    _studied_before()
+    _studied_before(command)
     code, outputs, err = run_example(line, capsys)
     assert code == 0, f"'{line}' (in studyapp {command} --help) exited {code}: {err}"
     for path in outputs:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from studyapp.core.optimizer import Parameters, rs
+from studyapp.core.optimizer import Parameters, calling, rs
 from studyapp.core.review_history import History
 
 BINS = 10
@@ -50,7 +50,9 @@ def calibration(hists: Sequence[History], parameters_of: Callable[[History], Par
         model = f.FSRS(list(parameters))
         items = [f.FSRSItem([f.FSRSReview(r, d) for r, d in zip(h.ratings, h.deltas(), strict=True)])
                  for h in group]
-        for h, states in zip(group, model.historical_memory_state_batch(items), strict=True):
+        with calling("the calibration", "it is left out"):
+            history = model.historical_memory_state_batch(items)
+        for h, states in zip(group, history, strict=True):
             for i, days in enumerate(h.deltas()):
                 if i == 0 or days <= 0:
                     continue

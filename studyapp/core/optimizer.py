@@ -10,7 +10,8 @@ a file: the time of a fit is passed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,23 @@ class TooFewReviews(Exception):
             f"too few reviews to fit {where}: the optimizer learns from {usable} of your {reviews} "
             f"scheduled reviews (the reviews after an item's first that came on a later day) and needs "
             f"{MINIMUM_REVIEWS}; about {self.needed} more are needed. The default parameters stay in use.")
+
+
+def _failed(exc: BaseException) -> bool:
+    """Whether ``exc`` is fsrs-rs failing: a ValueError naming its error, or a Rust panic, which
+    pyo3 raises as a BaseException (``PanicException``) that ``except Exception`` lets through."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+@contextmanager
+def calling(what: str, then: str = "the parameters in use are kept") -> Iterator[None]:
+    """Turn fsrs-rs failing inside the block into OptimizerUnavailable: one line, ``what`` failed."""
+    try:
+        yield
+    except BaseException as exc:
+        if not _failed(exc):
+            raise
+        raise OptimizerUnavailable(f"{what} failed ({type(exc).__name__}: {exc}); {then}") from None
 
 
 def rs() -> Any:
@@ -110,7 +128,8 @@ def usable_count(items: Sequence[Any]) -> int:
     """How many of ``items`` the optimizer trains on after its outlier filter."""
     f = rs()
     firsts = [i for i in items if i.long_term_review_cnt() == 1]
-    return len(f.filter_outlier(firsts, list(items))[1])
+    with calling("the optimizer's outlier filter"):
+        return len(f.filter_outlier(firsts, list(items))[1])
 
 
 def fit(hists: Sequence[History], *, deck: str | None = None, rival: Rival | None = None,
@@ -164,19 +183,13 @@ class Rival:
 
 
 def _compute(f: Any, items: list[Any]) -> list[float]:
-    try:
+    with calling("the optimizer"):
         return list(f.FSRS(list(f.DEFAULT_PARAMETERS)).compute_parameters(items))
-    except Exception as exc:  # fsrs-rs raises ValueError with its error's name (NotEnoughData, …)
-        raise OptimizerUnavailable(f"the optimizer failed ({type(exc).__name__}: {exc}); the "
-                                   "parameters in use are kept") from None
 
 
 def _evaluate(f: Any, parameters: Sequence[float], items: list[Any]) -> Evaluation:
-    try:
+    with calling("the optimizer's evaluation"):
         e = f.FSRS(list(parameters)).evaluate(items)
-    except Exception as exc:
-        raise OptimizerUnavailable(f"the optimizer could not evaluate the parameters "
-                                   f"({type(exc).__name__}: {exc}); the parameters in use are kept") from None
     return Evaluation(float(e.log_loss), float(e.rmse_bins))
 
 
@@ -202,7 +215,9 @@ def memory_states(hists: Sequence[History], parameters_of: Callable[[History], P
             part = group[start: start + batch]
             items = [f.FSRSItem([f.FSRSReview(r, d) for r, d in zip(h.ratings, h.deltas(), strict=True)])
                      for h in part]
-            for h, state in zip(part, model.memory_state_batch(items), strict=True):
+            with calling("recomputing the memory states", "nothing was changed"):
+                states = model.memory_state_batch(items)
+            for h, state in zip(part, states, strict=True):
                 out[h.item_id] = (float(state.stability), float(state.difficulty))
             done += len(part)
             if progress:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from studyapp.core.optimizer import OptimizerUnavailable, Parameters, rs
+from studyapp.core.optimizer import Parameters, calling, rs
 
 RETENTIONS = tuple(round(0.70 + 0.01 * i, 2) for i in range(28))  # 0.70 … 0.97, as the settings allow
 DAYS = 365
@@ -45,13 +45,13 @@ class Limits:
 def simulate(parameters: Parameters, limits: Limits,
              retentions: Sequence[float] = RETENTIONS) -> list[Workload]:
     f = rs()
+    if limits.items <= 0:  # nothing to study costs nothing (fsrs-rs refuses an empty deck)
+        return [Workload(retention, 0.0, 0.0, 0.0) for retention in retentions]
     out = []
     for retention in retentions:
         config = _config(f, limits)
-        try:
+        with calling("the simulator", "nothing was changed"):
             r = f.simulate(list(parameters), retention, config, SEED)
-        except Exception as exc:  # fsrs-rs raises ValueError naming its error
-            raise OptimizerUnavailable(f"the simulator failed ({type(exc).__name__}: {exc})") from None
         days = len(r.review_cnt_per_day) or 1
         reviews = (sum(r.review_cnt_per_day) + sum(r.learn_cnt_per_day)) / days
         remembered = float(r.memorized_cnt_per_day[-1]) if r.memorized_cnt_per_day else 0.0
@@ -64,10 +64,10 @@ def optimal(parameters: Parameters, limits: Limits) -> float:
     """fsrs-rs's optimal retention: the desired retention, within 0.70–0.97, with the least time
     per item remembered (found by its own search over simulations, steadier than one run each)."""
     f = rs()
-    try:
+    if limits.items <= 0:
+        return RETENTIONS[-1]
+    with calling("the simulator", "nothing was changed"):
         value = float(f.optimal_retention(_config(f, limits), list(parameters)))
-    except Exception as exc:
-        raise OptimizerUnavailable(f"the simulator failed ({type(exc).__name__}: {exc})") from None
     return min(max(round(value, 2), RETENTIONS[0]), RETENTIONS[-1])
 
 
