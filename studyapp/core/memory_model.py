@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
-
-PARAMETER_COUNT = len(DEFAULT_PARAMETERS)  # FSRS-6: 21
+# py-fsrs (its defaults and bounds) is imported where a fit is read or used, not by every start:
+# the settings are read before the first screen is drawn.
+PARAMETER_COUNT = 21  # FSRS-6
 FIGURES = ("log_loss_default", "log_loss_fitted", "rmse_default", "rmse_fitted")
 FIT_KEYS = ("parameters", "fitted_at", "reviews", *FIGURES)
 
@@ -23,6 +23,8 @@ FIT_KEYS = ("parameters", "fitted_at", "reviews", *FIGURES)
 def parameters_problem(values: Any) -> str | None:
     """What is wrong with a list of FSRS parameters, or None (the bounds are py-fsrs's own: the
     scheduler refuses anything outside them)."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
     if not isinstance(values, list | tuple) or len(values) != PARAMETER_COUNT:
         got = f"{len(values)} values" if isinstance(values, list | tuple) else repr(values)
         return f"expected a list of {PARAMETER_COUNT} numbers, got {got}"
@@ -38,6 +40,8 @@ def parameters_problem(values: Any) -> str | None:
 def clip_parameters(values: list[float] | tuple[float, ...]) -> tuple[float, ...]:
     """``values`` rounded to 4 decimals (as Anki shows them) and held inside py-fsrs's bounds, which
     the optimizer's single-precision results can cross by a rounding."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
     return tuple(min(max(round(float(v), 4), low), high)
                  for v, low, high in zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS,
                                          strict=True))
@@ -93,7 +97,11 @@ class MemoryModel:
         """The parameters that schedule ``deck``: its own, else the collection's, else the defaults."""
         fit = self.decks.get(deck) if deck is not None else None
         fit = fit or self.collection
-        return fit.parameters if fit is not None else tuple(DEFAULT_PARAMETERS)
+        if fit is not None:
+            return fit.parameters
+        from fsrs.scheduler import DEFAULT_PARAMETERS
+
+        return tuple(DEFAULT_PARAMETERS)
 
     def to_dict(self) -> dict[str, Any]:
         """As the settings file holds it; empty when nothing is fitted."""
