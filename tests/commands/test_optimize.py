@@ -139,3 +139,11 @@ def test_simulate_shows_each_retention_and_marks_the_cheapest(capsys, db):
 def test_simulate_and_dry_run_do_not_go_together(capsys, db):
     code, _, err = run(capsys, "optimize", "--db", str(db), "--simulate", "--dry-run")
     assert code == 2 and "--dry-run go with a fit" in err
+
+
+def test_the_readme_settings_example_of_a_fit_is_a_valid_entry():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n[memory_model]\n", 1)[1].split("```", 1)[0]
+    settings, errors = Settings.from_dict(tomllib.loads("[memory_model]\n" + block))
+    assert errors == [] and settings.memory_model.collection is not None
+    assert settings.memory_model.collection.log_loss_fitted < settings.memory_model.collection.log_loss_default
