@@ -1,17 +1,17 @@
 """Every benchmark in bench/, one after another: each figure as a JSON line with its goal.
 
-Runs generate.py, store.py, report.py, year.py, browse.py, tui_start.py and tui_feedback.py, each
-in a process of its own with this Python, and prints every JSON line they print as it comes,
-adding ``"goal"`` where issue 14 (or the script's docstring) sets one, and ``"met"`` (true or
-false) for every line with a goal; a line that carries its own goal keeps it. A script that is
-not there (browse.py is new) gets one line ``{"name": "<script>", "skipped": "..."}``; one that
-fails gets ``{"name": "<script>_failed", "value": <exit status>, ...}`` and the run goes on (exit
-status 1 at the end). What the scripts print that is not a figure goes to stderr. Last,
-``goals_met`` says how many of the figures with a goal met it.
+Runs generate.py, store.py, report.py, year.py, browse.py, optimize.py, tui_start.py and
+tui_feedback.py, each in a process of its own with this Python, and prints every JSON line they
+print as it comes, adding ``"goal"`` where issue 14 (or the script's docstring) sets one, and
+``"met"`` (true or false) for every line with a goal; a line that carries its own goal keeps it.
+A script that is not there (browse.py is new) gets one line ``{"name": "<script>", "skipped":
+"..."}``; one that fails gets ``{"name": "<script>_failed", "value": <exit status>, ...}`` and the
+run goes on (exit status 1 at the end). What the scripts print that is not a figure goes to
+stderr. Last, ``goals_met`` says how many of the figures with a goal met it.
 
 The year-long database (100,000 items, 1,000,000 reviews): store.py builds one and leaves it in
-a temporary folder, and report.py, year.py and browse.py are given it; with --db PATH they are
-given that file instead (they only read it: each measures on a copy of its own).
+a temporary folder, and report.py, year.py, browse.py and optimize.py are given it; with --db PATH
+they are given that file instead (they only read it: each measures on a copy of its own).
 
 Usage: bench/all.py [--db PATH] [--rounds N] [--only SCRIPT ...]. --rounds is passed to every
 script that takes it (otherwise each uses its own default); --only runs those scripts (by name,
@@ -31,8 +31,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("generate", "store", "report", "year", "browse", "tui_start", "tui_feedback")
-USES_DB = {"report", "year", "browse", "tui_start"}  # given the year-long database when they take --db
+SCRIPTS = ("generate", "store", "report", "year", "browse", "optimize", "tui_start", "tui_feedback")
+# given the year-long database when they take --db
+USES_DB = {"report", "year", "browse", "optimize", "tui_start"}
 
 # (a figure's name, in full, its goal): issue 14's, and those the scripts' docstrings name.
 GOALS: tuple[tuple[str, str], ...] = (
@@ -58,6 +59,7 @@ GOALS: tuple[tuple[str, str], ...] = (
     (r"report_(html|json)_s", "<= 1.5 s"),  # bench/report.py
     (r"worksheets_30x20_s", "<= 2 s"),
     (r"worksheets_figures_30x20_s", "<= 3 s"),  # issue 15: sheets with keys and figures
+    (r"memory_states_recompute_100k_s", "<= 30 s"),  # bench/optimize.py: states after a fit
 )
 BOUND = re.compile(r"\s*(<=|>=)\s*([0-9.]+)")
 

@@ -115,9 +115,14 @@ def _edit(text: str, changed: dict[str, Any]) -> str:
             root_end += len(added)
             spots = [i + len(added) * (i >= at) for i in spots]
         _drop(statements, spots)  # any other definition (a table of that name); the check catches misses
-    for key in (k for k in TABLES if k in changed):  # a table is written anew, at the end
-        _drop(statements, [i for i, o in enumerate(owner) if o == key])
-        text = "".join(statements)
+    for key in (k for k in TABLES if k in changed):
+        spots = [i for i, o in enumerate(owner) if o == key]
+        headers = [i for i in spots if statements[i].lstrip().startswith("[")]
+        _drop(statements, spots)
+        if headers and changed[key]:  # written anew where its first header was: comments above it stay
+            statements[headers[0]] = toml_document({key: changed[key]}).replace("\n", newline)
+            continue
+        text = "".join(statements)  # a new table (or one written as dotted keys) goes at the end
         text = text.rstrip("\r\n") + newline if text.strip() else ""  # no blank lines left at the end
         if changed[key]:
             gap = newline if text.strip() else ""

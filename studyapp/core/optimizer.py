@@ -115,13 +115,14 @@ def training_items(hists: Sequence[History]) -> list[tuple[int, Any]]:
     time order: (its time in UTC ms, an fsrs-rs item). A same-day review is part of the history that
     follows it, never a target: fsrs-rs predicts (and evaluates) recall across days only."""
     f = rs()
-    timed = []
+    keyed = []
     for h in hists:
         for at, pairs in h.sequences():
             if pairs[-1][1] > 0:
-                timed.append((at, f.FSRSItem([f.FSRSReview(r, d) for r, d in pairs])))
-    timed.sort(key=lambda pair: pair[0])
-    return timed
+                keyed.append((at, h.item_id, len(pairs), pairs))
+    # reviews at the same instant in item order: the split is the same whatever order rows came in
+    keyed.sort(key=lambda k: k[:3])
+    return [(at, f.FSRSItem([f.FSRSReview(r, d) for r, d in pairs])) for at, _, _, pairs in keyed]
 
 
 def usable_count(items: Sequence[Any]) -> int:

@@ -8,12 +8,13 @@ counted from its last review; the log itself is never touched.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Iterable
 
 from studyapp.core import optimizer
 from studyapp.core.review_history import History, histories
-from studyapp.core.scheduler import Scheduler
+from studyapp.core.scheduler import ItemState, Scheduler
 from studyapp.store.progress import ITEM_COLUMNS, Store, item_from_row, ms, utc
 
 WRITE_BATCH = 5000
@@ -34,7 +35,8 @@ def scheduled_histories(conn: sqlite3.Connection, decks: Iterable[str] | None = 
 
 def recompute(store: Store, scheduler: Scheduler, progress: optimizer.Progress | None = None) -> int:
     """Recompute every studied item's memory state under ``scheduler``'s parameters (each deck's
-    own where it has them); returns how many items changed. Raises OptimizerUnavailable."""
+    own where it has them); returns how many items changed. An item whose state differs only by
+    fsrs-rs's single precision is left as py-fsrs computed it. Raises OptimizerUnavailable."""
     hists = scheduled_histories(store.conn)
     model = scheduler.settings.memory_model
     states = optimizer.memory_states(hists, lambda h: model.parameters(h.deck),
@@ -47,18 +49,26 @@ def recompute(store: Store, scheduler: Scheduler, progress: optimizer.Progress |
         if state is None:
             continue
         after = scheduler.with_memory(item, *state, previous_review=utc(previous[item.item_id]))
-        if after != item:
+        if _moved(item, after):
             changed.append((after.stability, after.difficulty, ms(after.due), item.item_id))
     with store.transaction() as c:
         for start in range(0, len(changed), WRITE_BATCH):
             c.executemany("UPDATE items SET stability = ?, difficulty = ?, due = ? WHERE id = ?",
                           changed[start: start + WRITE_BATCH])
             if progress:
-                progress(0.8 + 0.2 * (start + WRITE_BATCH) / max(len(changed), 1), "saving")
+                progress(0.8 + 0.2 * min(start + WRITE_BATCH, len(changed)) / len(changed), "saving")
+    if progress and not changed:
+        progress(1.0, "saving")
     return len(changed)
 
 
 DeckFit = optimizer.FitResult | optimizer.TooFewReviews
+
+
+def _moved(before: ItemState, after: ItemState) -> bool:
+    return after.due != before.due or not (
+        math.isclose(after.stability or 0.0, before.stability or 0.0, rel_tol=1e-5)
+        and math.isclose(after.difficulty or 0.0, before.difficulty or 0.0, rel_tol=1e-5))
 
 
 def fit_all(store: Store, scheduler: Scheduler, per_deck: bool = False,
