@@ -6,8 +6,9 @@ timestamp (a naive one is UTC); only this module reads it, so that tests and exa
 fix "now". A database that does not exist gives an empty report and is not created; a --db whose
 folder does not exist is refused before any command runs (``cli.py``).
 
-The figures are computed by ``report.figures`` from the store's read-only queries and laid out by
-``report.report_md`` and ``report_html``; the CSV is the review log (``store.readonly.csv_rows``),
+The figures are computed by ``report.figures`` from the store's read-only queries (the memory
+model's section under the settings' ``memory_model``) and laid out by ``report.report_md`` and
+``report_html``; the CSV is the review log (``store.readonly.csv_rows``),
 the revlog its scheduled reviews (``store.revlog``, laid out by ``report.revlog``). Every field of
 every format is in docs/formats.md.
 """
@@ -103,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress("studyapp report")
     try:
         fig = compute(connect, scope, names=names, workers=min(4, max(2, os.cpu_count() or 2)),
-                      progress=progress,
+                      progress=progress, memory=settings.memory_model,
                       names_loader=None if names is not None else lambda: deck_names(lang, files))
     finally:
         progress.close()

@@ -65,7 +65,7 @@ def too_few_line(exc: TooFewReviews, lang: str) -> str:
              f"复习太少,无法拟合:优化器能从你的 {_n(exc.reviews)} 次计划复习中学习 {_n(exc.usable)} 次"
              f"(每项首次之后、且在之后某天进行的复习),需要 {MINIMUM_REVIEWS} 次;"
              f"大约还需 {_n(exc.needed)} 次。"
-             "继续使用默认参数。").get(lang)
+             "继续使用当前参数。").get(lang)
 
 
 def workload_line(point: Workload, lang: str) -> str:

@@ -40,7 +40,8 @@ class TooFewReviews(Exception):
         super().__init__(
             f"too few reviews to fit {where}: the optimizer learns from {usable} of your {reviews} "
             f"scheduled reviews (the reviews after an item's first that came on a later day) and needs "
-            f"{MINIMUM_REVIEWS}; about {self.needed} more are needed. The default parameters stay in use.")
+            f"{MINIMUM_REVIEWS}; about {self.needed} more {'is' if self.needed == 1 else 'are'} needed. "
+            "The parameters in use stay.")
 
 
 def _failed(exc: BaseException) -> bool:

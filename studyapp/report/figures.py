@@ -21,6 +21,8 @@ Definitions (every one of them is what the tests recompute independently):
   deck's problem templates.
 - Mistakes: the ``mistake`` tags of the answers to problem templates, most frequent first, each
   with the most recent answer typed for it.
+- The memory model (when ``compute`` is given one): the parameters in use and a calibration of
+  them on the learner's reviews (``report.memory_section``).
 
 The review log can hold a million rows. The work is split into SQL queries that run in parallel
 on their own read-only connections (SQLite releases the GIL while it steps); the log is read in
@@ -38,6 +40,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from studyapp.core.days import day_start, study_date
+from studyapp.report.memory_section import memory_figures
 from studyapp.store.report_queries import (
     CHUNK,
     STABILITY_EDGES,
@@ -60,6 +63,8 @@ from studyapp.store.report_queries import (
 
 if TYPE_CHECKING:
     import sqlite3
+
+    from studyapp.core.memory_model import MemoryModel
 
 __all__ = ["Names", "Scope", "StudyDays", "Query", "TOP_LEECHES", "compute", "curve_of", "ms"]
 
@@ -114,9 +119,11 @@ def _bucket_size(starts: Iterable[int]) -> int:
 
 def compute(connect: Callable[[], sqlite3.Connection], scope: Scope, *, names: Names | None = None,
             workers: int = 2, progress: Callable[[int, int], None] | None = None,
-            names_loader: Callable[[], Names] | None = None) -> dict[str, Any]:
+            names_loader: Callable[[], Names] | None = None,
+            memory: MemoryModel | None = None) -> dict[str, Any]:
     """Every figure of the report. ``connect`` opens a read connection (called once per worker);
-    ``names_loader`` (e.g. loading the content) runs in this thread while the queries run."""
+    ``names_loader`` (e.g. loading the content) runs in this thread while the queries run; with
+    ``memory`` (the settings' memory model) the result has a ``memory_model`` section too."""
     now = scope.now.astimezone(UTC)
     zone, hour = scope.zone, scope.day_hour
     today = study_date(now, zone, hour)
@@ -140,8 +147,12 @@ def compute(connect: Callable[[], sqlite3.Connection], scope: Scope, *, names: N
     pool = Pool(connect, workers)
     jobs: dict[str, Any] = {}
     try:
-        # The longest query first; then the review log in chunks of ids (time spent, and retention
-        # in the year's band before the month), the month's, the week's and today's bands, the rest.
+        # The longest queries first (the memory model's calibration reads and replays a sample of
+        # histories: ~0.2 s on a million reviews); then the review log in chunks of ids (time spent,
+        # and retention in the year's band before the month), the month's, the week's and today's
+        # bands, the rest.
+        if memory is not None:
+            jobs["memory"] = pool.submit(memory_figures, memory, scope.decks)
         jobs["problems"] = pool.submit(problem_answers, q)
         bounds = {name: max(ms(day_start(today - timedelta(days=n - 1), zone, hour)), lo)
                   for name, n in WINDOWS}
@@ -177,7 +188,10 @@ def compute(connect: Callable[[], sqlite3.Connection], scope: Scope, *, names: N
                 progress(done, total)
     finally:
         pool.close()
-    return _assemble(results, scope, now, today, days, future, bucket, names, first_t is not None)
+    fig = _assemble(results, scope, now, today, days, future, bucket, names, first_t is not None)
+    if memory is not None:
+        fig["memory_model"] = results["memory"]
+    return fig
 
 
 def _assemble(res: dict[str, Any], scope: Scope, now: datetime, today: date, days: StudyDays,

@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from studyapp.report import svg
+from studyapp.report.memory_section import MEMORY_CSS, memory_html
 from studyapp.report.report_labels import (
     CATEGORY_ORDER,
     duration,
@@ -83,7 +84,7 @@ vertical-align:-1px}}
 .k-relearning{{background:var(--relearning)}}.k-practice{{background:var(--practice)}}
 .k-unknown{{background:var(--unknown)}}
 footer{{margin-top:36px;color:var(--muted);font-size:.8rem}}
-@media print{{
+{MEMORY_CSS}@media print{{
 :root{{{LIGHT}}}
 html,body{{background:#fff;color:#000}}
 body{{font-size:10.5pt}}
@@ -251,6 +252,8 @@ def report_html(fig: dict[str, Any], lang: str) -> str:
                          [f'{r}: {number(b["items"])}' for r, b in zip(ranges, st, strict=True)], every=1),
                 lab["stability"]))
     add("</section>")
+    if "memory_model" in fig:
+        add(memory_html(fig, lang))
     add(f'<footer>studyapp · {e(fig["schema"])}</footer>')
     return (f'<!DOCTYPE html>\n<html lang="{HTML_LANG.get(lang, "en")}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -43,6 +43,29 @@ LABELS: dict[str, dict[str, str]] = {
         "months": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
         "reviews_on": "{n} reviews on {d}", "due_on": "{n} due on {d}",
         "h": "{h} h {m} min", "min": "{m} min", "d_unit": "d", "plus": "+",
+        "memory": "Memory model",
+        "memory_note": "The FSRS parameters that schedule your reviews, and how well they predict what "
+                       "you recall.",
+        "parameters_in_use": "Parameters in use", "deck_own": "Deck {deck}: parameters of its own",
+        "calibration": "Calibration: predicted and actual recall",
+        "calibration_note": "Each review on a later day than the one before it, predicted from the reviews "
+                            "before it with the parameters in use, grouped by the prediction. On the dashed "
+                            "diagonal every prediction would be right; a point below it means you recalled "
+                            "less than predicted. A circle's area is its reviews.",
+        "calibration_note_md": "Each review on a later day than the one before it, predicted from the "
+                               "reviews before it with the parameters in use, grouped by the prediction; "
+                               "where the two columns agree, the predictions are right.",
+        "calibration_all": "From the whole history of every item in scope: {reviews} scheduled reviews of "
+                           "{items} items (not narrowed by --since).",
+        "calibration_sample": "From the whole history of one item in every {every} in scope, to keep the "
+                              "report fast: {reviews} scheduled reviews of {items} items (not narrowed by "
+                              "--since).",
+        "calibration_unavailable": "No calibration: {why}",
+        "no_calibration": "No calibration yet: it needs reviews on a later day than the review before.",
+        "predicted_bin": "Predicted (bin)", "predicted": "Predicted", "actual": "Recalled",
+        "predicted_recall": "Predicted recall", "actual_recall": "Actual recall",
+        "bin_tip": "{bin}: {n} reviews, predicted {p}, recalled {a}", "bin_empty": "{bin}: no reviews",
+        "perfect_calibration": "perfect calibration", "your_reviews": "your reviews (circle area: reviews)",
     },
     "zh": {
         "title": "学习报告", "generated": "生成于", "study_day": "学习日",
@@ -81,6 +104,25 @@ LABELS: dict[str, dict[str, str]] = {
         "months": "1月,2月,3月,4月,5月,6月,7月,8月,9月,10月,11月,12月",
         "reviews_on": "{d}:复习 {n} 次", "due_on": "{d}:到期 {n} 个",
         "h": "{h} 小时 {m} 分钟", "min": "{m} 分钟", "d_unit": "天", "plus": "以上",
+        "memory": "记忆模型",
+        "memory_note": "为你安排复习的 FSRS 参数,以及它们对你能否回忆起来预测得有多准。",
+        "parameters_in_use": "使用中的参数", "deck_own": "牌组 {deck}:单独拟合的参数",
+        "calibration": "校准:预测与实际的记忆率",
+        "calibration_note": "每次与上一次复习不在同一天的复习,都用使用中的参数、根据它之前的复习预测,"
+                            "再按预测值分组。落在虚线对角线上表示预测完全准确;点在线下方表示你实际记住的"
+                            "比预测的少。圆的面积代表复习次数。",
+        "calibration_note_md": "每次与上一次复习不在同一天的复习,都用使用中的参数、根据它之前的复习预测,"
+                               "再按预测值分组;两列越接近,预测越准。",
+        "calibration_all": "基于范围内每个条目的全部历史:{items} 个条目的 {reviews} 次计划复习"
+                           "(不受 --since 限制)。",
+        "calibration_sample": "为了让报告生成得快,基于范围内每 {every} 个条目取一个的全部历史:"
+                              "{items} 个条目的 {reviews} 次计划复习(不受 --since 限制)。",
+        "calibration_unavailable": "无法校准:{why}",
+        "no_calibration": "暂无校准:需要与上一次复习不在同一天的复习。",
+        "predicted_bin": "预测(分组)", "predicted": "预测", "actual": "实际记住",
+        "predicted_recall": "预测记忆率", "actual_recall": "实际记忆率",
+        "bin_tip": "{bin}:{n} 次复习,预测 {p},实际记住 {a}", "bin_empty": "{bin}:没有复习",
+        "perfect_calibration": "完全准确的校准", "your_reviews": "你的复习(圆面积:复习次数)",
     },
 }
 

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from studyapp.core.review_log import MODE_NAMES
+from studyapp.report.memory_section import memory_markdown
 from studyapp.report.report_labels import (
     CATEGORY_ORDER,
     duration,
@@ -154,6 +155,8 @@ def report_markdown(fig: dict[str, Any], lang: str) -> str:
             lab["stability_note"], ""]
     out += _table([lab["stability_range"], lab["items"]],
                   [[stability_range(b, lang), number(b["items"])] for b in st], {1})
+    if "memory_model" in fig:
+        out += memory_markdown(fig, lang, md)
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -2,7 +2,9 @@
 
 Selects apply on change; text boxes on Enter and when the focus leaves them. The values are
 checked by ``Settings.from_dict`` (the same rules as the file), so the screen cannot accept
-anything the file would refuse.
+anything the file would refuse. Below the fields, the memory model (``tui.memory_panel``): a fit to
+the learner's reviews and the workload each desired retention is expected to cost, shown under the
+retention box while a new value is typed, before it is saved.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from studyapp.config import SettingsSaveError, save_settings
 from studyapp.core.settings import RANGES, THEMES, Settings
 from studyapp.paths import config_path
 from studyapp.tui.keys import KeyFooter, localize_bindings
+from studyapp.tui.memory_panel import MemoryPanel, MemoryWork
+from studyapp.tui.memory_panel_view import change_text
 
 if TYPE_CHECKING:
     from studyapp.tui.app import StudyApp
@@ -69,6 +73,7 @@ S = {
     },
 }
 INPUTS = ("desired_retention", "new_per_day", "reviews_per_day", "timezone", "leech_threshold")
+SIMULATED = ("new_per_day", "reviews_per_day")  # limits the workload simulation depends on
 FIELDS = ("lang", "theme", "desired_retention", "new_per_day", "reviews_per_day", "day_start_hour",
           "timezone", "leech_threshold", "leech_action", "fuzz")
 
@@ -118,6 +123,7 @@ class SettingsScreen(Screen[None]):
         self.problems: dict[str, str] = {}  # field -> what is wrong with the value in its box
         self.save_lock = threading.Lock()
         self.saving = 0  # saves under way
+        self.memory = MemoryWork(self, on_workload=self.show_retention_change)
 
     @property
     def studyapp(self) -> StudyApp:
@@ -140,8 +146,18 @@ class SettingsScreen(Screen[None]):
                                           classes="field-label"),
                                  self._control(key), classes="field")
                 yield Static("", id=f"problem-{key}", classes="problem", markup=False)
+                if key == "desired_retention":
+                    yield Static("", id="retention-change", markup=False)
             yield Static(t(lang, "file_only"), id="file-only")
+            yield MemoryPanel(self.memory)
         yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.memory.simulate()
+
+    @property
+    def retention_change(self) -> Static:
+        return self.query_one("#retention-change", Static)
 
     def _control(self, key: str) -> Widget:
         s: Settings = self.studyapp.settings
@@ -163,6 +179,20 @@ class SettingsScreen(Screen[None]):
         key = event.select.id
         if key in FIELDS and event.value is not Select.NULL:
             self.change(key, event.value, str(event.value))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "desired_retention":
+            self.show_retention_change()
+
+    def show_retention_change(self) -> None:
+        """Under the retention box: what the value typed (not yet saved) would cost a day."""
+        if not self.is_attached:
+            return
+        box = self.query_one("#desired_retention", Input)
+        text = change_text(self.memory.workloads, self.memory.workload_problem is not None,
+                           self.studyapp.settings.desired_retention, box.value, self.lang)
+        self.retention_change.update(text)
+        self.retention_change.set_class(bool(text), "shown")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.change_from_box(event.input)
@@ -192,6 +222,11 @@ class SettingsScreen(Screen[None]):
             self.save_in_background()
             if key == "lang":
                 self.call_after_refresh(self.relabel)
+            elif key in SIMULATED:
+                self.memory.simulate()
+            else:
+                self.memory.redraw()  # the retention in use, its workload line
+                self.show_retention_change()
         return True
 
     async def relabel(self) -> None:
