@@ -449,7 +449,7 @@ def test_every_format_on_a_year(capsys: pytest.CaptureFixture[str], db: Path) ->
     for m in fig["mistakes"]["top"]:
         assert md(m["tag"]) in text
     html = report(capsys, db, "--format", "html")
-    assert html.count("<svg") == 6 and "<script" not in html
+    assert html.count("<svg") == 7  # six charts and the calibration and "<script" not in html
     assert f"{fig['summary']['reviews']:,}" in html
     zh = report(capsys, db, "--format", "md", "--lang", "zh")
     assert "# 学习报告" in zh and "## 真实保留率" in zh and "Progress report" not in zh
@@ -684,7 +684,7 @@ def test_html_report_in_headless_chromium(capsys: pytest.CaptureFixture[str], db
     assert "CONSOLE" not in dom.stderr, dom.stderr[-2000:]
     svgs = Svgs()
     svgs.feed(dom.stdout)
-    assert len(svgs.charts) == 6, [dict(c) for c in svgs.charts]
+    assert len(svgs.charts) == 7, [dict(c) for c in svgs.charts]
     for chart in svgs.charts:
         assert chart["rect"] >= 10 and chart["text"] >= 3, chart
     assert max(c["rect"] for c in svgs.charts) >= 365  # the heatmap's days
