@@ -116,8 +116,9 @@ def _fit(store: Store, settings: Settings, args: argparse.Namespace) -> int:
     elif kept:
         lines += ["", "--dry-run:未保存,未做任何更改。" if args.lang == "zh" else
                   "--dry-run: nothing saved or changed."]
-    data = {"format": "studyapp.optimize/1", "collection": collection.to_dict(),
-            "decks": [d.to_dict() if isinstance(d, FitResult) else
+    data = {"schema": "studyapp.optimize/1", "reset": False, "dry_run": args.dry_run,
+            "collection": collection.to_dict(),
+            "decks": [{"too_few": False, **d.to_dict()} if isinstance(d, FitResult) else
                       {"deck": d.deck, "too_few": True, "training_items": d.usable, "needed": d.needed}
                       for d in decks],
             "saved_to": str(saved) if saved else None, "items_rescheduled": changed}
@@ -133,7 +134,7 @@ def _reset(store: Store, settings: Settings, args: argparse.Namespace) -> int:
     changed = _recompute(store, new)
     words = ("FSRS's default parameters are in use again." if args.lang != "zh" else "已恢复 FSRS 默认参数。")
     _print([words, _saved_line(saved, changed, args.lang)],
-           {"format": "studyapp.optimize/1", "reset": True, "saved_to": str(saved),
+           {"schema": "studyapp.optimize/1", "reset": True, "dry_run": False, "saved_to": str(saved),
             "items_rescheduled": changed}, args)
     return 0
 
@@ -149,7 +150,7 @@ def _simulate(store: Store, settings: Settings, args: argparse.Namespace) -> int
     points = workload.simulate(parameters, limits)
     best = workload.optimal(parameters, limits)
     now = settings.desired_retention
-    data = {"format": "studyapp.workload/1", "fitted": settings.memory_model.collection is not None,
+    data = {"schema": "studyapp.workload/1", "fitted": settings.memory_model.collection is not None,
             "items": limits.items, "new_per_day": limits.new_per_day,
             "reviews_per_day": limits.reviews_per_day,
             "days": workload.DAYS, "desired_retention": now, "optimal_retention": best,

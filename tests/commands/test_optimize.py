@@ -68,7 +68,7 @@ def test_a_fit_that_predicts_better_is_saved_and_reschedules_every_studied_item(
 def test_json_says_what_was_decided_with_both_figures(capsys, db):
     code, out, _ = run(capsys, "optimize", "--db", str(db), "--format", "json", "--per-deck")
     data = json.loads(out)
-    assert code == 0 and data["format"] == "studyapp.optimize/1"
+    assert code == 0 and data["schema"] == "studyapp.optimize/1"
     held = data["collection"]["held_out"]
     assert data["collection"]["kept"] is (held["fitted"]["log_loss"] < held["default"]["log_loss"])
     assert {d["deck"] for d in data["decks"]} == {"activations", "convolution"}
@@ -130,7 +130,7 @@ def test_simulate_shows_each_retention_and_marks_the_cheapest(capsys, db):
     assert [r[:4] for r in rows if "(now)" in r] == ["0.90"]
     code, out, _ = run(capsys, "optimize", "--db", str(db), "--simulate", "--format", "json")
     data = json.loads(out)
-    assert data["format"] == "studyapp.workload/1" and len(data["points"]) == 28
+    assert data["schema"] == "studyapp.workload/1" and len(data["points"]) == 28
     assert data["items"] == 150 and 0.70 <= data["optimal_retention"] <= 0.97
     first, last = data["points"][0], data["points"][-1]
     assert last["reviews_per_day"] > first["reviews_per_day"]  # more retention, more reviews
@@ -147,3 +147,16 @@ def test_the_readme_settings_example_of_a_fit_is_a_valid_entry():
     settings, errors = Settings.from_dict(tomllib.loads("[memory_model]\n" + block))
     assert errors == [] and settings.memory_model.collection is not None
     assert settings.memory_model.collection.log_loss_fitted < settings.memory_model.collection.log_loss_default
+
+
+def test_every_json_field_is_documented(capsys, db):
+    from tests.report.test_formats_doc import DOC, documented, paths
+
+    outputs = [run(capsys, "optimize", "--db", str(db), "--format", "json", "--per-deck", "--dry-run"),
+               run(capsys, "optimize", "--db", str(db), "--format", "json", "--simulate"),
+               run(capsys, "optimize", "--db", str(db), "--format", "json", "--reset")]
+    for code, out, _ in outputs:
+        data = json.loads(out)
+        assert code == 0 and f"`{data['schema']}`" in DOC
+        missing = [p for p in paths(data) if not documented(p)]
+        assert missing == [], missing
