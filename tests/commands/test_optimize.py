@@ -145,8 +145,8 @@ def test_the_readme_settings_example_of_a_fit_is_a_valid_entry():
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     block = readme.split("```toml\n[memory_model]\n", 1)[1].split("```", 1)[0]
     settings, errors = Settings.from_dict(tomllib.loads("[memory_model]\n" + block))
-    assert errors == [] and settings.memory_model.collection is not None
-    assert settings.memory_model.collection.log_loss_fitted < settings.memory_model.collection.log_loss_default
+    fit = settings.memory_model.collection
+    assert errors == [] and fit is not None and fit.log_loss_fitted < fit.log_loss_default
 
 
 def test_every_json_field_is_documented(capsys, db):
