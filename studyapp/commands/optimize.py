@@ -159,7 +159,7 @@ def _simulate(store: Store, settings: Settings, args: argparse.Namespace) -> int
     return 0
 
 
-def _workload_text(points: list[Any], best: float, now: float, limits: Any, lang: str) -> list[str]:
+def _workload_text(points: list[Any], best: float | None, now: float, limits: Any, lang: str) -> list[str]:
     zh = lang == "zh"
     head = (f"未来 {365} 天每天的复习次数和分钟数(模拟:{limits.items:,} 项,每天新卡最多 {limits.new_per_day},"
             f"复习最多 {limits.reviews_per_day}):" if zh else
@@ -171,7 +171,7 @@ def _workload_text(points: list[Any], best: float, now: float, limits: Any, lang
     for p in points:
         bar = "█" * max(1, round(30 * p.minutes_per_day / top)) if p.minutes_per_day > 0 else ""
         marks = []
-        if abs(p.retention - best) < 0.005:
+        if best is not None and abs(p.retention - best) < 0.005:
             marks.append("◀ 每个记住的项目用时最少" if zh else "◀ least time per item remembered")
         if abs(p.retention - now) < 0.005:
             marks.append("(当前)" if zh else "(now)")

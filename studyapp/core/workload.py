@@ -60,12 +60,13 @@ def simulate(parameters: Parameters, limits: Limits,
     return out
 
 
-def optimal(parameters: Parameters, limits: Limits) -> float:
+def optimal(parameters: Parameters, limits: Limits) -> float | None:
     """fsrs-rs's optimal retention: the desired retention, within 0.70–0.97, with the least time
-    per item remembered (found by its own search over simulations, steadier than one run each)."""
+    per item remembered (found by its own search over simulations, steadier than one run each);
+    None when there is nothing to study, and so no time to save."""
     f = rs()
     if limits.items <= 0:
-        return RETENTIONS[-1]
+        return None
     with calling("the simulator", "nothing was changed"):
         value = float(f.optimal_retention(_config(f, limits), list(parameters)))
     return min(max(round(value, 2), RETENTIONS[0]), RETENTIONS[-1])

@@ -39,6 +39,7 @@ S = {
         "axis": "minutes a day at each desired retention (simulated)",
         "computing": "Working out the expected workload…",
         "optimal": "Least time per item remembered: {r:.2f} — {reviews:.0f} reviews, {minutes:.0f} min a day",
+        "nothing": "No items to study yet: every retention costs nothing.",
         "current": "Your desired retention now: {line}",
     },
     "zh": {
@@ -58,6 +59,7 @@ S = {
         "axis": "各目标记忆保持率下每天的分钟数(模拟)",
         "computing": "正在计算预计工作量…",
         "optimal": "每记住一项用时最少:{r:.2f} — 每天 {reviews:.0f} 次复习,{minutes:.0f} 分钟",
+        "nothing": "还没有要学的条目:任何保持率都不花时间。",
         "current": "你现在的目标记忆保持率:{line}",
     },
 }
@@ -88,7 +90,7 @@ class Workloads:
     """The simulated year at each desired retention, and the one with the least time per item remembered."""
 
     points: tuple[Workload, ...]
-    optimal: float
+    optimal: float | None  # None: nothing to study
 
 
 def in_use_text(model: MemoryModel, lang: str) -> list[str]:
@@ -131,10 +133,13 @@ def doing_text(phase: str, what: str, lang: str) -> str:
 
 
 def workload_lines(work: Workloads, current: float, lang: str) -> list[str]:
+    current_line = t(lang, "current").format(line=workload_line(nearest(work.points, current), lang))
+    if work.optimal is None:
+        return [t(lang, "nothing"), current_line]
     best = nearest(work.points, work.optimal)
     return [t(lang, "optimal").format(r=work.optimal, reviews=best.reviews_per_day,
                                       minutes=best.minutes_per_day),
-            t(lang, "current").format(line=workload_line(nearest(work.points, current), lang))]
+            current_line]
 
 
 def typed_retention(raw: str) -> float | None:
@@ -158,11 +163,11 @@ def change_text(work: Workloads | None, unavailable: bool, current: float, raw: 
     return change_line(nearest(work.points, current), nearest(work.points, typed), lang)
 
 
-def chart_values(work: Workloads) -> tuple[list[float], list[str], int]:
-    """Minutes a day per retention, the retentions as labels, and the optimal one's index."""
-    best = nearest(work.points, work.optimal)
-    return ([p.minutes_per_day for p in work.points], [f"{p.retention:.2f}" for p in work.points],
-            work.points.index(best))
+def chart_values(work: Workloads) -> tuple[list[float], list[str], int | None]:
+    """Minutes a day per retention, the retentions as labels, and the optimal one's index (None:
+    nothing to study)."""
+    best = None if work.optimal is None else work.points.index(nearest(work.points, work.optimal))
+    return ([p.minutes_per_day for p in work.points], [f"{p.retention:.2f}" for p in work.points], best)
 
 
 def bar_columns(values: Sequence[float], width: int) -> list[int]:

@@ -160,3 +160,16 @@ def test_every_json_field_is_documented(capsys, db):
         assert code == 0 and f"`{data['schema']}`" in DOC
         missing = [p for p in paths(data) if not documented(p)]
         assert missing == [], missing
+
+
+def test_simulate_with_nothing_to_study_costs_nothing_and_marks_no_retention(capsys, tmp_path):
+    from studyapp.store.progress import Store
+
+    empty = tmp_path / "empty.sqlite3"
+    Store(empty).close()
+    code, out, _ = run(capsys, "optimize", "--db", str(empty), "--simulate", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["items"] == 0 and data["optimal_retention"] is None
+    assert {p["minutes_per_day"] for p in data["points"]} == {0.0}
+    code, out, _ = run(capsys, "optimize", "--db", str(empty), "--simulate")
+    assert code == 0 and "least time" not in out

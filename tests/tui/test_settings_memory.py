@@ -347,3 +347,13 @@ def test_retention_labels_stand_under_their_bars(width):
         column = next(span.start for span in bars.spans if span.style == HIGHLIGHT_STYLE)
         assert ticks.index(label) == column, (label, ticks)
     assert Text(ticks).cell_len <= width
+
+
+def test_with_nothing_to_study_no_retention_is_called_the_cheapest():
+    from studyapp.core.workload import Workload
+    from studyapp.tui.memory_panel_view import chart_values, workload_lines
+
+    work = Workloads(tuple(Workload(r / 100, 0.0, 0.0, 0.0) for r in range(70, 98)), None)
+    assert chart_values(work)[2] is None
+    lines = workload_lines(work, 0.9, "en")
+    assert lines[0] == "No items to study yet: every retention costs nothing." and "0.90" in lines[1]
