@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -51,12 +51,29 @@ from studyapp.tui.memory_panel_view import (
 
 if TYPE_CHECKING:
     from studyapp.tui.app import StudyApp
-    from studyapp.tui.settings_screen import SettingsScreen
+
+
+class SettingsHost(Protocol):
+    """What the work needs of the Settings screen (``settings_screen.SettingsScreen``), named here
+    so that this module need not import the screen that imports it."""
+
+    @property
+    def studyapp(self) -> StudyApp: ...
+
+    @property
+    def is_attached(self) -> bool: ...
+
+    def query(self, selector: type[MemoryPanel]) -> Any: ...
+
+    def run_worker(self, *args: Any, **kwargs: Any) -> Any: ...
+
+    def save_in_background(self) -> None: ...
+
 
 class MemoryWork:
     """The fit, the reset and the workload simulation of one Settings screen, and their results."""
 
-    def __init__(self, screen: SettingsScreen, on_workload: Callable[[], None]):
+    def __init__(self, screen: SettingsHost, on_workload: Callable[[], None]):
         self.screen = screen
         # kept: a worker thread cannot reach the app through a screen that has been closed
         self.app: StudyApp = screen.studyapp
