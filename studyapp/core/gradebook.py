@@ -1,0 +1,232 @@
+"""A class's answers graded against its answer key: every problem made again from the seed the key
+records and graded by the study app's own grader (the same tolerance, partial credit by part and
+unreadable-answer rules), and every wrong answer diagnosed.
+
+The key is the class set's ``answer-key.csv`` (``studyapp generate --students``); the answers come
+from ``core.class_answers``. Each bad row or column is named in ``problems_found`` and left out;
+the rest is graded. Text and content in, results out: no file is touched here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from studyapp.core.bilingual import Text
+from studyapp.core.class_answers import AnswersFile, normal_name
+from studyapp.core.content import ProblemTemplate
+from studyapp.core.numfmt import format_answer
+from studyapp.core.problems import Problem, generate
+
+KEY_COLUMNS = ("student", "seed", "problem", "id", "kind", "answer", "file")
+STATUSES = ("right", "partial", "wrong", "unreadable", "blank", "not graded")
+
+
+class KeyUnreadable(ValueError):
+    """The answer key cannot be used at all; ``str()`` is one line."""
+
+
+@dataclass(frozen=True)
+class KeyProblem:
+    student: str
+    sheet_seed: int
+    number: int
+    problem_id: str  # template@seed
+    kind: str
+    answer: str  # as the key printed it
+    file: str
+
+
+@dataclass
+class ProblemResult:
+    number: int
+    problem_id: str
+    kind: str
+    text: str  # what the student wrote ("" for a blank)
+    status: str  # one of STATUSES
+    score: float  # 0..1, partial credit by part
+    expected: str
+    message: Text | None = None  # the grader's words for a wrong or unreadable answer
+    mistake: str | None = None  # the diagnosed mistake's tag
+    explanation: Text | None = None
+    step: int | None = None  # the worked-solution step where it goes wrong
+    problem: Problem | None = field(default=None, repr=False)  # for the worked solution
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {"problem": self.number, "id": self.problem_id, "kind": self.kind, "answer": self.text,
+                "status": self.status, "score": round(self.score, 4), "expected": self.expected,
+                "message": self.message.get(lang) if self.message else None,
+                "mistake": self.mistake,
+                "explanation": self.explanation.get(lang) if self.explanation else None, "step": self.step}
+
+
+@dataclass
+class StudentResult:
+    name: str  # as the key names them
+    file: str
+    sheet_seed: int
+    results: list[ProblemResult]
+    absent: bool = False  # no answers in the file at all
+
+    @property
+    def total(self) -> float:
+        return sum(r.score for r in self.results)
+
+    @property
+    def possible(self) -> int:
+        return sum(r.status != "not graded" for r in self.results)
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.total / self.possible if self.possible else 0.0
+
+
+@dataclass
+class Gradebook:
+    students: list[StudentResult]
+    problems_found: list[str]
+    problem_count: int
+
+
+def read_key(text: str) -> list[KeyProblem]:
+    """The answer key's rows; raises KeyUnreadable for a key made by an incompatible version."""
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    if not rows or tuple(h.strip() for h in rows[0]) != KEY_COLUMNS:
+        got = ",".join(rows[0])[:80] if rows else "an empty file"
+        raise KeyUnreadable(f"the answer key's header is '{got}', expected '{','.join(KEY_COLUMNS)}': "
+                            "a key made by another version of studyapp; make the sheets again")
+    out = []
+    for line, row in enumerate(rows[1:], 2):
+        if not any(row):
+            continue
+        try:
+            student, seed, number, problem_id, kind, answer, file = row
+            out.append(KeyProblem(student, int(seed), int(number), problem_id, kind, answer, file))
+        except ValueError:
+            raise KeyUnreadable(f"answer key, line {line}: expected {len(KEY_COLUMNS)} columns with a "
+                                f"whole-number seed and problem, got {','.join(row)[:80]!r}") from None
+    if not out:
+        raise KeyUnreadable("the answer key lists no problems")
+    return out
+
+
+def grade_class(key: list[KeyProblem], answers: AnswersFile,
+                templates: dict[str, ProblemTemplate]) -> Gradebook:
+    """Every student of ``key`` with each of their problems graded (absent ones too)."""
+    found = list(answers.problems_found)
+    sheets: dict[str, list[KeyProblem]] = {}
+    for k in key:
+        sheets.setdefault(k.student, []).append(k)
+    by_name: dict[str, str] = {}
+    for student, rows in sheets.items():
+        by_name.setdefault(normal_name(student), student)
+        by_name.setdefault(normal_name(PurePath(rows[0].file).stem), student)
+    written = _match(answers, sheets, by_name, found)
+    count = max(len(rows) for rows in sheets.values())
+    _check_columns(answers, count, found)
+    problems = _problems(key, templates, found)
+    students = []
+    for student, rows in sheets.items():
+        mine = written.get(student)
+        results = [_grade(k, problems.get(k.problem_id), (mine or {}).get(k.number, "")) for k in rows]
+        students.append(StudentResult(student, rows[0].file, rows[0].sheet_seed, results,
+                                      absent=mine is None))
+    absent = [s.name for s in students if s.absent]
+    if absent:
+        found.append(f"no answers for {len(absent)} student(s), graded as absent: {', '.join(absent)}")
+    return Gradebook(students, found, count)
+
+
+def _match(answers: AnswersFile, sheets: dict[str, list[KeyProblem]], by_name: dict[str, str],
+           found: list[str]) -> dict[str, dict[int, str]]:
+    """Each key student's answers by problem number; unknown and repeated students named."""
+    rows_of: dict[str, int] = {}
+    unknown: set[str] = set()
+    written: dict[str, dict[int, str]] = {}
+    for student, line in answers.students:
+        match = by_name.get(normal_name(student))
+        if match is None:
+            unknown.add(student)
+            known = ", ".join(list(sheets)[:5]) + (" …" if len(sheets) > 5 else "")
+            found.append(f"line {line}: student '{student}' has no worksheet in the key (known: {known}); "
+                         "left out")
+        elif match in rows_of and answers.layout == "wide":
+            found.append(f"line {line}: student '{student}' already has answers on line {rows_of[match]}; "
+                         "this row is left out")
+        else:
+            rows_of.setdefault(match, line)
+    for a in answers.answers:
+        match = by_name.get(normal_name(a.student))
+        if match is None or (answers.layout == "wide" and a.row != rows_of.get(match)):
+            continue
+        mine = written.setdefault(match, {})
+        if a.problem in mine and answers.layout == "long":
+            found.append(f"line {a.row}: a second answer of '{a.student}' to problem {a.problem}; "
+                         "the first is kept")
+            continue
+        if a.problem > len(sheets[match]):
+            continue  # named once per column by _check_columns
+        mine[a.problem] = a.text
+    return written
+
+
+def _check_columns(answers: AnswersFile, count: int, found: list[str]) -> None:
+    for name in answers.problems:
+        if int(name) > count:
+            column = next((a.column for a in answers.answers if a.problem == int(name)), None)
+            where = f"column {column}" if answers.layout == "wide" else "column 2"
+            found.append(f"{where}: problem {name} does not exist (the sheets have {count} problems); "
+                         "left out")
+
+
+def _problems(key: list[KeyProblem], templates: dict[str, ProblemTemplate],
+              found: list[str]) -> dict[str, Problem]:
+    """Each problem of the key made again from its seed, checked against the key's answer: a
+    template that is gone or changed since the sheets were made is named, its problems not graded."""
+    out: dict[str, Problem] = {}
+    missing: dict[str, int] = {}
+    changed: dict[str, int] = {}
+    for k in key:
+        if k.problem_id in out:
+            continue
+        template_id, _, seed = k.problem_id.rpartition("@")
+        template = templates.get(template_id)
+        if template is None or not seed.isdigit():
+            missing[template_id] = missing.get(template_id, 0) + 1
+            continue
+        problem = generate(template, int(seed))
+        if format_answer(problem.answer, problem.decimals) != k.answer:
+            changed[template_id] = changed.get(template_id, 0) + 1
+            continue
+        out[k.problem_id] = problem
+    for template_id, n in missing.items():
+        found.append(f"answer key: template '{template_id}' is not in the content ({n} problem(s) not "
+                     "graded); add its deck with --content")
+    for template_id, n in changed.items():
+        found.append(f"answer key: template '{template_id}' gives other answers than when the sheets were "
+                     f"made ({n} problem(s) not graded): its deck has changed since")
+    return out
+
+
+def _grade(k: KeyProblem, problem: Problem | None, text: str) -> ProblemResult:
+    result = ProblemResult(k.number, k.problem_id, k.kind, text, "not graded", 0.0, k.answer, problem=problem)
+    if problem is None:
+        return result
+    if not text.strip():
+        result.status = "blank"
+        return result
+    grade = problem.grade(text)
+    result.message = grade.message
+    if not grade.readable:
+        result.status = "unreadable"
+        return result
+    result.score = 1.0 if grade.correct and not grade.coarse else float(grade.score)
+    result.status = "right" if grade.correct and result.score >= 1 else \
+        "partial" if result.score > 0 else "wrong"
+    if grade.mistake is not None:
+        result.mistake, result.explanation, result.step = grade.mistake.tag, grade.mistake.message, \
+            grade.mistake.step
+    return result
