@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         completion,
         export,
         generate,
+        grade,
         import_anki,
         kinds,
         locate,
@@ -60,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also read this deck file or folder in the study app, for this run "
                              "(repeatable)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for command in (generate, solve, kinds, validate, schema, locate, new_deck, report, optimize,
+    for command in (generate, grade, solve, kinds, validate, schema, locate, new_deck, report, optimize,
                     export, import_anki, completion):
         command.add_parser(sub).set_defaults(run=command.run)
     return parser
