@@ -98,6 +98,9 @@ def _studied_before(command: str) -> None:
     from studyapp.store.progress import Store
 
     default_db_path().parent.mkdir(parents=True, exist_ok=True)
+    if command == "grade":  # a class set in sheets/ and two students' answers, as a teacher has them
+        assert main(["generate", "--students", "3", "--count", "2", "--seed", "1", "--out", "sheets"]) == 0
+        Path("answers.csv").write_text("student,1,2\nStudent 1,3,4\nStudent 2,,x\n", encoding="utf-8")
     if command == "optimize":
         from studyapp.core.memory_model import MemoryModel
         from tests.commands.learner_db import learner_db

@@ -3,13 +3,15 @@ line printed on a worksheet to make it again (``reproduce``).
 
 A class set goes into ``--out DIR``: one worksheet per student, each drawn from its own seed (derived
 from the set seed with ``numpy.random.SeedSequence(seed).spawn``, and recorded on the sheet, so
-``studyapp generate --seed <student seed>`` makes the same problems again), plus
-``answer-key.csv`` and ``answer-key.html`` with every student's answers. ``--format md`` and
-``json`` work for class sets too: one file per student in that format. Nothing is written when a
-file would be overwritten (or a symbolic link replaced) without ``--force``. A class set is all or
-nothing: every file is written into a hidden staging folder inside ``--out DIR`` and then renamed
-into place (``studyapp.atomic``), the answer key last, so a full disk leaves no sheets without
-their key and nothing that blocks running the command again.
+``studyapp generate --seed <student seed>`` makes the same problems again) with an answer grid after
+its problems (``report.answer_sheet``), plus ``answer-key.csv`` and ``answer-key.html`` with every
+student's answers and ``answers-template.csv``, the file a teacher fills in for ``studyapp grade``.
+``--format md`` and ``json`` work for class sets too: one file per student in that format (a
+Markdown sheet has an answer list, a JSON one nothing added). Nothing is written when a file would
+be overwritten (or a symbolic link replaced) without ``--force``. A class set is all or nothing:
+every file is written into a hidden staging folder inside ``--out DIR`` and then renamed into place
+(``studyapp.atomic``), the answer key after the sheets (then the template), so a full disk leaves
+no sheets without their key and nothing that blocks running the command again.
 
 Imported by ``commands.generate`` when it runs, for a class set or an HTML worksheet.
 """
@@ -147,21 +149,28 @@ def reproduce(args: argparse.Namespace, seed: int, students: bool = False) -> st
 
 
 def _student_text(args: argparse.Namespace, problems: list[Problem], seed: int, set_seed: int,
-                  name: str, named: bool, position: tuple[int, int]) -> str:
+                  name: str, named: bool, position: tuple[int, int], sheet_id: str) -> str:
+    """A student's sheet in ``args.format``; HTML and Markdown end their problems with where the
+    answers go (``report.answer_sheet``), headed by ``name`` as the key has it and ``sheet_id``."""
+    from studyapp.report import answer_sheet
+
     if args.format == "html":
         from studyapp.report.worksheet_html import worksheet_html
 
+        grid = answer_sheet.answer_grid_html(problems, args.lang, name, sheet_id)
         return worksheet_html(problems, seed, args.lang, args.answers, student=name if named else None,
-                              set_seed=set_seed, position=position, reproduce=reproduce(args, seed))
+                              set_seed=set_seed, position=position, reproduce=reproduce(args, seed),
+                              after_problems=grid, css=answer_sheet.PAGE_CSS)
     if args.format == "md":
         from studyapp.report.worksheet import exercise_set_markdown
 
-        text = exercise_set_markdown(problems, seed, args.lang, args.answers)
+        answer_list = answer_sheet.answer_list_markdown(problems, args.lang, name, sheet_id)
+        text = exercise_set_markdown(problems, seed, args.lang, args.answers, answer_list)
         title, _, rest = text.partition("\n")
         from studyapp.report.worksheet_html import LABELS
 
         labels = LABELS[args.lang]
-        line = (f"**{labels['student']}:** {_md_escape(name)} · {position[0]}/{position[1]} · "
+        line = (f"**{labels['student']}:** {answer_sheet.md_escape(name)} · {position[0]}/{position[1]} · "
                 f"{labels['set_seed']} {set_seed}")
         return f"{title}\n\n{line}\n{rest}"
     import orjson
@@ -174,21 +183,16 @@ def _student_text(args: argparse.Namespace, problems: list[Problem], seed: int, 
     return (head[:-1] + b',"problems":[\n' + rows + b"\n]}\n").decode()
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
-
-
-def _md_escape(text: str) -> str:
-    """Backslash-escape Markdown punctuation, so a name is never markup (nor raw HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
 def write_class_set(args: argparse.Namespace, templates: list[ProblemTemplate], seed: int,
                names: list[str | None]) -> int:
+    from studyapp.report.answer_sheet import TEMPLATE_CSV, answers_template_csv
     from studyapp.report.worksheet_html import LABELS, StudentSheet, class_key_csv, class_key_html
 
     folder: Path = args.out
     files = _files(names, SUFFIX[args.format])
-    targets = [folder / f for f in [*files, KEY_CSV, KEY_HTML]]
+    # moved into place in this order: the sheets, then their key, then the answers template (a
+    # convenience: a set that lacks only the template can be graded)
+    targets = [folder / f for f in [*files, KEY_CSV, KEY_HTML, TEMPLATE_CSV]]
     _check_targets(targets, args.force)
     seeds = student_seeds(seed, len(names))
     label = LABELS[args.lang]["student_n"]
@@ -199,12 +203,13 @@ def write_class_set(args: argparse.Namespace, templates: list[ProblemTemplate], 
         shown = name if name is not None else label.format(n=index)
         sheets.append(StudentSheet(shown, student_seed, file, problems))
         texts.append(_student_text(args, problems, student_seed, seed, shown, name is not None,
-                                   (index, len(names))))
+                                   (index, len(names)), Path(file).stem))
     texts.append(class_key_csv(sheets))
     texts.append(class_key_html(sheets, seed, args.lang, reproduce(args, seed, students=True)))
+    texts.append(answers_template_csv([s.name for s in sheets], max(len(s.problems) for s in sheets)))
     _write_set(folder, targets, texts, args.force)
-    print(f"wrote {len(files)} worksheets, {KEY_CSV} and {KEY_HTML} to {folder} (set seed {seed})",
-          file=sys.stdout)
+    print(f"wrote {len(files)} worksheets, {TEMPLATE_CSV}, {KEY_CSV} and {KEY_HTML} to {folder} "
+          f"(set seed {seed})", file=sys.stdout)
     return 0
 
 
@@ -241,7 +246,7 @@ def _check_targets(targets: list[Path], force: bool) -> None:
 
 def _write_set(folder: Path, targets: list[Path], texts: list[str], force: bool) -> None:
     """Write every file into a hidden staging folder inside ``folder``, then rename each into
-    place, the answer key last: a failure while writing (a full disk) leaves no sheet, no key and
+    place in the order given: a failure while writing (a full disk) leaves no sheet, no key and
     no staging folder (and no ``folder`` that this call created), so the retry is not blocked."""
     created = []  # the folders mkdir makes, innermost first
     for path in (folder, *folder.parents):

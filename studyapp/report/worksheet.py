@@ -69,14 +69,18 @@ def _answer_md(problem: Problem, lang: str) -> list[str]:
             render_markdown(problem.steps, lang, printed_figure)]
 
 
-def exercise_set_markdown(problems: list[Problem], seed: int, lang: str, answers: str) -> str:
-    """``answers``: ``end`` (an answer key after the problems), ``inline`` or ``none``."""
+def exercise_set_markdown(problems: list[Problem], seed: int, lang: str, answers: str,
+                          after_problems: str = "") -> str:
+    """``answers``: ``end`` (an answer key after the problems), ``inline`` or ``none``.
+    ``after_problems``: Markdown placed before the key (a class sheet's answer list)."""
     labels = LABELS[lang]
     out = [f"# {labels['title']} ({labels['seed']} {seed})", "", f"## {labels['problems']}", ""]
     for number, problem in enumerate(problems, 1):
         out += _problem_md(problem, number, lang)
         if answers == "inline":
             out += _answer_md(problem, lang)
+    if after_problems:
+        out.append(after_problems)
     if answers == "end" and problems:
         out += [f"## {labels['key']}", ""]
         for number, problem in enumerate(problems, 1):

@@ -225,22 +225,24 @@ def problem_html(problem: Problem, number: int, lang: str, answers: str) -> str:
     return "".join(out) + "</article>\n"
 
 
-def page_html(title: str, lang: str, body: str) -> str:
-    """A whole self-contained page: the policy, the stylesheet (figures' included), ``body``."""
+def page_html(title: str, lang: str, body: str, css: str = CSS) -> str:
+    """A whole self-contained page: the policy, the stylesheet ``css`` (figures' included), ``body``."""
     return (f'<!DOCTYPE html>\n<html lang="{HTML_LANG[lang]}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<meta name="color-scheme" content="light dark">\n<meta name="generator" content="studyapp">\n'
-            f"<title>{esc(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n")
+            f"<title>{esc(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n{body}</body>\n</html>\n")
 
 
 def worksheet_html(problems: list[Problem], seed: int, lang: str, answers: str, *,
                    student: str | None = None, set_seed: int | None = None,
-                   position: tuple[int, int] | None = None, reproduce: str | None = None) -> str:
+                   position: tuple[int, int] | None = None, reproduce: str | None = None,
+                   after_problems: str = "", css: str = CSS) -> str:
     """One printable worksheet. ``answers``: ``end`` (the key on new pages), ``inline`` or ``none``.
 
     ``student`` fills the name field (left blank to write in by hand without it); ``set_seed`` and
-    ``position`` (number, class size) record where a student's sheet comes from.
+    ``position`` (number, class size) record where a student's sheet comes from. A class sheet
+    puts its answer grid (``report.answer_sheet``) in ``after_problems``, with its ``css``.
     """
     labels = LABELS[lang]
     title = labels["worksheet"] + (f" — {student}" if student else "")
@@ -258,7 +260,7 @@ def worksheet_html(problems: list[Problem], seed: int, lang: str, answers: str, 
                                              for k, v in fields) + "</div>\n</header>\n")
     body = [head, f'<section class="problems">\n<h2>{esc(labels["problems"])}</h2>\n']
     body += [problem_html(p, n, lang, answers) for n, p in enumerate(problems, 1)]
-    body.append("</section>\n")
+    body += ["</section>\n", after_problems]
     if answers == "end" and problems:
         body.append(f'<section class="key">\n<h2>{esc(labels["key"])}'
                     f'{" — " + esc(student) if student else ""}</h2>\n')
@@ -269,7 +271,7 @@ def worksheet_html(problems: list[Problem], seed: int, lang: str, answers: str, 
     if reproduce:
         foot += f"<br>{esc(labels['reproduce'])}: <code>{esc(reproduce)}</code>"
     body.append(f"<footer>{foot}</footer>\n")
-    return page_html(f"{title} ({labels['seed']} {seed})", lang, "".join(body))
+    return page_html(f"{title} ({labels['seed']} {seed})", lang, "".join(body), css)
 
 
 @dataclass(frozen=True)

@@ -88,15 +88,18 @@ def test_round_trip_every_score_tag_and_item_figure(capsys, sheets, templates, t
         for n, p in enumerate(probs[name]):
             plan = (i + n) % 5
             if plan == 0:
-                cells.append(right(p)); mine.append(("right", 1.0, None))
+                cell, outcome = right(p), ("right", 1.0, None)
             elif plan == 1:
-                text, tag = mistaken(p); cells.append(text); mine.append(("wrong", 0.0, tag))
+                cell, tag = mistaken(p)
+                outcome = ("wrong", 0.0, tag)
             elif plan == 2 and isinstance(p.answer, dict):
-                cells.append(half_right(p)); mine.append(("partial", 0.5, None))
+                cell, outcome = half_right(p), ("partial", 0.5, None)
             elif plan == 3:
-                cells.append("not a number"); mine.append(("unreadable", 0.0, None))
+                cell, outcome = "not a number", ("unreadable", 0.0, None)
             else:
-                cells.append(""); mine.append(("blank", 0.0, None))
+                cell, outcome = "", ("blank", 0.0, None)
+            cells.append(cell)
+            mine.append(outcome)
         rows.append([name, *cells])
         expected[name] = mine
     answers = write(tmp_path / "answers.csv", wide(rows))
@@ -217,7 +220,7 @@ def test_outputs_are_written_and_never_overwritten_without_force(capsys, sheets,
     out = tmp_path / "results"
     code, _, err = run(capsys, "grade", str(sheets), "--answers", str(answers), "--out", str(out))
     assert code == 0, err
-    book = (out / "gradebook.csv").read_text(encoding="utf-8")
+    book = (out / "gradebook.csv").read_bytes().decode("utf-8")  # as written: CRLF rows
     assert book.startswith("\ufeffstudent,total,possible,percent,absent,1,2,3,4\r\n")
     rows = list(csv.reader(io.StringIO(book.removeprefix("\ufeff"))))
     assert len(rows) == STUDENTS + 1 and rows[1][:4] == [name, "4", "4", "100.0"]
@@ -236,8 +239,8 @@ def test_a_name_that_looks_like_a_formula_is_not_one_in_the_gradebook(capsys, tm
                "--out", str(sheets))[0] == 0
     answers = write(tmp_path / "a.csv", "student,1,2\nBo,1,2\n")
     assert run(capsys, "grade", str(sheets), "--answers", str(answers), "--out", str(tmp_path / "r"))[0] == 0
-    text = (tmp_path / "r" / "gradebook.csv").read_text(encoding="utf-8")
-    assert "\n'=HYPERLINK" in text
+    rows = list(csv.reader(io.StringIO((tmp_path / "r" / "gradebook.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[1][0].startswith("'=HYPERLINK")  # shown as text, never run as a formula
 
 
 def test_every_json_field_is_documented(capsys, sheets, templates, tmp_path):

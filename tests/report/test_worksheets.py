@@ -220,7 +220,8 @@ def test_three_students(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
                          "--format", "html", "--out", str(folder))
     assert code == 0 and err == "" and "set seed 77" in out
     sheets = ["student-01.html", "student-02.html", "student-03.html"]
-    assert sorted(p.name for p in folder.iterdir()) == ["answer-key.csv", "answer-key.html", *sheets]
+    assert sorted(p.name for p in folder.iterdir()) == ["answer-key.csv", "answer-key.html",
+                                                        "answers-template.csv", *sheets]
     seeds = student_seeds(77, 3)
     assert len(set(seeds)) == 3 and 77 not in seeds
     templates = load_library().templates
@@ -263,7 +264,8 @@ def test_class_set_is_byte_identical_for_the_same_seed(capsys: pytest.CaptureFix
     assert first == make(tmp_path / "a", "12", "--force")
     other = make(tmp_path / "c", "13")
     assert other.keys() == first.keys()
-    assert all(other[name] != first[name] for name in first)
+    # every file but the answers template (names and empty cells: no seed in it)
+    assert all(other[name] != first[name] for name in first if name != "answers-template.csv")
     # the first students of a bigger class get the same sheets
     bigger = make(tmp_path / "d", "12", "--students", "6")
     assert bigger["student-01.html"].replace(b"1 of 6", b"1 of 4") == first["student-01.html"]
@@ -283,7 +285,7 @@ def test_roster_names_are_escaped_and_files_are_named_safely(capsys: pytest.Capt
     assert files == sorted(["01-script-alert-1-script.html", "02-etc-passwd.html", "03-王小明.html",
                             "04-Zoë-Ångström.html", "05-Zoë-Ångström.html", "06-HYPERLINK-x.html",
                             "07-hidden.html", "08-C-Windows-evil-html.html", "09-a-b.html",
-                            "answer-key.csv", "answer-key.html"])
+                            "answer-key.csv", "answer-key.html", "answers-template.csv"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "roster.txt"]  # nothing outside
     for path in folder.glob("*.html"):
         text = path.read_text(encoding="utf-8")
@@ -321,7 +323,8 @@ def test_class_set_in_markdown_and_json(capsys: pytest.CaptureFixture[str], tmp_
                        "--format", fmt, "--out", str(folder))
     assert code == 0, err
     assert sorted(p.name for p in folder.iterdir()) == [
-        f"01-Ana.{fmt}", f"02-script-alert-1-script.{fmt}", "answer-key.csv", "answer-key.html"]
+        f"01-Ana.{fmt}", f"02-script-alert-1-script.{fmt}", "answer-key.csv", "answer-key.html",
+        "answers-template.csv"]
     seeds = student_seeds(6, 2)
     if fmt == "json":
         import json
