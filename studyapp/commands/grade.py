@@ -137,6 +137,7 @@ def _check_out(args: argparse.Namespace, key: list) -> None:
 def _write(args: argparse.Namespace, book: Gradebook, items: list, kinds: list, mistakes: list,
            library: Library) -> None:
     from studyapp import atomic
+    from studyapp.commands import parallel
     from studyapp.report.feedback_html import feedback_html
     from studyapp.report.gradebook_data import gradebook_csv
     from studyapp.report.gradebook_html import gradebook_html
@@ -144,9 +145,13 @@ def _write(args: argparse.Namespace, book: Gradebook, items: list, kinds: list, 
     (args.out / "feedback").mkdir(parents=True, exist_ok=True)
     present = [s for s in book.students if not s.absent]
     mean = sum(s.percent for s in present) / len(present) if present else 0.0
-    for student in book.students:
+
+    def feedback(i: int) -> None:
+        student = book.students[i]
         atomic.write_text(args.out / "feedback" / f"{Path(student.file).stem}.html",
                           feedback_html(student, args.lang, mean), force=args.force)
+
+    parallel.each(feedback, len(book.students))  # most of the time a class takes: share the cores
     titles = _card_titles(library, args.lang)
     page = gradebook_html(book, items, kinds, mistakes, args.lang, titles)
     atomic.write_text(args.out / "gradebook.html", page, force=args.force)

@@ -3,6 +3,7 @@ words a figure writes in each language, and the elements, every text escaped."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from unicodedata import east_asian_width
 
 from studyapp.report.figure_words import WORDS as WORDS  # re-exported for the drawings
@@ -16,6 +17,7 @@ Drawn = tuple[list[str], float, float]  # the SVG elements, width, height
 
 
 
+@lru_cache(maxsize=8192)  # figures measure the same numbers and names over and over
 def text_width(text: str, size: float = FONT) -> float:
     """About how wide ``text`` is drawn: CJK characters a full em, the rest ~0.6 em."""
     return sum(size if east_asian_width(ch) in "WF" else 0.6 * size for ch in text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from html import escape
 
 FONT = 10  # px, axis labels
@@ -18,6 +19,7 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
+@lru_cache(maxsize=8192)  # a class's 500 feedback sheets draw the same few coordinates 10^6 times
 def _num(x: float) -> str:
     """Coordinates with at most two decimals."""
     return f"{x:.2f}".rstrip("0").rstrip(".")
