@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     library = load_content(args.content)
     book = grade_class(key, answers, {t.id: t for t in library.templates})
     for problem in book.problems_found:
-        print(f"studyapp grade: {args.answers.name}: {problem}", file=sys.stderr)
+        print(f"studyapp grade: {args.answers.name}: {problem.get(args.lang)}", file=sys.stderr)
     items, kinds = item_stats(book), kind_stats(book)
     related = _related(library)
     mistakes = class_mistakes(book, lambda problem_id: related.get(problem_id.rpartition("@")[0], ()))

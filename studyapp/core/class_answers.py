@@ -15,6 +15,8 @@ import io
 import unicodedata
 from dataclasses import dataclass
 
+from studyapp.core.bilingual import Text
+
 LONG_HEADER = ("student", "problem", "answer")
 MAX_ANSWER_CHARS = 2000  # longer than any answer; a cell past it is a paste gone wrong
 
@@ -38,7 +40,7 @@ class AnswersFile:
     students: list[tuple[str, int]]  # each student once, in file order, with their first row
     problems: list[str]  # every problem named anywhere, in order (for messages)
     layout: str  # "wide" or "long"
-    problems_found: list[str]  # one line per bad row or column; the rest is read
+    problems_found: list[Text]  # one line per bad row or column; the rest is read
 
 
 def normal_name(name: str) -> str:
@@ -82,7 +84,7 @@ def _number(cell: str) -> int | None:
 
 
 def _wide(header: list[str], rows: list[tuple[int, list[str]]]) -> AnswersFile:
-    problems_found: list[str] = []
+    problems_found: list[Text] = []
     columns: list[tuple[int, int]] = []  # (column index, problem number)
     seen: set[int] = set()
     for i, cell in enumerate(header[1:], 1):
@@ -90,9 +92,10 @@ def _wide(header: list[str], rows: list[tuple[int, list[str]]]) -> AnswersFile:
         if not cell:
             continue
         if number is None or number in seen:
-            problems_found.append(f"line 1, column {i + 1}: '{cell}' is "
-                                  f"{'a problem given twice' if number else 'not a problem number'}; "
-                                  "that column is left out")
+            problems_found.append(Text(
+                f"line 1, column {i + 1}: '{cell}' is "
+                f"{'a problem given twice' if number else 'not a problem number'}; that column is left out",
+                f"第 1 行第 {i + 1} 列:'{cell}' {'是重复的题号' if number else '不是题号'},该列未计入"))
             continue
         seen.add(number)
         columns.append((i, number))
@@ -101,20 +104,22 @@ def _wide(header: list[str], rows: list[tuple[int, list[str]]]) -> AnswersFile:
     for line, row in rows:
         student = row[0] if row else ""
         if not student:
-            problems_found.append(f"line {line}: no student in column 1; the row is left out")
+            problems_found.append(Text(f"line {line}: no student in column 1; the row is left out",
+                                       f"第 {line} 行:第 1 列没有学生,该行未计入"))
             continue
         students.append((student, line))
         extra = [c for c in row[len(header):] if c]
         if extra:
-            problems_found.append(f"line {line}: {len(extra)} cell(s) past the last problem column; "
-                                  "left out")
+            problems_found.append(Text(f"line {line}: {len(extra)} cell(s) past the last problem column; "
+                                       "left out",
+                                       f"第 {line} 行:最后一个题号列之后还有 {len(extra)} 个单元格,未计入"))
         for i, number in columns:
             answers.append(Answer(student, number, _cell(row, i, line, problems_found), line, i + 1))
     return AnswersFile(answers, students, [str(n) for _, n in columns], "wide", problems_found)
 
 
 def _long(rows: list[tuple[int, list[str]]]) -> AnswersFile:
-    problems_found: list[str] = []
+    problems_found: list[Text] = []
     answers: list[Answer] = []
     students: dict[str, int] = {}
     numbers: list[int] = []
@@ -122,9 +127,12 @@ def _long(rows: list[tuple[int, list[str]]]) -> AnswersFile:
         student = row[0] if row else ""
         number = _number(row[1]) if len(row) > 1 else None
         if not student or number is None:
-            what = "no student in column 1" if not student else \
-                f"'{row[1] if len(row) > 1 else ''}' in column 2 is not a problem number"
-            problems_found.append(f"line {line}: {what}; the row is left out")
+            cell = row[1] if len(row) > 1 else ""
+            problems_found.append(
+                Text(f"line {line}: no student in column 1; the row is left out",
+                     f"第 {line} 行:第 1 列没有学生,该行未计入") if not student else
+                Text(f"line {line}: '{cell}' in column 2 is not a problem number; the row is left out",
+                     f"第 {line} 行:第 2 列的 '{cell}' 不是题号,该行未计入"))
             continue
         students.setdefault(student, line)
         if number not in numbers:
@@ -134,10 +142,12 @@ def _long(rows: list[tuple[int, list[str]]]) -> AnswersFile:
                        problems_found)
 
 
-def _cell(row: list[str], i: int, line: int, problems_found: list[str]) -> str:
+def _cell(row: list[str], i: int, line: int, problems_found: list[Text]) -> str:
     text = row[i] if i < len(row) else ""
     if len(text) > MAX_ANSWER_CHARS:
-        problems_found.append(f"line {line}, column {i + 1}: an answer of {len(text):,} characters "
-                              f"(at most {MAX_ANSWER_CHARS:,}); read as blank")
+        problems_found.append(Text(f"line {line}, column {i + 1}: an answer of {len(text):,} characters "
+                                   f"(at most {MAX_ANSWER_CHARS:,}); read as blank",
+                                   f"第 {line} 行第 {i + 1} 列:答案有 {len(text):,} 个字符"
+                                   f"(最多 {MAX_ANSWER_CHARS:,} 个),按空白处理"))
         return ""
     return text

@@ -87,7 +87,7 @@ class StudentResult:
 @dataclass
 class Gradebook:
     students: list[StudentResult]
-    problems_found: list[str]
+    problems_found: list[Text]  # one line per bad row, column or key entry, in English and Chinese
     problem_count: int
 
 
@@ -136,12 +136,14 @@ def grade_class(key: list[KeyProblem], answers: AnswersFile,
                                       absent=mine is None))
     absent = [s.name for s in students if s.absent]
     if absent:
-        found.append(f"no answers for {len(absent)} student(s), graded as absent: {', '.join(absent)}")
+        names = ", ".join(absent)
+        found.append(Text(f"no answers for {len(absent)} student(s), graded as absent: {names}",
+                          f"{len(absent)} 名学生没有答案,按缺交计:{names}"))
     return Gradebook(students, found, count)
 
 
 def _match(answers: AnswersFile, sheets: dict[str, list[KeyProblem]], by_name: dict[str, str],
-           found: list[str]) -> dict[str, dict[int, str]]:
+           found: list[Text]) -> dict[str, dict[int, str]]:
     """Each key student's answers by problem number; unknown and repeated students named."""
     rows_of: dict[str, int] = {}
     unknown: set[str] = set()
@@ -151,11 +153,14 @@ def _match(answers: AnswersFile, sheets: dict[str, list[KeyProblem]], by_name: d
         if match is None:
             unknown.add(student)
             known = ", ".join(list(sheets)[:5]) + (" …" if len(sheets) > 5 else "")
-            found.append(f"line {line}: student '{student}' has no worksheet in the key (known: {known}); "
-                         "left out")
+            found.append(Text(f"line {line}: student '{student}' has no worksheet in the key (known: "
+                              f"{known}); left out",
+                              f"第 {line} 行:学生 '{student}' 在答案键中没有练习卷(已有:{known}),未计入"))
         elif match in rows_of and answers.layout == "wide":
-            found.append(f"line {line}: student '{student}' already has answers on line {rows_of[match]}; "
-                         "this row is left out")
+            first = rows_of[match]
+            found.append(Text(f"line {line}: student '{student}' already has answers on line {first}; "
+                              "this row is left out",
+                              f"第 {line} 行:学生 '{student}' 的答案已在第 {first} 行,该行未计入"))
         else:
             rows_of.setdefault(match, line)
     for a in answers.answers:
@@ -164,8 +169,9 @@ def _match(answers: AnswersFile, sheets: dict[str, list[KeyProblem]], by_name: d
             continue
         mine = written.setdefault(match, {})
         if a.problem in mine and answers.layout == "long":
-            found.append(f"line {a.row}: a second answer of '{a.student}' to problem {a.problem}; "
-                         "the first is kept")
+            found.append(Text(f"line {a.row}: a second answer of '{a.student}' to problem {a.problem}; "
+                              "the first is kept",
+                              f"第 {a.row} 行:'{a.student}' 对第 {a.problem} 题的第二个答案,保留第一个"))
             continue
         if a.problem > len(sheets[match]):
             continue  # named once per column by _check_columns
@@ -173,17 +179,18 @@ def _match(answers: AnswersFile, sheets: dict[str, list[KeyProblem]], by_name: d
     return written
 
 
-def _check_columns(answers: AnswersFile, count: int, found: list[str]) -> None:
+def _check_columns(answers: AnswersFile, count: int, found: list[Text]) -> None:
     for name in answers.problems:
         if int(name) > count:
             column = next((a.column for a in answers.answers if a.problem == int(name)), None)
-            where = f"column {column}" if answers.layout == "wide" else "column 2"
-            found.append(f"{where}: problem {name} does not exist (the sheets have {count} problems); "
-                         "left out")
+            where = column if answers.layout == "wide" else 2
+            found.append(Text(f"column {where}: problem {name} does not exist (the sheets have {count} "
+                              "problems); left out",
+                              f"第 {where} 列:没有第 {name} 题(练习卷共 {count} 题),未计入"))
 
 
 def _problems(key: list[KeyProblem], templates: dict[str, ProblemTemplate],
-              found: list[str]) -> dict[str, Problem]:
+              found: list[Text]) -> dict[str, Problem]:
     """Each problem of the key made again from its seed, checked against the key's answer: a
     template that is gone or changed since the sheets were made is named, its problems not graded."""
     out: dict[str, Problem] = {}
@@ -203,11 +210,15 @@ def _problems(key: list[KeyProblem], templates: dict[str, ProblemTemplate],
             continue
         out[k.problem_id] = problem
     for template_id, n in missing.items():
-        found.append(f"answer key: template '{template_id}' is not in the content ({n} problem(s) not "
-                     "graded); add its deck with --content")
+        found.append(Text(f"answer key: template '{template_id}' is not in the content ({n} problem(s) "
+                          "not graded); add its deck with --content",
+                          f"答案键:题目模板 '{template_id}' 不在内容中({n} 道题未批改);"
+                          "用 --content 加入它的卡组"))
     for template_id, n in changed.items():
-        found.append(f"answer key: template '{template_id}' gives other answers than when the sheets were "
-                     f"made ({n} problem(s) not graded): its deck has changed since")
+        found.append(Text(f"answer key: template '{template_id}' gives other answers than when the sheets "
+                          f"were made ({n} problem(s) not graded): its deck has changed since",
+                          f"答案键:题目模板 '{template_id}' 的答案与出卷时不同({n} 道题未批改):"
+                          "它的卡组已改动"))
     return out
 
 

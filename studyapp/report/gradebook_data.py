@@ -31,7 +31,7 @@ def gradebook_dict(book: Gradebook, items: Sequence[ItemStats], kinds: Sequence[
         "mistakes": [{"tag": m.tag, "explanation": m.explanation.get(lang), "students": len(m.students),
                       "names": m.students, "problems": m.problems, "kinds": m.kinds, "example": m.example,
                       "example_expected": m.example_expected, "related": m.related} for m in mistakes],
-        "problems_found": list(book.problems_found),
+        "problems_found": [line.get(lang) for line in book.problems_found],
     }
 
 

@@ -171,8 +171,8 @@ def gradebook_html(book: Gradebook, items: Sequence[ItemStats], kinds: Sequence[
         meta.append(f"{w['class_mean']} {mean:.1f}%")
     body = [f'<header>\n<h1>{esc(w["title"])}</h1>\n<p class="meta">{esc(" · ".join(meta))}</p>\n</header>\n']
     if book.problems_found:
-        body.append(f'<aside class="found"><h2>⚠ {esc(w["found"])}</h2><ul>'
-                    + "".join(f"<li>{esc(line)}</li>" for line in book.problems_found) + "</ul></aside>\n")
+        found = "".join(f"<li>{esc(line.get(lang))}</li>" for line in book.problems_found)
+        body.append(f'<aside class="found"><h2>⚠ {esc(w["found"])}</h2><ul>{found}</ul></aside>\n')
     body += [_class_table(book, w), _histogram(book, w), _difficulty(items, w), _kinds(kinds, lang, w),
              _mistakes(mistakes, card_titles, lang, w), f"<footer>{esc(w['made_by'])}</footer>\n"]
     return page(w["title"], lang, "".join(body), wide=True)

@@ -176,6 +176,13 @@ def test_bad_rows_and_columns_are_named_and_the_rest_is_graded(capsys, sheets, t
     students = {s["student"]: s for s in json.loads(out)["students"]}
     assert students[a]["percent"] == 100.0  # the first row counts, the repeat does not
     assert students[b]["answers"][0]["status"] == "right"
+    assert json.loads(out)["problems_found"] == [x.removeprefix("studyapp grade: a.csv: ") for x in lines]
+    code, out, err = run(capsys, "grade", str(sheets), "--answers", str(path), "--format", "json",
+                         "--lang", "zh")
+    zh = err.strip().splitlines()  # the same lines in the language asked for, on stderr and in the data
+    assert len(zh) == len(lines) and json.loads(out)["problems_found"] == [z.split(": ", 2)[2] for z in zh]
+    assert "第 3 行:学生 'Nobody' 在答案键中没有练习卷" in zh[0] and "未计入" in zh[0]
+    assert any("第 6 列:没有第 5 题(练习卷共 4 题)" in z for z in zh) and any("按缺交计" in z for z in zh)
 
 
 @pytest.mark.parametrize(("content", "says"), [

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.cli import main
+from studyapp.core.bilingual import Text
 from studyapp.core.class_answers import read_answers
 from studyapp.core.content import ProblemTemplate
 from studyapp.core.content_files import study_files
@@ -263,7 +264,10 @@ def test_left_out_box_only_when_something_was_left_out(graded: Graded) -> None:
     text = graded.page("en")
     assert 'class="found"' in text and "Not graded / left out" in text
     assert "graded as absent: Student 4" in text
-    bad = replace(graded.book, problems_found=["line 7: student '<b>Zed</b>' has no worksheet"])
+    zh = graded.page("zh")  # the lines in the page's language
+    assert "按缺交计:Student 4" in zh and "graded as absent" not in zh
+    zed = Text("line 7: '<b>Zed</b>' has no worksheet", "第 7 行:'<b>Zed</b>'")
+    bad = replace(graded.book, problems_found=[zed])
     text = gradebook_html(bad, graded.items, graded.kinds, graded.mistakes, "zh", {})
     assert "未评分 / 未计入" in text and "&lt;b&gt;Zed&lt;/b&gt;" in text and "<b>Zed" not in text
     clean = gradebook_html(replace(graded.book, problems_found=[]), graded.items, graded.kinds,
