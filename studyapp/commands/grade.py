@@ -175,6 +175,8 @@ def _card_titles(library: Library, lang: str) -> dict[str, str]:
 
 
 def _summary(book: Gradebook, items: list, mistakes: list, args: argparse.Namespace) -> list[str]:
+    from studyapp.core.numfmt import num
+
     zh = args.lang == "zh"
     present = [s for s in book.students if not s.absent]
     mean = sum(s.percent for s in present) / len(present) if present else 0.0
@@ -186,7 +188,7 @@ def _summary(book: Gradebook, items: list, mistakes: list, args: argparse.Namesp
     width = max((len(s.name) for s in book.students), default=7)
     for s in book.students:
         lines.append(f"  {s.name:<{width}}  " + (("缺交" if zh else "absent") if s.absent else
-                                               f"{s.percent:5.1f}%  ({s.total:g}/{s.possible})"))
+                                               f"{s.percent:5.1f}%  ({num(s.total, 2)}/{s.possible})"))
     missed = [i for i in items if i.flag == "missed"]
     if missed:
         lines += ["", ("几乎全班都错的题:" if zh else "Nearly everyone missed: ") +
@@ -194,6 +196,7 @@ def _summary(book: Gradebook, items: list, mistakes: list, args: argparse.Namesp
     if mistakes:
         lines += ["", "全班最常见的错误:" if zh else "What the class misunderstood most:"]
         for m in mistakes[:5]:
-            lines.append(f"  {m.tag} — {len(m.students)} " + ("名学生:" if zh else "students: ") +
+            lines.append(f"  {m.tag} — {len(m.students)} " +
+                         ("名学生:" if zh else "student: " if len(m.students) == 1 else "students: ") +
                          m.explanation.get(args.lang))
     return lines

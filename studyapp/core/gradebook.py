@@ -136,7 +136,7 @@ def grade_class(key: list[KeyProblem], answers: AnswersFile,
                                       absent=mine is None))
     absent = [s.name for s in students if s.absent]
     if absent:
-        names = ", ".join(absent)
+        names = ", ".join(absent[:8]) + (f" (+{len(absent) - 8})" if len(absent) > 8 else "")  # one line
         found.append(Text(f"no answers for {len(absent)} student(s), graded as absent: {names}",
                           f"{len(absent)} 名学生没有答案,按缺交计:{names}"))
     return Gradebook(students, found, count)
@@ -165,8 +165,8 @@ def _match(answers: AnswersFile, sheets: dict[str, list[KeyProblem]], by_name: d
             rows_of.setdefault(match, line)
     for a in answers.answers:
         match = by_name.get(normal_name(a.student))
-        if match is None or (answers.layout == "wide" and a.row != rows_of.get(match)):
-            continue
+        if match is None or (answers.layout == "wide" and a.row != rows_of.get(match)) or not a.text.strip():
+            continue  # a blank is graded blank anyway; a row of blanks is a sheet not handed in (absent)
         mine = written.setdefault(match, {})
         if a.problem in mine and answers.layout == "long":
             found.append(Text(f"line {a.row}: a second answer of '{a.student}' to problem {a.problem}; "

@@ -104,9 +104,11 @@ def test_the_filled_in_template_is_graded_as_meant(capsys: pytest.CaptureFixture
     assert make(capsys, folder, "--roster", str(roster))[0] == 0
     key = read_key((folder / "answer-key.csv").read_text(encoding="utf-8"))
     templates = {t.id: t for t in load_library().templates}
-    # untouched: every student known to the grader, every answer blank
+    # untouched: every student known to the grader (no name left out), none handed in: all absent
     blank = grade_class(key, read_answers((folder / TEMPLATE_CSV).read_text(encoding="utf-8")), templates)
-    assert blank.problems_found == [] and len(blank.students) == len(NAMES)
+    said = [line.en.split(":")[0] for line in blank.problems_found]
+    assert said == ["no answers for 4 student(s), graded as absent"]
+    assert len(blank.students) == len(NAMES) and all(s.absent for s in blank.students)
     assert {r.status for s in blank.students for r in s.results} == {"blank"}
     # filled in with the key's answers, as a spreadsheet saves it: all right
     rows = cells(folder / TEMPLATE_CSV)

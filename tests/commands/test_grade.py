@@ -134,6 +134,25 @@ def test_round_trip_every_score_tag_and_item_figure(capsys, sheets, templates, t
     assert all(m["explanation"] and m["example"] for m in data["mistakes"])
 
 
+def test_a_row_left_blank_in_the_template_is_absent_not_zero(capsys, sheets, templates, tmp_path):
+    """The teacher types a few students into answers-template.csv; the rows left empty are sheets
+    not handed in: absent, out of the class mean and the item analysis, not 0 % in them."""
+    probs = problems_of(sheets, templates)
+    a, b, c = list(probs)[:3]
+    text = wide([[a, *[right(p) for p in probs[a]]], [b, right(probs[b][0]), "", " ", ""],
+                 [c, "", "", "", ""]])
+    code, out, err = run(capsys, "grade", str(sheets), "--answers", str(write(tmp_path / "a.csv", text)),
+                         "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    students = {s["student"]: s for s in data["students"]}
+    assert students[c]["absent"] is True and students[b]["absent"] is False
+    assert [x["status"] for x in students[b]["answers"]] == ["right", "blank", "blank", "blank"]
+    assert data["class"]["mean_percent"] == pytest.approx((100 + 25) / 2)
+    assert [i["answered"] for i in data["items"]] == [2, 2, 2, 2]
+    assert f"graded as absent: {c}" in err
+
+
 @pytest.mark.parametrize("variant", ["bom", "semicolon", "excel quoting", "long", "sheet ids", "crlf"])
 def test_the_answers_file_as_spreadsheets_write_it(capsys, sheets, templates, tmp_path, variant):
     probs = problems_of(sheets, templates)
