@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from studyapp.cli import main
 
 CONV = '{"input_size": 7, "kernel_size": 3, "padding": 1, "stride": 2}'
@@ -69,3 +71,14 @@ def test_solve_grades_to_the_places_asked(capsys):
     doc = json.loads(out)
     assert (doc["correct"], doc["score"]) == (True, 0.5)
     assert doc["message"] == "right value; give it to 4 decimal places"
+
+
+@pytest.mark.parametrize(("bias", "answer", "tag"), [
+    (False, 5 * 5 * 512 * 160 + 160, "conv.params_added_bias"),  # biases counted for a layer without
+    (True, 5 * 5 * 512 * 160, "conv.params_forgot_bias"),
+    (False, 5 * 5 * 160, "conv.params_forgot_channels"),
+])
+def test_conv_parameter_count_names_the_bias_mistake_either_way(capsys, bias, answer, tag):
+    params = json.dumps({"kernel_size": 5, "in_channels": 512, "filters": 160, "bias": bias})
+    code, out, _ = run(capsys, "solve", "conv_param_count", "--params", params, "--answer", str(answer))
+    assert code == 1 and f"[{tag}]" in out

@@ -61,6 +61,10 @@ class ConvParamCount(Kind):
             out.append(Mistake("conv.params_forgot_bias", T("Each filter also has a bias: + 1 per filter.",
                                                             "每个 filter 还有一个偏置:每个加 1。"),
                                f * f * c * k, 1))
+        else:  # the layer is said to have none: counting them anyway is the habit of the usual layer
+            said = T("This layer has no biases: only the F·F·C weights of each filter count.",
+                     "这一层不带偏置:只数每个 filter 的 F·F·C 个权重。")
+            out.append(Mistake("conv.params_added_bias", said, f * f * c * k + k, 1))
         return out
 
 
