@@ -47,8 +47,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="allow --out to overwrite files")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="what goes to stdout: text (default) or json (studyapp.gradebook/1)")
-    p.add_argument("--lang", choices=("en", "zh"), default="en",
-                   help="language of the feedback sheets and the summary (default: en)")
+    p.add_argument("--lang", choices=("en", "zh"),
+                   help="language of the feedback sheets and the summary (default: the worksheets')")
     add_content_option(p)
     p.add_argument("--db", type=Path, metavar="PATH", help=argparse.SUPPRESS)  # every command takes it
     return p
@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from studyapp.core.item_analysis import class_mistakes, item_stats, kind_stats
     from studyapp.report.gradebook_data import gradebook_dict
 
+    args.lang = args.lang or _sheets_lang(args.sheets)
     key_text = _read(args.sheets / KEY_CSV, f"{args.sheets} has no {KEY_CSV}: give the folder a class set "
                      "was written to ('studyapp generate --students N --out DIR')")
     answers_text = _answers_text(args.answers)
@@ -90,6 +91,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("\n".join(_summary(book, items, mistakes, args)))
     return 0
+
+
+def _sheets_lang(folder: Path) -> str:
+    """The language the class set was made in, as its answer key page says (``<html lang="zh-Hans">``);
+    English when it says nothing readable."""
+    try:
+        with open(folder / "answer-key.html", encoding="utf-8", errors="replace") as page:
+            head = page.read(200)
+    except OSError:
+        return "en"
+    return "zh" if '<html lang="zh' in head else "en"
 
 
 def _read(path: Path, missing: str) -> str:
@@ -182,8 +194,8 @@ def _summary(book: Gradebook, items: list, mistakes: list, args: argparse.Namesp
     mean = sum(s.percent for s in present) / len(present) if present else 0.0
     absent = len(book.students) - len(present)
     head = (f"已批改 {len(present)} 名学生 × {book.problem_count} 题(缺交 {absent} 人),全班平均 {mean:.1f}%。"
-            if zh else f"Graded {len(present)} students × {book.problem_count} problems ({absent} absent); "
-            f"class mean {mean:.1f}%.")
+            if zh else f"Graded {len(present)} student{'s' * (len(present) != 1)} × {book.problem_count} "
+            f"problems ({absent} absent); class mean {mean:.1f}%.")
     lines = [head, ""]
     width = max((len(s.name) for s in book.students), default=7)
     for s in book.students:

@@ -281,3 +281,20 @@ def test_every_json_field_is_documented(capsys, sheets, templates, tmp_path):
     assert code == 0 and f"`{data['schema']}`" in DOC and data["mistakes"]
     missing = [p for p in paths(data) if not documented(p)]
     assert missing == [], missing
+
+
+def test_feedback_comes_in_the_worksheets_language_unless_asked(capsys, tmp_path):
+    folder = tmp_path / "zh"
+    code, _, err = run(capsys, "generate", "--kind", "conv_output_size", "--students", "2", "--count", "2",
+                       "--seed", "3", "--lang", "zh", "--out", str(folder))
+    assert code == 0, err
+    answers = write(tmp_path / "a.csv", (folder / "answers-template.csv").read_text(encoding="utf-8")
+                    .replace("学生 1,,", "学生 1,7,"))
+    results = tmp_path / "r"
+    code, out, err = run(capsys, "grade", str(folder), "--answers", str(answers), "--out", str(results))
+    assert code == 0, err
+    assert out.startswith("已批改 1 名学生") and "按缺交计" in err
+    sheet = sorted((results / "feedback").iterdir())[0].read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans">' in sheet and "作业反馈" in sheet
+    code, out, _ = run(capsys, "grade", str(folder), "--answers", str(answers), "--lang", "en")
+    assert code == 0 and out.startswith("Graded 1 student × 2 problems")
