@@ -179,11 +179,15 @@ def _related(library: Library) -> dict[str, tuple[str, ...]]:
 
 
 def _card_titles(library: Library, lang: str) -> dict[str, str]:
-    out = {}
-    for card in library.cards:
-        text = card.front or card.question or card.text
-        out[card.id] = " ".join(text.get(lang).split())[:90] if text else card.id
-    return out
+    return {card.id: _shortened(card.prompt_line(lang), 90) for card in library.cards}
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word (anywhere in Chinese), with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,;:") + "…"
 
 
 def _summary(book: Gradebook, items: list, mistakes: list, args: argparse.Namespace) -> list[str]:

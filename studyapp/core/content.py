@@ -178,6 +178,18 @@ class Card:
         count = iter(range(1, 1000))
         return GAP.sub(lambda _: f"[…{next(count)}]", self.text.get(lang))
 
+    def prompt_line(self, lang: str) -> str:
+        """What the card asks, on one line with single spaces: a front, a question, or a cloze text
+        with each gap's first answer in place (as a list of cards to go over shows it)."""
+        asked = self.front or self.question
+        if asked is not None:
+            line = asked.get(lang)
+        elif self.text is not None:
+            line = "".join(piece for piece, _ in self.filled(lang))
+        else:
+            return self.id
+        return " ".join(line.split())
+
     def filled(self, lang: str) -> list[tuple[str, bool]]:
         """The cloze text with each gap's first answer in place, as (text, is_gap) pieces, so
         that a face can show the card filled in with the answers highlighted."""

@@ -298,3 +298,26 @@ def test_feedback_comes_in_the_worksheets_language_unless_asked(capsys, tmp_path
     assert '<html lang="zh-Hans">' in sheet and "作业反馈" in sheet
     code, out, _ = run(capsys, "grade", str(folder), "--answers", str(answers), "--lang", "en")
     assert code == 0 and out.startswith("Graded 1 student × 2 problems")
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("short", "short"),
+    ("An input of width 6 is convolved with a 3×3 kernel, no padding, stride 2. How wide is the output?",
+     "An input of width 6 is convolved with a 3×3 kernel, no padding, stride 2. How wide is…"),
+    ("输入宽度为 6" + "的特征图" * 30, ("输入宽度为 6" + "的特征图" * 30)[:89] + "…"),
+])
+def test_a_card_title_is_cut_at_a_word_with_an_ellipsis(text, shown):
+    from studyapp.commands.grade import _shortened
+
+    assert _shortened(text, 90) == shown and len(shown) <= 90
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_cards_to_go_over_read_as_text_not_markup(lang):
+    """Every card the gradebook may list, cloze ones included: one line, gaps filled, at most 90."""
+    from studyapp.commands.grade import _card_titles
+    from studyapp.core.library import load_library
+
+    titles = _card_titles(load_library(study_files(())), lang)
+    assert titles and all("{{" not in t and "}}" not in t and "\n" not in t and len(t) <= 90
+                          for t in titles.values())

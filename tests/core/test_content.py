@@ -66,6 +66,10 @@ def test_a_good_deck_builds_the_model(tmp_path):
     cloze = deck.cards[1]
     assert cloze.gaps("en") == [["0", "zero"]] and cloze.gaps("zh") == [["0", "零"]]
     assert "[…1]" in cloze.masked("en")
+    # one line to list a card by: the cloze filled with each gap's first answer, no braces left
+    assert cloze.prompt_line("en") == "ReLU outputs 0 for x < 0"
+    assert cloze.prompt_line("zh") == "ReLU 在 x < 0 时输出 0"
+    assert deck.cards[0].prompt_line("zh") == "正面"
     assert deck.problems[0].knobs["padding"] == {"min": 0, "max": 1}
     assert deck.cards[2].options[0].correct and not deck.cards[2].options[1].correct
 
