@@ -13,6 +13,7 @@ import argparse
 import sys
 
 from studyapp.commands.common import UsageError, add_options, db_path
+from studyapp.commands.progress import Progress
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (as commands.common)
 if TYPE_CHECKING:
@@ -96,9 +97,10 @@ def _fit(store: Store, settings: Settings, args: argparse.Namespace) -> int:
     from studyapp.core.scheduler import Scheduler
     from studyapp.store.memory_states import fit_all
 
-    bar = Bar("fitting")
+    bar = Progress("fitting")
     try:
-        collection, decks = fit_all(store, Scheduler(settings), per_deck=args.per_deck, progress=bar)
+        collection, decks = fit_all(store, Scheduler(settings), per_deck=args.per_deck,
+                                    progress=bar.fraction)
     finally:
         bar.close()
     results = [collection, *(d for d in decks if isinstance(d, FitResult))]
@@ -209,9 +211,9 @@ def _recompute(store: Store, settings: Settings) -> int:
     from studyapp.core.scheduler import Scheduler
     from studyapp.store.memory_states import recompute
 
-    bar = Bar("memory states")
+    bar = Progress("memory states")
     try:
-        return recompute(store, Scheduler(settings), progress=bar)
+        return recompute(store, Scheduler(settings), progress=bar.fraction)
     finally:
         bar.close()
 
@@ -220,22 +222,3 @@ def _saved_line(saved: Any, changed: int, lang: str) -> str:
     if lang == "zh":
         return f"已保存到 {saved};按新参数重新计算了记忆状态,{changed:,} 项的安排有变化。"
     return f"Saved to {saved}; memory states recomputed with them: {changed:,} items' schedules changed."
-
-
-class Bar:
-    """A one-line progress bar on standard error, only when it is a terminal."""
-
-    def __init__(self, label: str):
-        self.label, self.on, self.shown = label, sys.stderr.isatty(), False
-
-    def __call__(self, fraction: float, what: str) -> None:
-        if self.on:
-            filled = int(24 * min(max(fraction, 0.0), 1.0))
-            sys.stderr.write(f"\r\x1b[K{self.label} [{'#' * filled}{'.' * (24 - filled)}] {what}")
-            sys.stderr.flush()
-            self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()

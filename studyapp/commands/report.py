@@ -21,6 +21,7 @@ import os
 import sys
 
 from studyapp.commands.common import UsageError, add_options, db_path, open_store
+from studyapp.commands.progress import Progress
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (3 ms of --help)
 if TYPE_CHECKING:
@@ -154,30 +155,6 @@ def _since(value: str | None) -> date | None:
     if not 1970 <= day.year <= 9000:
         raise UsageError(f"--since expects a date from 1970 on (got {value!r})")
     return day
-
-
-class Progress:
-    """A one-line progress bar on standard error, only when it is a terminal."""
-
-    def __init__(self, label: str, stream: TextIO | None = None):
-        self.stream = stream or sys.stderr
-        self.label = label
-        self.on = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.on or total <= 0:
-            return
-        width = 24
-        filled = int(width * done / total)
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
 
 
 # --- the review log as CSV ---------------------------------------------------------------------------

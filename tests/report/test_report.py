@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from studyapp.commands.report import Progress
+from studyapp.commands.progress import Progress
 from studyapp.core.days import day_start, local_zone, study_date
 from studyapp.core.library import Library, load_library
 from studyapp.core.numfmt import format_answer
