@@ -18,6 +18,7 @@ from studyapp.core.scheduler import ItemState, Scheduler
 from studyapp.store.progress import ITEM_COLUMNS, Store, item_from_row, ms, utc
 
 WRITE_BATCH = 5000
+READING = "reading your reviews"  # fit_all's first progress, before the optimizer's own
 
 
 def scheduled_histories(conn: sqlite3.Connection, decks: Iterable[str] | None = None) -> list[History]:
@@ -76,6 +77,8 @@ def fit_all(store: Store, scheduler: Scheduler, per_deck: bool = False,
     """Fit the collection to its scheduled reviews and, with ``per_deck``, each deck on its own
     (a deck's fit is compared with the collection's parameters as well). Raises TooFewReviews for
     the collection, OptimizerUnavailable; a deck with too few reviews is listed as its TooFewReviews."""
+    if progress:
+        progress(0.0, READING)  # seconds on a year of reviews: say so from the start
     hists = scheduled_histories(store.conn)
     share = 0.5 if per_deck else 1.0
     collection = optimizer.fit(hists, progress=lambda f, what: progress and progress(share * f, what))

@@ -19,6 +19,7 @@ from studyapp.core.memory_words import change_line, fit_lines, in_use_lines, too
 from studyapp.core.optimizer import FitResult, TooFewReviews
 from studyapp.core.settings import RANGES
 from studyapp.core.workload import Workload, nearest
+from studyapp.store.memory_states import READING
 from studyapp.tui.charts import short_number
 
 S = {
@@ -127,7 +128,7 @@ def doing_text(phase: str, what: str, lang: str) -> str:
     """The progress line's words: the phase in the screen's language (the core's ``what`` is English)."""
     if phase == "fit" and what.startswith("deck "):
         return t(lang, "fitting_deck").format(deck=what.removeprefix("deck "))
-    if phase == "fit" and not what:
+    if phase == "fit" and what in ("", READING):
         return t(lang, "reading")
     return t(lang, "fitting" if phase == "fit" else "recomputing")
 

@@ -196,6 +196,14 @@ def test_fit_all_fits_the_collection_and_each_deck(store):
     assert fit_all(store, Scheduler(Settings()))[1] == []
 
 
+def test_fit_all_says_what_it_does_from_the_start_to_the_end(store):
+    seen: list[tuple[float, str]] = []
+    fit_all(store, Scheduler(Settings()), per_deck=True, progress=lambda f, what: seen.append((f, what)))
+    assert seen[0] == (0.0, "reading your reviews")  # before the seconds a year of reviews takes
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] <= 1.0
+
+
 def test_a_store_without_reviews_has_too_few(tmp_path: Path):
     store = Store(tmp_path / "empty.sqlite3")
     try:

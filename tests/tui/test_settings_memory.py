@@ -32,7 +32,7 @@ from studyapp.store.progress import Store
 from studyapp.tui import fit_process, memory_panel
 from studyapp.tui.app import HomeScreen
 from studyapp.tui.charts import HIGHLIGHT_STYLE, bar_lines
-from studyapp.tui.memory_panel_view import S, Workloads, change_text, tick_line
+from studyapp.tui.memory_panel_view import S, Workloads, change_text, doing_text, tick_line
 from studyapp.tui.settings_screen import SettingsScreen
 from tests.tui.pilot import NOW, app_for, settle, text_of
 
@@ -357,3 +357,12 @@ def test_with_nothing_to_study_no_retention_is_called_the_cheapest():
     assert chart_values(work)[2] is None
     lines = workload_lines(work, 0.9, "en")
     assert lines[0] == "No items to study yet: every retention costs nothing." and "0.90" in lines[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_progress_line_says_reading_then_fitting_in_the_screens_language(lang):
+    from studyapp.store.memory_states import READING
+
+    assert doing_text("fit", "", lang) == doing_text("fit", READING, lang) == S[lang]["reading"]
+    assert doing_text("fit", "held-out check 2/5", lang) == S[lang]["fitting"]
+    assert doing_text("fit", "deck conv", lang) == S[lang]["fitting_deck"].format(deck="conv")
