@@ -13,7 +13,6 @@ import argparse
 import sys
 
 from studyapp.commands.common import UsageError, add_options, db_path
-from studyapp.commands.progress import Progress
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (as commands.common)
 if TYPE_CHECKING:
@@ -91,11 +90,13 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _fit(store: Store, settings: Settings, args: argparse.Namespace) -> int:
+    from studyapp.commands.progress import Progress
     from studyapp.commands.report import now_from_env
     from studyapp.core.memory_words import fit_lines, too_few_line
     from studyapp.core.optimizer import FitResult, updated_model
     from studyapp.core.scheduler import Scheduler
     from studyapp.store.memory_states import fit_all
+
 
     bar = Progress("fitting")
     try:
@@ -208,8 +209,10 @@ def _save(settings: Settings) -> Any:
 
 
 def _recompute(store: Store, settings: Settings) -> int:
+    from studyapp.commands.progress import Progress
     from studyapp.core.scheduler import Scheduler
     from studyapp.store.memory_states import recompute
+
 
     bar = Progress("memory states")
     try:

@@ -21,7 +21,6 @@ import os
 import sys
 
 from studyapp.commands.common import UsageError, add_options, db_path, open_store
-from studyapp.commands.progress import Progress
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (3 ms of --help)
 if TYPE_CHECKING:
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from datetime import date, datetime
     from typing import Any, TextIO
 
+    from studyapp.commands.progress import Progress
     from studyapp.report.figures import Scope
 
 NOW_VARIABLE = "STUDYAPP_NOW"
@@ -102,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
     scope = scope_for(settings, now, since, decks)
     if args.format in ("csv", "revlog"):
         return _csv(connect, scope, args, _write_revlog if args.format == "revlog" else _write_csv)
+    from studyapp.commands.progress import Progress
+
     progress = Progress("studyapp report")
     try:
         fig = compute(connect, scope, names=names, workers=min(4, max(2, os.cpu_count() or 2)),
@@ -164,6 +166,8 @@ def _csv(connect: Callable[[], sqlite3.Connection], scope: Scope, args: argparse
     from studyapp import atomic
 
     conn = connect()
+    from studyapp.commands.progress import Progress
+
     progress = Progress("studyapp report")
     try:
         if args.out is None:
