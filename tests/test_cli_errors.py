@@ -11,7 +11,7 @@ import pytest
 
 from studyapp import cli
 from studyapp.commands.solve import unreadable
-from tests.test_cli import assert_usage_error, run
+from tests.cli_run import assert_usage_error, run
 
 CONV = '{"input_size": 7, "kernel_size": 3, "padding": 1, "stride": 2}'  # the answer is 4
 SCE = '{"logits": [2, 1, 0.1], "target": 0}'

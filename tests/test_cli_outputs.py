@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import assert_usage_error, run
+from tests.cli_run import assert_usage_error, run
 
 # (name, argv before the output path, the option that names it, a file name for it)
 COMMANDS = [

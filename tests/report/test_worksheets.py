@@ -19,7 +19,7 @@ from studyapp.core.library import load_library
 from studyapp.core.numfmt import depth, format_answer, num
 from studyapp.core.problems import exercise_set
 from studyapp.report.worksheet_html import LABELS
-from tests.cli_run import run
+from tests.cli_run import assert_usage_error, run
 from tests.report import browser
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -30,14 +30,8 @@ MATRIX_KINDS = ["conv2d", "backprop_step", "pool2d", "conv2d_multi"]
 
 
 
-def assert_usage_error(result: tuple[int, str, str], *words: str) -> None:
-    code, out, err = result
-    assert code == 2, result
-    assert out == "" and "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("studyapp generate: error: "), err
-    for word in words:
-        assert word in lines[0], (word, lines[0])
+def assert_generate_error(result: tuple[int, str, str], *words: str) -> None:
+    assert assert_usage_error(result, *words).startswith("studyapp generate: error: ")
 
 
 class Page(HTMLParser):
@@ -363,7 +357,7 @@ def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], tm
     (tmp_path / "empty.txt").write_text("\n   \n\n", encoding="utf-8")
     (tmp_path / "latin1.txt").write_bytes("Zoë\n".encode("latin-1"))
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
-    assert_usage_error(run(capsys, "generate", "--seed", "1", *argv), *words)
+    assert_generate_error(run(capsys, "generate", "--seed", "1", *argv), *words)
     assert not (tmp_path / "o").exists()  # nothing written
 
 
@@ -375,12 +369,12 @@ def test_existing_files_are_not_overwritten_without_force(capsys: pytest.Capture
     argv = ["generate", "--students", "2", "--count", "2", "--format", "html", "--out", str(folder)]
     assert run(capsys, *argv, "--seed", "1")[0] == 0
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    assert_usage_error(run(capsys, *argv, "--seed", "2"), "already exists", "--force", "student-01.html")
+    assert_generate_error(run(capsys, *argv, "--seed", "2"), "already exists", "--force", "student-01.html")
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     # only the key in the way: still refused, and no worksheet is written either
     for sheet in folder.glob("student-*"):
         sheet.unlink()
-    assert_usage_error(run(capsys, *argv, "--seed", "2"), "answer-key.csv", "already exists")
+    assert_generate_error(run(capsys, *argv, "--seed", "2"), "answer-key.csv", "already exists")
     assert not list(folder.glob("student-*"))
     assert run(capsys, *argv, "--seed", "2", "--force")[0] == 0
     assert (folder / "answer-key.csv").read_bytes() != before["answer-key.csv"]
