@@ -77,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
             if args.with_history:
                 what += f", with the schedule of {len(history)} studied item(s) and {rows} review log row(s),"
         else:
-            anki.write_csv(anki.csv_text(decks, args.lang), out, force=args.force)
+            from studyapp.report import anki_csv
+
+            anki_csv.write_csv(anki_csv.csv_text(decks, args.lang), out, force=args.force)
             what = f"{sum(len(d.cards) for d in decks)} cards"
     except Refused as exc:  # a file or link that appeared meanwhile
         raise UsageError(str(exc)) from None

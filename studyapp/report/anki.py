@@ -6,16 +6,13 @@ the notes already in Anki instead of adding copies. Anki matches decks by name, 
 name is its English title in every language (``deck_name``): an export in another language
 updates the same deck. With a history, the cards carry their schedule and review log
 (``anki_schedule``). Anki fields are HTML: every text from the content is escaped (braces too,
-so that text can never open a cloze). The CSV escapes the same characters of HTML (``csv_escape``)
-and neutralises formulas (``report.csv_safe``); both files are written atomically
-(``studyapp.atomic``).
+so that text can never open a cloze). The CSV export is ``report.anki_csv``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-import io
 import itertools
 import re
 import sqlite3
@@ -35,7 +32,7 @@ from studyapp.core.numfmt import PARAM_NAMES_ZH, depth, grid, num, vec
 from studyapp.core.problems import Problem, generate
 from studyapp.core.settings import Settings
 from studyapp.core.steps import Step
-from studyapp.report import anki_schedule, csv_safe
+from studyapp.report import anki_schedule
 from studyapp.store.history_export import ItemHistory
 
 NAMESPACE = "studyapp"
@@ -141,23 +138,6 @@ def cloze_html(text: str) -> str:
     return "".join(out)
 
 
-def cloze_plain(text: str) -> str:
-    """The same conversion for CSV: escaped as ``csv_escape`` does (no ``<br>`` or ``<code>``)."""
-    count = itertools.count(1)
-
-    def gap(match: re.Match[str]) -> str:
-        return f"{{{{c{next(count)}::{match.group(1).split('|')[0].strip().replace(':', '&#58;')}}}}}"
-
-    return GAP.sub(gap, csv_escape(text))  # escaping leaves the braces of the gaps alone
-
-
-def csv_escape(text: str) -> str:
-    """Content text for a CSV field: ``&``, ``<`` and ``>`` escaped as in the package's fields, so a
-    tool that reads the fields as HTML (Anki's import) shows the text as written and no card text
-    becomes markup; quotes and line breaks stay as they are, for the spreadsheet."""
-    return html.escape(text, quote=False)
-
-
 def _pick(text: Text, lang: str) -> str:
     """One line of text in ``lang``; with ``both``, ``en · zh`` (once when they are equal)."""
     if lang != "both":
@@ -193,7 +173,8 @@ def anki_tags(deck_id: str, tags: Iterable[str], *extra: str) -> list[str]:
     return out
 
 
-def _letter(index: int) -> str:
+def option_letter(index: int) -> str:
+    """A, B, C, … as a choice card's options are lettered (numbers past Z)."""
     return chr(ord("A") + index) if index < 26 else str(index + 1)
 
 
@@ -244,7 +225,7 @@ def _choice_front(card: Card, lang: str) -> str:
 
 
 def _choice_back(card: Card, lang: str) -> str:
-    letters = ", ".join(_letter(i) for i, o in enumerate(card.options) if o.correct)
+    letters = ", ".join(option_letter(i) for i, o in enumerate(card.options) if o.correct)
     items = "".join(
         f'<li class=correct>✓ {esc(o.text.get(lang))}</li>' if o.correct
         else f'<li class=wrong>{esc(o.text.get(lang))}</li>'
@@ -438,47 +419,3 @@ def _zip(part: Path, db_file: Path) -> None:
     with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.write(db_file, "collection.anki2")
         archive.writestr("media", "{}")
-
-
-# --- CSV ---------------------------------------------------------------------------------------
-def _plain_fields(card: Card, lang: str) -> tuple[str, str]:
-    """Front and back of a card in ``lang`` (en or zh) for CSV: text with line breaks, every
-    piece of content escaped by ``csv_escape``."""
-    explanation = csv_escape(card.explanation.get(lang)) if card.explanation is not None else ""
-    labels = LABELS[lang]
-    if card.type == "basic":
-        assert card.front is not None and card.back is not None
-        front, back = csv_escape(card.front.get(lang)), csv_escape(card.back.get(lang))
-    elif card.type == "cloze":
-        assert card.text is not None
-        front = cloze_plain(card.text.get(lang))
-        accepted = "; ".join(f"{gap[0]}: {', '.join(gap[1:])}" for gap in card.gaps(lang) if len(gap) > 1)
-        back = f"{labels['accepted']}: {csv_escape(accepted)}" if accepted else ""
-    else:
-        assert card.question is not None
-        options = [csv_escape(o.text.get(lang)) for o in card.options]
-        front = "\n".join([csv_escape(card.question.get(lang)),
-                           *(f"{_letter(i)}. {text}" for i, text in enumerate(options))])
-        right = [i for i, o in enumerate(card.options) if o.correct]
-        back = "\n".join([f"{labels['correct']}: " + ", ".join(_letter(i) for i in right),
-                          *(f"✓ {_letter(i)}. {options[i]}" for i in right)])
-    return front, "\n\n".join(part for part in (back, explanation) if part)
-
-
-def csv_text(decks: list[Deck], lang: str) -> str:
-    """The concept cards as CSV with a header row: id, deck, type, front/back per language, tags;
-    no cell a spreadsheet would run as a formula (``csv_safe``)."""
-    langs = ("en", "zh") if lang == "both" else (lang,)
-    buffer = io.StringIO()
-    writer = csv_safe.writer(buffer)
-    writer.writerow(["id", "deck", "type", *(f"{side}_{lg}" for lg in langs for side in ("front", "back")),
-                     "tags"])
-    for deck in decks:
-        for card in deck.cards:
-            texts = [part for lg in langs for part in _plain_fields(card, lg)]
-            writer.writerow([card.id, deck.id, card.type, *texts, " ".join(anki_tags(deck.id, card.tags))])
-    return buffer.getvalue()
-
-
-def write_csv(text: str, path: Path, *, force: bool = True) -> None:
-    atomic.write_text(path, text, force=force, newline="")

@@ -18,7 +18,7 @@ from studyapp.commands.export import run
 from studyapp.core.library import load_library
 from studyapp.core.numfmt import grid
 from studyapp.core.problems import generate
-from studyapp.report import anki
+from studyapp.report import anki, anki_csv
 
 DECK_A = """\
 id: alpha
@@ -174,7 +174,7 @@ def test_cloze_one_gap_and_several_with_alternatives():
     # Text around and inside the gaps is HTML; braces and "::" can never make a cloze.
     assert (anki.cloze_html("<i>{c9::x} }} {{a::b|c}} & {{<b>}}")
             == "&lt;i&gt;&#123;c9::x&#125; &#125;&#125; {{c1::a&#58;&#58;b}} &amp; {{c2::&lt;b&gt;}}")
-    assert anki.cloze_plain("{{0.5|1/2}} and {{x}}") == "{{c1::0.5}} and {{c2::x}}"
+    assert anki_csv.cloze_plain("{{0.5|1/2}} and {{x}}") == "{{c1::0.5}} and {{c2::x}}"
 
 
 def test_cloze_note_in_both_languages_numbers_the_gaps_alike(content, tmp_path):
