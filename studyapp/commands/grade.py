@@ -129,9 +129,10 @@ def _answers_text(path: Path) -> str:
 
 
 def _targets(args: argparse.Namespace, key: list) -> list[Path]:
-    stems = dict.fromkeys(Path(k.file).stem for k in key)
-    return [args.out / "gradebook.csv", args.out / "gradebook.html",
-            *[args.out / "feedback" / f"{stem}.html" for stem in stems]]
+    from studyapp.report.gradebook_html import feedback_path
+
+    sheets = dict.fromkeys(feedback_path(k.file) for k in key)
+    return [args.out / "gradebook.csv", args.out / "gradebook.html", *[args.out / s for s in sheets]]
 
 
 def _check_out(args: argparse.Namespace, key: list) -> None:
@@ -152,7 +153,7 @@ def _write(args: argparse.Namespace, book: Gradebook, items: list, kinds: list, 
     from studyapp.commands import parallel
     from studyapp.report.feedback_html import feedback_html
     from studyapp.report.gradebook_data import gradebook_csv
-    from studyapp.report.gradebook_html import gradebook_html
+    from studyapp.report.gradebook_html import feedback_path, gradebook_html
 
     (args.out / "feedback").mkdir(parents=True, exist_ok=True)
     present = [s for s in book.students if not s.absent]
@@ -160,7 +161,7 @@ def _write(args: argparse.Namespace, book: Gradebook, items: list, kinds: list, 
 
     def feedback(i: int) -> None:
         student = book.students[i]
-        atomic.write_text(args.out / "feedback" / f"{Path(student.file).stem}.html",
+        atomic.write_text(args.out / feedback_path(student.file),
                           feedback_html(student, args.lang, mean), force=args.force)
 
     parallel.each(feedback, len(book.students))  # most of the time a class takes: share the cores

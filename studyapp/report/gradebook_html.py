@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from pathlib import PurePath
+from urllib.parse import quote
 
 from studyapp.core.gradebook import Gradebook, ProblemResult
 from studyapp.core.item_analysis import ClassMistake, ItemStats
@@ -89,6 +91,7 @@ vertical-align:top}
 table.grid th{font-weight:600;color:var(--muted);white-space:nowrap}
 table.grid .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 table.grid td.m{text-align:center;min-width:2.1em;font-weight:600;white-space:nowrap}
+table.grid td a{color:inherit;text-decoration:none}table.grid td a:hover{text-decoration:underline}
 .right{color:var(--ok)}.partial{color:var(--half)}.wrong,.unreadable{color:var(--bad)}
 td.right{background:var(--ok-bg)}td.partial{background:var(--half-bg)}\
 td.wrong,td.unreadable{background:var(--bad-bg)}
@@ -178,6 +181,11 @@ def gradebook_html(book: Gradebook, items: Sequence[ItemStats], kinds: Sequence[
     return page(w["title"], lang, "".join(body), wide=True)
 
 
+def feedback_path(sheet_file: str) -> str:
+    """Where a student's feedback sheet is written, beside the gradebook: ``feedback/<sheet>.html``."""
+    return f"feedback/{PurePath(sheet_file).stem}.html"
+
+
 def _class_table(book: Gradebook, w: dict[str, str]) -> str:
     numbers = range(1, book.problem_count + 1)
     head = (f'<tr><th>{esc(w["student"])}</th><th class="n">{esc(w["score"])}</th>'
@@ -185,8 +193,10 @@ def _class_table(book: Gradebook, w: dict[str, str]) -> str:
             + "</tr>")
     rows = []
     for s in book.students:
+        sheet = esc(quote(feedback_path(s.file)))  # a name or cell opens the student's feedback there
         if s.absent:
-            rows.append(f'<tr class="absent"><td>{esc(s.name)}<span class="badge">{esc(w["absent"])}</span>'
+            rows.append(f'<tr class="absent"><td><a href="{sheet}">{esc(s.name)}</a>'
+                        f'<span class="badge">{esc(w["absent"])}</span>'
                         '</td><td class="n">—</td><td class="n">—</td>'
                         + "".join('<td class="m">—</td>' for _ in numbers) + "</tr>")
             continue
@@ -198,9 +208,11 @@ def _class_table(book: Gradebook, w: dict[str, str]) -> str:
                 cells.append('<td class="m not-graded">·</td>')
                 continue
             tip = w[r.status] + (f" {number(r.score)}" if r.status == "partial" else "")
-            cells.append(f'<td class="m {status_class(r.status)}" title="{esc(tip)}">{esc(mark(r))}</td>')
-        rows.append(f"<tr><td>{esc(s.name)}</td><td class=\"n\">{number(s.total)}/{s.possible}</td>"
-                    f'<td class="n">{s.percent:.0f}%</td>{"".join(cells)}</tr>')
+            cells.append(f'<td class="m {status_class(r.status)}" title="{esc(tip)}">'
+                         f'<a href="{sheet}#p{n}">{esc(mark(r))}</a></td>')
+        rows.append(f'<tr><td><a href="{sheet}">{esc(s.name)}</a></td>'
+                    f'<td class="n">{number(s.total)}/{s.possible}</td><td class="n">{s.percent:.0f}%</td>'
+                    f'{"".join(cells)}</tr>')
     legend = [(MARKS["right"], w["right"]), ("3/4", w["partial"]), (MARKS["wrong"], w["wrong"]),
               (MARKS["unreadable"], w["unreadable"]), (MARKS["blank"], f'{w["blank"]} / {w["absent"]}'),
               (MARKS["not graded"], w["not graded"])]

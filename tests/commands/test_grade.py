@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -252,6 +254,12 @@ def test_outputs_are_written_and_never_overwritten_without_force(capsys, sheets,
     assert len(rows) == STUDENTS + 1 and rows[1][:4] == [name, "4", "4", "100.0"]
     assert len(list((out / "feedback").glob("*.html"))) == STUDENTS and (out / "gradebook.html").is_file()
     before = (out / "gradebook.html").read_bytes()
+    # each student's name and marks open their feedback sheet, at the problem's own article
+    links = re.findall(r'href="([^"#]+)(?:#(p\d+))?"', before.decode("utf-8"))
+    assert {target for target, _ in links} == {f"feedback/{p.name}" for p in (out / "feedback").iterdir()}
+    for target, anchor in links:
+        assert not anchor or f'id="{anchor}"' in (out / unquote(target)).read_text(encoding="utf-8")
+    assert sum(1 for _, anchor in links if anchor) == 4  # the one student who handed in: 4 marks
     code, _, err = run(capsys, "grade", str(sheets), "--answers", str(answers), "--out", str(out))
     assert code == 2 and "nothing was written" in err and (out / "gradebook.html").read_bytes() == before
     code, _, err = run(capsys, "grade", str(sheets), "--answers", str(answers), "--out", str(out), "--force")
