@@ -33,6 +33,7 @@ def each(job: Callable[[int], None], count: int, *, workers: int | None = None) 
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _job  # (multiprocessing flushes stdout and stderr before it forks: nothing is printed twice)
     _job = job
@@ -47,6 +48,9 @@ def each(job: Callable[[int], None], count: int, *, workers: int | None = None) 
             for share in shares:
                 try:
                     share.result()
+                except BrokenProcessPool:  # a child killed (out of memory, a signal): one line, no traceback
+                    error = error or OSError("a worker process was stopped before it finished (out of "
+                                             "memory?); the files it had not written are missing")
                 except BaseException as exc:  # noqa: BLE001
                     error = error or exc
             if error is not None:

@@ -63,3 +63,17 @@ def test_what_was_printed_before_is_printed_once() -> None:
             "sys.stderr.write('err ')\nparallel.each(lambda i: None, 100, workers=2)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert (done.stdout, done.stderr) == ("once ", "err ")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="work is shared over processes only on Linux")
+def test_a_child_killed_midway_is_one_oserror_not_a_broken_pool(tmp_path: Path) -> None:
+    parent = os.getpid()
+
+    def job(i: int) -> None:
+        if os.getpid() != parent:
+            os._exit(9)  # as the out-of-memory killer would end it
+        (tmp_path / f"{i}").touch()
+
+    with pytest.raises(OSError, match="worker process was stopped"):
+        parallel.each(job, 100, workers=2)
+    assert multiprocessing.active_children() == []
